@@ -1,0 +1,64 @@
+/**
+ * Three kinds of failure, and what the caller does with each:
+ * - RetryableError: transient (network, OSS 5xx, throttling). Throw it so FC retries; writes are idempotent.
+ * - PermanentInputError: the input itself is bad. Quarantine it with `reason`, never retry.
+ * - ConfigError: a setting is wrong. Fail fast at start-up, naming the setting.
+ */
+export class CccTrailError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+export class RetryableError extends CccTrailError {}
+
+export class PermanentError extends CccTrailError {}
+
+/** Machine-readable quarantine reason codes, listed in the README failure matrix. */
+export type QuarantineReason =
+  | 'not_gzip'
+  | 'truncated_gzip'
+  | 'invalid_json'
+  | 'unknown_body_format'
+  | 'event_count_mismatch'
+  | 'event_not_object'
+  | 'event_invalid_json'
+  | 'event_time_missing'
+  | 'event_time_invalid'
+  | 'event_too_large'
+  | 'empty_object'
+
+export class PermanentInputError extends PermanentError {
+  constructor(readonly reason: QuarantineReason, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+  }
+}
+
+export class ConfigError extends CccTrailError {
+  constructor(readonly setting: string, message: string) {
+    super(`${setting}: ${message}`)
+  }
+}
+
+/** A storage object that does not exist. Permanent for reads of a named key. */
+export class NotFoundError extends PermanentError {
+  constructor(readonly key: string, where: string) {
+    super(`${where}: no such object "${key}"`)
+  }
+}
+
+/** Storage refused us for a reason a retry will not fix (credentials, permissions, missing bucket). */
+export class AccessError extends PermanentError {
+  constructor(message: string, readonly code: string) {
+    super(message)
+  }
+}
+
+export function isRetryable(error: unknown): boolean {
+  return error instanceof RetryableError
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

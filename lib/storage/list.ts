@@ -1,0 +1,33 @@
+import type { ListOptions, ObjectInfo, Storage } from './types.js'
+
+/** Every object under `prefix`, page by page. */
+export async function* listObjects(storage: Storage, prefix: string, options: Omit<ListOptions, 'cursor'> = {}): AsyncGenerator<ObjectInfo> {
+  let cursor: string | undefined
+  do {
+    const page = await storage.list(prefix, { ...options, cursor })
+    yield* page.objects
+    cursor = page.next
+  } while (cursor)
+}
+
+/** The common prefixes directly under `prefix` (one folder level). */
+export async function listFolders(storage: Storage, prefix: string): Promise<string[]> {
+  const folders: string[] = []
+  let cursor: string | undefined
+  do {
+    const page = await storage.list(prefix, { delimiter: '/', cursor })
+    folders.push(...page.prefixes)
+    cursor = page.next
+  } while (cursor)
+  return folders
+}
+
+export async function readAll(storage: Storage, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of await storage.get(key)) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+export async function readJson<T>(storage: Storage, key: string): Promise<T> {
+  return JSON.parse((await readAll(storage, key)).toString('utf8')) as T
+}

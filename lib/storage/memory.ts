@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto'
+import { Readable } from 'node:stream'
+import { NotFoundError } from '../errors.js'
+import { pageOf } from './page.js'
+import type { ListOptions, ListPage, ObjectInfo, Storage } from './types.js'
+
+interface Stored { body: Buffer; info: ObjectInfo }
+
+/** In-process storage for tests and for staging. */
+export class MemoryStorage implements Storage {
+  readonly description = 'memory:'
+  private readonly objects = new Map<string, Stored>()
+
+  async get(key: string): Promise<Readable> {
+    const stored = this.objects.get(key)
+    if (!stored) throw new NotFoundError(key, this.description)
+    return Readable.from([stored.body])
+  }
+
+  async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
+    const buffer = Buffer.from(typeof body === 'string' ? Buffer.from(body, 'utf8') : body)
+    const etag = createHash('md5').update(buffer).digest('hex').toUpperCase()
+    const info = { key, size: buffer.length, etag, lastModified: new Date() }
+    this.objects.set(key, { body: buffer, info })
+    return { ...info }
+  }
+
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    const stored = this.objects.get(key)
+    return stored && { ...stored.info }
+  }
+
+  async delete(key: string): Promise<void> {
+    this.objects.delete(key)
+  }
+
+  async list(prefix: string, options?: ListOptions): Promise<ListPage> {
+    const sorted = [...this.objects.values()].map((s) => s.info).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    return pageOf(sorted, prefix, options)
+  }
+}

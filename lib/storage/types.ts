@@ -1,0 +1,45 @@
+import type { Readable } from 'node:stream'
+
+export interface ObjectInfo {
+  key: string
+  size: number
+  /** Opaque version tag; changes whenever the content changes. Quotes stripped. */
+  etag: string
+  lastModified?: Date
+}
+
+export interface ListOptions {
+  /** Group keys sharing the part after `prefix` up to this string into `prefixes`. */
+  delimiter?: string
+  /** Resume after this cursor (returned as `next` by the previous page). */
+  cursor?: string
+  /** Page size; drivers may return fewer. */
+  limit?: number
+}
+
+export interface ListPage {
+  /** Objects in lexicographic key order. */
+  objects: ObjectInfo[]
+  /** Common prefixes (each ends with the delimiter), in order. Only with `delimiter`. */
+  prefixes: string[]
+  /** Present when more results exist. */
+  next?: string
+}
+
+/**
+ * One flat key space (a bucket, a folder). Keys use `/` as separator and never start with `/`.
+ * Every driver passes the same contract suite (test/storage/contract.ts).
+ * Errors: NotFoundError for a missing key on get; RetryableError for transient faults;
+ * AccessError for credential or permission refusals.
+ */
+export interface Storage {
+  /** Human-readable location for logs and errors, e.g. `oss://bucket` or `/data/lake`. */
+  readonly description: string
+  get(key: string): Promise<Readable>
+  /** Atomic: readers see the old object or the new one, never a partial one. */
+  put(key: string, body: Uint8Array | string): Promise<ObjectInfo>
+  head(key: string): Promise<ObjectInfo | undefined>
+  /** Idempotent: deleting a missing key succeeds. */
+  delete(key: string): Promise<void>
+  list(prefix: string, options?: ListOptions): Promise<ListPage>
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import { NotFoundError } from '../../lib/errors.js'
+import { listFolders, listObjects, readAll } from '../../lib/storage/list.js'
+import type { Storage } from '../../lib/storage/types.js'
+
+/** The behaviour every Storage driver must have. `make` returns an empty storage. */
+export function storageContract(name: string, make: () => Promise<Storage>): void {
+  describe(`storage contract: ${name}`, () => {
+    it('puts and gets bytes unchanged, with size and etag', async () => {
+      const storage = await make()
+      const body = Buffer.from([0, 1, 2, 255, 254])
+      const put = await storage.put('a/b/c.bin', body)
+      expect(put.key).toBe('a/b/c.bin')
+      expect(put.size).toBe(5)
+      expect(put.etag).toMatch(/^[^"]+$/)
+      expect(await readAll(storage, 'a/b/c.bin')).toEqual(body)
+      const head = await storage.head('a/b/c.bin')
+      expect(head).toMatchObject({ key: 'a/b/c.bin', size: 5, etag: put.etag })
+    })
+
+    it('overwrites and changes the etag when the content changes', async () => {
+      const storage = await make()
+      const first = await storage.put('k.txt', 'one')
+      const second = await storage.put('k.txt', 'two!')
+      expect(second.etag).not.toBe(first.etag)
+      expect((await readAll(storage, 'k.txt')).toString()).toBe('two!')
+    })
+
+    it('reports a missing key as NotFoundError on get and undefined on head', async () => {
+      const storage = await make()
+      await expect(storage.get('missing/key')).rejects.toBeInstanceOf(NotFoundError)
+      expect(await storage.head('missing/key')).toBeUndefined()
+    })
+
+    it('deletes idempotently', async () => {
+      const storage = await make()
+      await storage.put('x/y', 'z')
+      await storage.delete('x/y')
+      await storage.delete('x/y')
+      expect(await storage.head('x/y')).toBeUndefined()
+    })
+
+    it('lists by prefix in key order, paging with a cursor', async () => {
+      const storage = await make()
+      const keys = ['p/2021/02/03/b.gz', 'p/2021/02/03/a.gz', 'p/2021/02/04/c.gz', 'q/other.gz', 'p/2021/02/03x']
+      for (const key of keys) await storage.put(key, key)
+      const all: string[] = []
+      for await (const info of listObjects(storage, 'p/2021/02/0', { limit: 2 })) all.push(info.key)
+      expect(all).toEqual(['p/2021/02/03/a.gz', 'p/2021/02/03/b.gz', 'p/2021/02/03x', 'p/2021/02/04/c.gz'])
+      const page = await storage.list('p/', { limit: 2 })
+      expect(page.objects.map((o) => o.key)).toEqual(['p/2021/02/03/a.gz', 'p/2021/02/03/b.gz'])
+      expect(page.next).toBeTruthy()
+    })
+
+    it('groups common prefixes with a delimiter', async () => {
+      const storage = await make()
+      for (const key of ['r/2021/01/x', 'r/2021/02/y', 'r/2021/02/z', 'r/2022/01/w', 'r/top.txt']) await storage.put(key, key)
+      const page = await storage.list('r/', { delimiter: '/' })
+      expect(page.prefixes).toEqual(['r/2021/', 'r/2022/'])
+      expect(page.objects.map((o) => o.key)).toEqual(['r/top.txt'])
+      expect(await listFolders(storage, 'r/2021/')).toEqual(['r/2021/01/', 'r/2021/02/'])
+    })
+
+    it('pages through many common prefixes', async () => {
+      const storage = await make()
+      for (let day = 1; day <= 12; day++) await storage.put(`d/${String(day).padStart(2, '0')}/f`, 'x')
+      const seen: string[] = []
+      let cursor: string | undefined
+      do {
+        const page = await storage.list('d/', { delimiter: '/', limit: 5, cursor })
+        seen.push(...page.prefixes)
+        cursor = page.next
+      } while (cursor)
+      expect(seen).toHaveLength(12)
+      expect(seen[0]).toBe('d/01/')
+    })
+
+    it('returns an empty page for an empty prefix range', async () => {
+      const storage = await make()
+      const page = await storage.list('nothing/here/')
+      expect(page).toMatchObject({ objects: [], prefixes: [] })
+      expect(page.next).toBeUndefined()
+    })
+
+    it('keeps unicode and escaped characters in keys', async () => {
+      const storage = await make()
+      const key = 'lake/event_name=a%2Fb/坐席=1 x.parquet'
+      await storage.put(key, 'u')
+      expect((await readAll(storage, key)).toString()).toBe('u')
+      const page = await storage.list('lake/')
+      expect(page.objects.map((o) => o.key)).toEqual([key])
+    })
+  })
+}
