@@ -19,6 +19,7 @@ export class PermanentError extends CccTrailError {}
 export type QuarantineReason =
   | 'not_gzip'
   | 'truncated_gzip'
+  | 'corrupt_gzip'
   | 'invalid_json'
   | 'unknown_body_format'
   | 'event_count_mismatch'
@@ -28,6 +29,7 @@ export type QuarantineReason =
   | 'event_time_invalid'
   | 'event_too_large'
   | 'empty_object'
+  | 'duplicate_event_id'
 
 export class PermanentInputError extends PermanentError {
   constructor(readonly reason: QuarantineReason, message: string, options?: { cause?: unknown }) {

@@ -1,0 +1,191 @@
+import { PermanentInputError } from '../errors.js'
+
+/** One top-level event's JSON text (not yet parsed), or a note that it was too large to keep. */
+export type Element = { text: string; bytes: number } | { tooLarge: true; bytes: number; head: string }
+
+export type BodyForm = 'array' | 'records' | 'ndjson'
+
+const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, NEWLINE = 0x0a
+const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d
+const RECORDS_HEAD = /^\{\s*"Records"\s*:\s*\[/
+const isSpace = (b: number) => b === 0x20 || b === NEWLINE || b === 0x0d || b === 0x09
+
+/**
+ * Splits a JSON array, `{"Records":[...]}` or NDJSON byte stream into its top-level elements,
+ * chunk by chunk, without holding more than the current element. It only tracks strings and
+ * brackets; each element's own syntax is checked later by JSON.parse, so one bad event does
+ * not spoil its neighbours. Structural damage (unbalanced brackets, trailing garbage, a body
+ * that ends mid-event) fails the whole body with PermanentInputError.
+ */
+export class ElementSplitter {
+  form: BodyForm | undefined
+  elements = 0
+  private head: Buffer = Buffer.alloc(0)
+  private depth = 0
+  /** Depth at which elements live: 1 in an array, 2 inside Records, 0 for NDJSON. */
+  private elementDepth = 0
+  private closers: number[] = []
+  private inString = false
+  private escaped = false
+  private start = -1
+  private startsContainer = false
+  private closed = false
+  private pending: Buffer[] = []
+  private pendingBytes = 0
+  private tooLarge = false
+  private tooLargeHead = ''
+  private offset = 0
+
+  constructor(private readonly onElement: (element: Element) => void, private readonly maxElementBytes = 64 << 20) {}
+
+  push(chunk: Buffer): void {
+    if (this.form === undefined) {
+      chunk = this.detectForm(chunk)
+      if (this.form === undefined) return
+    }
+    this.scan(chunk)
+    this.offset += chunk.length
+  }
+
+  /** Call once at end of input. */
+  finish(): void {
+    if (this.form === undefined) {
+      const text = this.head.toString('utf8').trim()
+      if (text === '') { this.form = 'array'; return }
+      this.form = 'ndjson'
+      const rest = this.head
+      this.head = Buffer.alloc(0)
+      this.elementDepth = 0
+      this.scan(rest)
+    }
+    if (this.start >= 0 && !this.startsContainer && !this.inString && this.depth === this.elementDepth) this.emitScalarTail()
+    if (this.inString || this.depth !== 0 || this.start >= 0) {
+      throw new PermanentInputError('invalid_json', `JSON ends inside an event after ${this.elements} complete events (truncated body?)`)
+    }
+    if (this.form !== 'ndjson' && !this.closed) throw new PermanentInputError('invalid_json', 'JSON array is never closed')
+  }
+
+  private detectForm(chunk: Buffer): Buffer {
+    const head = this.head.length ? Buffer.concat([this.head, chunk]) : chunk
+    let i = 0
+    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3
+    while (i < head.length && isSpace(head[i])) i++
+    if (i === head.length) { this.head = head; return head.subarray(0, 0) }
+    const first = head[i]
+    if (first === OPEN_ARRAY) {
+      this.form = 'array'
+      this.elementDepth = 1
+    } else if (first === OPEN_OBJECT) {
+      const peek = head.toString('latin1', i, Math.min(head.length, i + 64))
+      if (RECORDS_HEAD.test(peek)) {
+        this.form = 'records'
+        this.elementDepth = 2
+      } else if (head.length - i < 64 && /^\{\s*("(R(e(c(o(r(d(s("\s*(:\s*)?)?)?)?)?)?)?)?)?)?$/.test(peek)) {
+        this.head = head // too short to tell Records from NDJSON yet
+        return head.subarray(0, 0)
+      } else {
+        this.form = 'ndjson'
+        this.elementDepth = 0
+      }
+    } else {
+      throw new PermanentInputError('unknown_body_format', `body starts with ${JSON.stringify(head.toString('utf8', i, i + 16))}: not a JSON array, {"Records":[...]} or NDJSON`)
+    }
+    this.head = Buffer.alloc(0)
+    return head
+  }
+
+  private scan(chunk: Buffer): void {
+    const n = chunk.length
+    const elementDepth = this.elementDepth
+    let depth = this.depth
+    let inString = this.inString
+    let escaped = this.escaped
+    for (let i = 0; i < n; i++) {
+      const b = chunk[i]
+      if (inString) {
+        if (escaped) escaped = false
+        else if (b === BACKSLASH) escaped = true
+        else if (b === QUOTE) inString = false
+        continue
+      }
+      if (this.start >= 0 && !this.startsContainer && depth === elementDepth &&
+          (b === COMMA || isSpace(b) || b === CLOSE_ARRAY || b === CLOSE_OBJECT)) {
+        this.emit(chunk, i)
+      }
+      if (isSpace(b)) continue
+      if (this.closed && b !== CLOSE_OBJECT && b !== CLOSE_ARRAY) this.fail('content after the end of the event list')
+      if (b === QUOTE) {
+        inString = true
+        if (depth === elementDepth && this.start < 0) this.begin(i, false)
+      } else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
+        if (depth === elementDepth && this.start < 0) this.begin(i, true)
+        this.closers.push(b === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)
+        depth++
+      } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
+        if (this.closers.pop() !== b) this.fail(`unbalanced "${String.fromCharCode(b)}"`)
+        depth--
+        if (depth === elementDepth && this.start >= 0) this.emit(chunk, i + 1)
+        else if (depth < elementDepth) this.closed = true
+      } else if (b === COMMA) {
+        if (depth === elementDepth && elementDepth === 0) this.fail('comma between NDJSON lines')
+      } else if (depth === elementDepth && this.start < 0) {
+        this.begin(i, false)
+      }
+    }
+    this.depth = depth
+    this.inString = inString
+    this.escaped = escaped
+    if (this.start >= 0) this.keepPartial(chunk)
+  }
+
+  private begin(i: number, container: boolean): void {
+    this.start = i
+    this.startsContainer = container
+  }
+
+  /** Save the current element's bytes from this chunk; it continues in the next one. */
+  private keepPartial(chunk: Buffer): void {
+    const part = chunk.subarray(this.start)
+    this.start = 0
+    this.pendingBytes += part.length
+    if (this.tooLarge) return
+    if (this.pendingBytes > this.maxElementBytes) {
+      this.tooLarge = true
+      this.tooLargeHead = Buffer.concat([...this.pending, part]).toString('utf8', 0, 256)
+      this.pending = []
+      return
+    }
+    this.pending.push(Buffer.from(part))
+  }
+
+  private emit(chunk: Buffer, end: number): void {
+    const bytes = this.pendingBytes + end - this.start
+    this.elements++
+    if (this.tooLarge || bytes > this.maxElementBytes) {
+      const head = this.tooLarge ? this.tooLargeHead : chunk.toString('utf8', this.start, Math.min(end, this.start + 256))
+      this.onElement({ tooLarge: true, bytes, head })
+    } else if (this.pending.length === 0) {
+      this.onElement({ text: chunk.toString('utf8', this.start, end), bytes })
+    } else {
+      this.pending.push(chunk.subarray(0, end))
+      this.onElement({ text: Buffer.concat(this.pending).toString('utf8'), bytes })
+    }
+    this.pending = []
+    this.pendingBytes = 0
+    this.tooLarge = false
+    this.start = -1
+  }
+
+  private emitScalarTail(): void {
+    const text = Buffer.concat(this.pending).toString('utf8')
+    this.pending = []
+    this.elements++
+    this.onElement({ text, bytes: this.pendingBytes })
+    this.pendingBytes = 0
+    this.start = -1
+  }
+
+  private fail(what: string): never {
+    throw new PermanentInputError('invalid_json', `malformed JSON near byte ${this.offset}: ${what}`)
+  }
+}

@@ -1,0 +1,56 @@
+/** Loose-typed event values to column values. Never trust the type a field arrives with. */
+
+export function asString(value: unknown): string | null {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'string') return value
+  if (typeof value === 'number') return Number.isFinite(value) ? numberText(value) : null
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value)
+  return JSON.stringify(value)
+}
+
+/** Identifiers that arrive as numbers stay exact text: 1059804828509, never "1.059804828509e12" or "...509.0". */
+function numberText(value: number): string {
+  return Number.isInteger(value) ? BigInt(value).toString() : String(value)
+}
+
+/** Like asString, but "" (ActionTrail's "no error") becomes null. */
+export function asNonEmptyString(value: unknown): string | null {
+  const text = asString(value)
+  return text === '' ? null : text
+}
+
+const INTEGER = /^\s*-?\d+\s*$/
+
+export function asInt32(value: unknown): number | null {
+  const number = typeof value === 'number' ? value : typeof value === 'string' && INTEGER.test(value) ? Number(value) : NaN
+  return Number.isInteger(number) && number >= -2147483648 && number <= 2147483647 ? number : null
+}
+
+export function asBoolean(value: unknown): boolean | null {
+  if (typeof value === 'boolean') return value
+  if (typeof value === 'string') {
+    const text = value.trim().toLowerCase()
+    if (text === 'true') return true
+    if (text === 'false') return false
+  }
+  if (value === 1 || value === 0) return value === 1
+  return null
+}
+
+/** JSON text with object keys sorted at every level, so equal values compare equal as text. */
+export function canonicalJson(value: unknown): string | null {
+  if (value === null || value === undefined) return null
+  return JSON.stringify(sortKeys(value))
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value === null || typeof value !== 'object') return value
+  const sorted: Record<string, unknown> = {}
+  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key])
+  return sorted
+}
+
+export function field(object: unknown, name: string): unknown {
+  return object !== null && typeof object === 'object' ? (object as Record<string, unknown>)[name] : undefined
+}

@@ -1,0 +1,61 @@
+import { asBoolean, asInt32, asNonEmptyString, asString, canonicalJson, field } from './coerce.js'
+
+/** Logical column kinds; the Parquet writer and every DDL generator map these to their own types. */
+export type ColumnKind = 'string' | 'json' | 'timestamp' | 'int32' | 'boolean'
+
+export type Event = Record<string, unknown>
+export type Value = string | number | boolean | null
+
+export interface Column {
+  name: string
+  kind: ColumnKind
+  required: boolean
+  /** Where the value comes from, for documentation. */
+  from: string
+  description: string
+  /** Value of this column for an event; `null` when absent. Not used for event_time/source_object. */
+  extract: (event: Event) => Value
+}
+
+const identity = (event: Event) => field(event, 'userIdentity')
+const text = (name: string) => (event: Event) => asString(event[name])
+
+/** The table ccc_events: one row per CCC event. Order here is column order in every file. */
+export const COLUMNS: readonly Column[] = [
+  { name: 'event_id', kind: 'string', required: false, from: 'eventId', description: 'ActionTrail event id', extract: text('eventId') },
+  { name: 'event_time', kind: 'timestamp', required: true, from: 'eventTime', description: 'when the call happened (UTC, millisecond precision)', extract: () => null },
+  { name: 'event_type', kind: 'string', required: false, from: 'eventType', description: 'ApiCall, ConsoleOperation, ConsoleSignin, ...', extract: text('eventType') },
+  { name: 'event_source', kind: 'string', required: false, from: 'eventSource', description: 'service endpoint, e.g. ccc.cn-shanghai.aliyuncs.com', extract: text('eventSource') },
+  { name: 'event_version', kind: 'int32', required: false, from: 'eventVersion', description: 'ActionTrail event format version', extract: (e) => asInt32(e.eventVersion) },
+  { name: 'service_name', kind: 'string', required: false, from: 'serviceName', description: 'CloudCallCenter', extract: text('serviceName') },
+  { name: 'api_version', kind: 'string', required: false, from: 'apiVersion', description: 'CCC API version, 2017-07-05 or 2020-07-01', extract: text('apiVersion') },
+  { name: 'acs_region', kind: 'string', required: false, from: 'acsRegion', description: 'Alibaba Cloud region', extract: text('acsRegion') },
+  { name: 'is_global', kind: 'boolean', required: false, from: 'isGlobal', description: 'whether the call is a global one', extract: (e) => asBoolean(e.isGlobal) },
+  { name: 'request_id', kind: 'string', required: false, from: 'requestId', description: 'API request id', extract: text('requestId') },
+  { name: 'instance_id', kind: 'string', required: false, from: 'requestParameters.InstanceId', description: 'the CCC instance called', extract: (e) => asString(field(e.requestParameters, 'InstanceId')) },
+  { name: 'source_ip_address', kind: 'string', required: false, from: 'sourceIpAddress', description: 'caller IP, "Internal", or a service host', extract: text('sourceIpAddress') },
+  { name: 'user_agent', kind: 'string', required: false, from: 'userAgent', description: 'client user agent', extract: text('userAgent') },
+  { name: 'user_type', kind: 'string', required: false, from: 'userIdentity.type', description: 'root-account, ram-user, assumed-role, system', extract: (e) => asString(field(identity(e), 'type')) },
+  { name: 'account_id', kind: 'string', required: false, from: 'userIdentity.accountId', description: 'Alibaba Cloud account id (text, exact)', extract: (e) => asString(field(identity(e), 'accountId')) },
+  { name: 'principal_id', kind: 'string', required: false, from: 'userIdentity.principalId', description: 'id of the caller', extract: (e) => asString(field(identity(e), 'principalId')) },
+  { name: 'user_name', kind: 'string', required: false, from: 'userIdentity.userName', description: 'RAM user or role session name', extract: (e) => asString(field(identity(e), 'userName')) },
+  { name: 'access_key_id', kind: 'string', required: false, from: 'userIdentity.accessKeyId', description: 'AccessKey id used for the call', extract: (e) => asString(field(identity(e), 'accessKeyId')) },
+  {
+    name: 'mfa_authenticated', kind: 'boolean', required: false, from: 'userIdentity.sessionContext.attributes.mfaAuthenticated', description: 'whether the session used MFA',
+    extract: (e) => asBoolean(field(field(field(identity(e), 'sessionContext'), 'attributes'), 'mfaAuthenticated')),
+  },
+  { name: 'error_code', kind: 'string', required: false, from: 'errorCode', description: 'error code of a failed call; null when it succeeded', extract: (e) => asNonEmptyString(e.errorCode) },
+  { name: 'error_message', kind: 'string', required: false, from: 'errorMessage', description: 'error message of a failed call', extract: (e) => asNonEmptyString(e.errorMessage) },
+  { name: 'request_parameters', kind: 'json', required: false, from: 'requestParameters', description: 'request parameters as canonical JSON (keys sorted)', extract: (e) => canonicalJson(e.requestParameters) },
+  { name: 'response_elements', kind: 'json', required: false, from: 'responseElements', description: 'response elements as canonical JSON', extract: (e) => canonicalJson(e.responseElements) },
+  { name: 'additional_event_data', kind: 'json', required: false, from: 'additionalEventData', description: 'additional event data as canonical JSON', extract: (e) => canonicalJson(e.additionalEventData) },
+  { name: 'source_object', kind: 'string', required: true, from: '(the archive key)', description: 'the OSS key this row came from (lineage)', extract: () => null },
+]
+
+export const COLUMN_NAMES = COLUMNS.map((c) => c.name)
+export const EVENT_TIME_INDEX = COLUMN_NAMES.indexOf('event_time')
+export const SOURCE_OBJECT_INDEX = COLUMN_NAMES.indexOf('source_object')
+export const EVENT_ID_INDEX = COLUMN_NAMES.indexOf('event_id')
+
+/** Partition columns: in the path only, never inside the files. */
+export const PARTITION_COLUMNS = ['dt', 'event_name'] as const

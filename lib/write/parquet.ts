@@ -1,0 +1,54 @@
+import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
+import type { ColumnSource, SchemaElement } from 'hyparquet-writer'
+import { COLUMNS, type Column, type Value } from '../normalize/columns.js'
+
+/** The only module that knows the Parquet library. Columns in, file bytes out. */
+
+const CREATED_BY = 'ccc-trail (hyparquet-writer)'
+
+function schemaElement(column: Column): SchemaElement {
+  const repetition_type = column.required ? 'REQUIRED' : 'OPTIONAL'
+  const name = column.name
+  switch (column.kind) {
+    case 'timestamp':
+      return { name, repetition_type, type: 'INT64', converted_type: 'TIMESTAMP_MILLIS', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' } }
+    case 'int32':
+      return { name, repetition_type, type: 'INT32' }
+    case 'boolean':
+      return { name, repetition_type, type: 'BOOLEAN' }
+    case 'string':
+    case 'json':
+      return { name, repetition_type, type: 'BYTE_ARRAY', converted_type: 'UTF8' }
+  }
+}
+
+export const PARQUET_SCHEMA: SchemaElement[] = [{ name: 'schema', num_children: COLUMNS.length }, ...COLUMNS.map(schemaElement)]
+
+/** Column-major data for some rows: `columns[i]` holds the values of COLUMNS[i]. */
+export type ColumnBatch = Value[][]
+
+/** A Parquet file built row group by row group, kept as bytes until `finish`. */
+export class ParquetFileBuilder {
+  private readonly bytes = new ByteWriter(64 * 1024)
+  private readonly writer = new ParquetWriter({ writer: this.bytes, schema: PARQUET_SCHEMA, codec: 'SNAPPY', statistics: true, createdBy: CREATED_BY })
+  rows = 0
+
+  /** Appends one row group; rows should already be in event_time order. */
+  addRowGroup(columns: ColumnBatch): void {
+    const count = columns[0]?.length ?? 0
+    if (count === 0) return
+    const columnData: ColumnSource[] = COLUMNS.map((column, i) => ({ name: column.name, data: columns[i], nullable: !column.required }))
+    void this.writer.write({ columnData, rowGroupSize: count })
+    this.rows += count
+  }
+
+  /** Bytes written so far (row groups only; the footer adds a little). */
+  get size(): number {
+    return this.bytes.offset
+  }
+
+  finish(): Uint8Array {
+    void this.writer.finish()
+    return this.bytes.getBytes()
+  }
+}

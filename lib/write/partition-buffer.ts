@@ -1,0 +1,47 @@
+import { COLUMNS, EVENT_TIME_INDEX, type Value } from '../normalize/columns.js'
+import { ParquetFileBuilder, type ColumnBatch } from './parquet.js'
+
+/** Rows of one (dt, event_name) partition of one archive, flushed to row groups as memory requires. */
+export class PartitionBuffer {
+  readonly file = new ParquetFileBuilder()
+  private rows: Value[][] = []
+  /** Rough bytes held by buffered rows, for the memory bound. */
+  heldBytes = 0
+
+  constructor(readonly dt: string, readonly eventName: string | null) {}
+
+  add(row: Value[], approxBytes: number): void {
+    this.rows.push(row)
+    this.heldBytes += approxBytes
+  }
+
+  get bufferedRows(): number {
+    return this.rows.length
+  }
+
+  /** Sorts the buffered rows by event_time and encodes them as one row group. */
+  flush(): void {
+    if (this.rows.length === 0) return
+    this.file.addRowGroup(toColumns(sortByTime(this.rows)))
+    this.rows = []
+    this.heldBytes = 0
+  }
+
+  finish(): Uint8Array {
+    this.flush()
+    return this.file.finish()
+  }
+}
+
+function sortByTime(rows: Value[][]): Value[][] {
+  return rows.sort((a, b) => (a[EVENT_TIME_INDEX] as number) - (b[EVENT_TIME_INDEX] as number))
+}
+
+function toColumns(rows: Value[][]): ColumnBatch {
+  const columns: ColumnBatch = COLUMNS.map(() => new Array<Value>(rows.length))
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]
+    for (let c = 0; c < columns.length; c++) columns[c][r] = row[c]
+  }
+  return columns
+}

@@ -1,0 +1,39 @@
+/** Hive-style partition paths: `dt=<YYYY-MM-DD>/event_name=<escaped>/`. */
+
+export const HIVE_DEFAULT_PARTITION = '__HIVE_DEFAULT_PARTITION__'
+
+// The characters Hive's FileUtils.escapePathName escapes, plus control characters.
+const NEEDS_ESCAPE = /["#%'*/:=?\\{}[\]^\u0000-\u001f\u007f]/g
+
+export function escapePartitionValue(value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return HIVE_DEFAULT_PARTITION
+  const escaped = value.replace(NEEDS_ESCAPE, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'))
+  // "." and ".." are the only segments that could still move a path; escape their dots.
+  return escaped === '.' || escaped === '..' ? escaped.replace(/\./g, '%2E') : escaped
+}
+
+export function unescapePartitionValue(escaped: string): string | null {
+  if (escaped === HIVE_DEFAULT_PARTITION) return null
+  return escaped.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+}
+
+export function partitionPath(dt: string, eventName: string | null): string {
+  return `dt=${dt}/event_name=${escapePartitionValue(eventName)}/`
+}
+
+/** `YYYY-MM-DD` of an instant in a time zone, cached per quarter hour (every zone offset is a multiple of 15 minutes). */
+export function dateInZone(timeZone: string): (millis: number) => string {
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return (millis) => new Date(millis).toISOString().slice(0, 10)
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+  const cache = new Map<number, string>()
+  return (millis) => {
+    const slot = Math.floor(millis / 900_000)
+    let date = cache.get(slot)
+    if (date === undefined) {
+      date = format.format(new Date(slot * 900_000))
+      if (cache.size > 10_000) cache.clear()
+      cache.set(slot, date)
+    }
+    return date
+  }
+}

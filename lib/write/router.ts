@@ -1,0 +1,87 @@
+import type { Element } from '../decode/splitter.js'
+import type { QuarantineReason } from '../errors.js'
+import { elementToRow } from '../normalize/to-row.js'
+import { dateInZone } from './partition.js'
+import { PartitionBuffer } from './partition-buffer.js'
+
+export interface QuarantinedEvent {
+  index: number
+  reason: QuarantineReason
+  message: string
+  eventId?: string | null
+  /** The event's text, while the archive's quarantine budget lasts; the source archive keeps it regardless. */
+  raw?: string
+}
+
+export interface RouterOptions {
+  timeZone: string
+  extraServices?: ReadonlySet<string>
+  /** Bytes of buffered rows before the largest partition is flushed to a row group. */
+  rowBufferBytes: number
+  /** Bytes of raw event text kept in one archive's quarantine record. */
+  quarantineRawBytes?: number
+}
+
+/** Routes the elements of one archive: rows into (dt, event_name) partitions, the rest counted or quarantined. */
+export class ArchiveRouter {
+  readonly partitions = new Map<string, PartitionBuffer>()
+  readonly quarantined: QuarantinedEvent[] = []
+  elements = 0
+  rows = 0
+  nonCcc = 0
+  private held = 0
+  private rawBudget: number
+  private readonly seenIds = new Set<string>()
+  private readonly dateOf: (millis: number) => string
+
+  constructor(private readonly sourceKey: string, private readonly options: RouterOptions) {
+    this.dateOf = dateInZone(options.timeZone)
+    this.rawBudget = options.quarantineRawBytes ?? 8 * 1024 * 1024
+  }
+
+  readonly add = (element: Element): void => {
+    const index = this.elements++
+    const verdict = elementToRow(element, this.sourceKey, this.options.extraServices)
+    if (verdict.kind === 'not_ccc') {
+      this.nonCcc++
+      return
+    }
+    if (verdict.kind === 'quarantine') {
+      this.quarantine(element, { index, reason: verdict.reason, message: verdict.message })
+      return
+    }
+    if (verdict.eventId !== null) {
+      if (this.seenIds.has(verdict.eventId)) {
+        this.quarantine(element, { index, reason: 'duplicate_event_id', message: `eventId ${verdict.eventId} appears earlier in this archive`, eventId: verdict.eventId })
+        return
+      }
+      this.seenIds.add(verdict.eventId)
+    }
+    const dt = this.dateOf(verdict.millis)
+    const id = dt + '\u0000' + (verdict.eventName ?? '\u0001')
+    let partition = this.partitions.get(id)
+    if (!partition) this.partitions.set(id, (partition = new PartitionBuffer(dt, verdict.eventName)))
+    // Parsed rows take about twice their JSON text in memory.
+    const bytes = element.bytes * 2
+    partition.add(verdict.row, bytes)
+    this.rows++
+    this.held += bytes
+    if (this.held > this.options.rowBufferBytes) this.flushLargest()
+  }
+
+  private quarantine(element: Element, entry: QuarantinedEvent): void {
+    if ('text' in element && element.text.length <= this.rawBudget) {
+      entry.raw = element.text
+      this.rawBudget -= element.text.length
+    }
+    this.quarantined.push(entry)
+  }
+
+  private flushLargest(): void {
+    let largest: PartitionBuffer | undefined
+    for (const partition of this.partitions.values()) if (!largest || partition.heldBytes > largest.heldBytes) largest = partition
+    if (!largest) return
+    this.held -= largest.heldBytes
+    largest.flush()
+  }
+}

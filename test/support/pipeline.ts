@@ -1,0 +1,34 @@
+import { expect } from 'vitest'
+import { silentLogger } from '../../lib/log.js'
+import type { ArchiveResult, Pipeline, PipelineOptions } from '../../lib/pipeline.js'
+import { FsStorage } from '../../lib/storage/fs.js'
+import { MemoryStorage } from '../../lib/storage/memory.js'
+import type { Storage } from '../../lib/storage/types.js'
+import { tempDir } from './temp.js'
+
+export const TEST_OPTIONS: PipelineOptions = {
+  timeZone: 'UTC',
+  extraServices: new Set(),
+  memoryLimitBytes: 256 << 20,
+  maxEventBytes: 32 << 20,
+  verifyEventCount: true,
+}
+
+/** A pipeline from a memory bucket into a temp folder that DuckDB can read. */
+export async function testPipeline(overrides: Partial<Pipeline> & { options?: Partial<PipelineOptions> } = {}): Promise<Pipeline & { source: Storage; destRoot: string }> {
+  const destRoot = await tempDir('ccc-lake')
+  return {
+    source: overrides.source ?? new MemoryStorage(),
+    dest: overrides.dest ?? new FsStorage(destRoot),
+    destPrefix: overrides.destPrefix ?? '',
+    log: overrides.log ?? silentLogger,
+    options: { ...TEST_OPTIONS, ...overrides.options },
+    destRoot,
+  }
+}
+
+/** The accounting invariant: every event is a row, a counted non-CCC skip, or quarantined. */
+export function expectAccounted(result: ArchiveResult): void {
+  const { events, rows, nonCcc, quarantined } = result.counts
+  expect(rows + nonCcc + quarantined, `events of ${result.key}`).toBe(events)
+}
