@@ -1,0 +1,33 @@
+import type { Logger } from '../log.js'
+
+export interface OptionSpec {
+  type: 'string' | 'boolean'
+  short?: string
+  multiple?: boolean
+  description: string
+  placeholder?: string
+}
+
+export interface Command {
+  name: string
+  summary: string
+  /** Positional arguments, as shown in usage, e.g. `[key ...]`. */
+  args?: string
+  options: Record<string, OptionSpec>
+  run(input: CommandInput): Promise<number>
+}
+
+export interface CommandInput {
+  values: Record<string, string | boolean | string[] | undefined>
+  positionals: string[]
+  out: (line: string) => void
+  err: (line: string) => void
+  log: Logger
+  /** True when stdout is a terminal (progress bars, colours). */
+  tty: boolean
+  env: NodeJS.ProcessEnv
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const
+
+export class UsageError extends Error {}

@@ -1,0 +1,54 @@
+import { createPipeline } from '../../app.js'
+import { processArchives, type Outcome } from '../../run-archives.js'
+import { listQuarantine } from '../../quarantine.js'
+import { listArchiveTree } from '../../source/list-archives.js'
+import { locationOpener, type Location } from '../../storage/open.js'
+import { EXIT, UsageError, type Command, type CommandInput } from '../command.js'
+import { configFromFlags, intFlag, LOCATION_OPTIONS, TUNING_OPTIONS } from '../flags.js'
+import { outcomeLine, summaryLines } from '../report.js'
+
+export const processCommand: Command = {
+  name: 'process',
+  summary: 'convert the named archives, or every archive under --source, into the table at --dest',
+  args: '[key ...]',
+  options: {
+    ...LOCATION_OPTIONS,
+    ...TUNING_OPTIONS,
+    force: { type: 'boolean', description: 'reprocess archives that are already done (rewrites the same files)' },
+    'replay-quarantine': { type: 'boolean', description: 'reprocess every archive that has a quarantine record at --dest' },
+    concurrency: { type: 'string', description: 'archives in flight at once (default 4)', placeholder: 'n' },
+    json: { type: 'boolean', description: 'print one JSON object per archive and a JSON summary' },
+  },
+  async run(input) {
+    const config = configFromFlags(input)
+    if (!config.source) throw new UsageError('--source is required (a folder or oss://bucket/prefix)')
+    const open = locationOpener(config)
+    const source = open(config.source)
+    const dest = open(config.dest)
+    const pipeline = createPipeline(config, source, dest, input.log)
+    const replay = Boolean(input.values['replay-quarantine'])
+    const keys = replay ? quarantinedKeys(dest) : input.positionals.length ? input.positionals.map((k) => (k.startsWith(source.prefix) ? k : source.prefix + k)) : archiveKeys(source, input)
+    const print = input.values.json ? (o: Outcome) => input.out(JSON.stringify(o)) : (o: Outcome) => input.out(outcomeLine(o))
+    const summary = await processArchives(pipeline, keys, { concurrency: intFlag(input, 'concurrency', 4), force: Boolean(input.values.force) || replay, onOutcome: print })
+    if (input.values.json) input.out(JSON.stringify({ summary }))
+    else for (const line of summaryLines(summary)) input.out(line)
+    return summary.failed > 0 ? EXIT.failed : EXIT.ok
+  },
+}
+
+async function* archiveKeys(source: Location, input: CommandInput): AsyncGenerator<string> {
+  for await (const listed of listArchiveTree(source.storage, source.prefix)) {
+    if (listed.kind === 'archive') yield listed.key
+    else input.err(`skipped      ${listed.key}  (${listed.kind === 'insight' ? 'Insight archive, not API events' : 'not an ActionTrail archive'})`)
+  }
+}
+
+async function* quarantinedKeys(dest: Location): AsyncGenerator<string> {
+  const seen = new Set<string>()
+  for await (const { record } of listQuarantine(dest.storage, dest.prefix)) {
+    if (!seen.has(record.source)) {
+      seen.add(record.source)
+      yield record.source
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { errorMessage, isRetryable } from './errors.js'
+import type { Counts } from './manifest.js'
+import { processArchive, type ArchiveResult, type Pipeline } from './pipeline.js'
+
+export interface FailedArchive {
+  key: string
+  status: 'failed'
+  retryable: boolean
+  message: string
+}
+
+export type Outcome = ArchiveResult | FailedArchive
+
+export interface RunSummary {
+  archives: number
+  written: number
+  alreadyDone: number
+  quarantined: number
+  skipped: number
+  failed: number
+  counts: Counts
+  bytesIn: number
+  bytesOut: number
+  millis: number
+}
+
+export interface RunOptions {
+  concurrency?: number
+  force?: boolean
+  onOutcome?: (outcome: Outcome) => void
+  /** Checked before each archive starts; when it returns true no new archive starts. */
+  stopRequested?: () => boolean
+}
+
+/** Processes archives with bounded concurrency; one archive's failure does not stop the others. */
+export async function processArchives(pipeline: Pipeline, keys: Iterable<string> | AsyncIterable<string>, options: RunOptions = {}): Promise<RunSummary> {
+  const summary = emptySummary()
+  const started = Date.now()
+  const iterator = toAsyncIterator(keys)
+  const worker = async () => {
+    for (;;) {
+      if (options.stopRequested?.()) return
+      const next = await iterator.next()
+      if (next.done) return
+      const outcome = await processOne(pipeline, next.value, options.force)
+      addOutcome(summary, outcome)
+      options.onOutcome?.(outcome)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker))
+  summary.millis = Date.now() - started
+  return summary
+}
+
+async function processOne(pipeline: Pipeline, key: string, force?: boolean): Promise<Outcome> {
+  try {
+    return await processArchive(pipeline, key, { force })
+  } catch (error) {
+    pipeline.log.error(`archive failed: ${errorMessage(error)}`, { source: key, retryable: isRetryable(error) })
+    return { key, status: 'failed', retryable: isRetryable(error), message: errorMessage(error) }
+  }
+}
+
+export function emptySummary(): RunSummary {
+  return { archives: 0, written: 0, alreadyDone: 0, quarantined: 0, skipped: 0, failed: 0, counts: { events: 0, rows: 0, nonCcc: 0, quarantined: 0 }, bytesIn: 0, bytesOut: 0, millis: 0 }
+}
+
+export function addOutcome(summary: RunSummary, outcome: Outcome): void {
+  summary.archives++
+  if (outcome.status === 'failed') {
+    summary.failed++
+    return
+  }
+  if (outcome.status === 'written') summary.written++
+  else if (outcome.status === 'already_done') summary.alreadyDone++
+  else if (outcome.status === 'quarantined') summary.quarantined++
+  else summary.skipped++
+  summary.counts.events += outcome.counts.events
+  summary.counts.rows += outcome.counts.rows
+  summary.counts.nonCcc += outcome.counts.nonCcc
+  summary.counts.quarantined += outcome.counts.quarantined
+  summary.bytesIn += outcome.bytesIn
+  summary.bytesOut += outcome.bytesOut
+}
+
+function toAsyncIterator<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterator<T> {
+  const iterator = Symbol.asyncIterator in items ? (items as AsyncIterable<T>)[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]()
+  // Serialise next() calls: several workers share one iterator.
+  let chain: Promise<unknown> = Promise.resolve()
+  return {
+    next: () => {
+      const result = chain.then(() => iterator.next())
+      chain = result.catch(() => undefined)
+      return result as Promise<IteratorResult<T>>
+    },
+  }
+}

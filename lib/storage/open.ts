@@ -1,0 +1,29 @@
+import type { Config } from '../config.js'
+import type { LocationSpec } from '../location.js'
+import { FsStorage } from './fs.js'
+import { createOssStorage, type OssCredentials } from './oss.js'
+import type { Storage } from './types.js'
+
+export interface Location {
+  storage: Storage
+  /** Key prefix inside the storage: empty or ending with `/`. */
+  prefix: string
+  spec: LocationSpec
+}
+
+/**
+ * Opens locations, one storage per bucket or folder, so that source and destination in the same
+ * bucket share a client. Credentials come from the FC context or the standard environment.
+ */
+export function locationOpener(config: Config, context?: { credentials?: Partial<OssCredentials> }, env: NodeJS.ProcessEnv = process.env): (spec: LocationSpec) => Location {
+  const opened = new Map<string, Storage>()
+  return (spec) => {
+    const id = spec.kind === 'oss' ? `oss:${spec.bucket}` : `fs:${spec.root}`
+    let storage = opened.get(id)
+    if (!storage) {
+      storage = spec.kind === 'fs' ? new FsStorage(spec.root) : createOssStorage({ bucket: spec.bucket, ...config.oss }, context, env)
+      opened.set(id, storage)
+    }
+    return { storage, prefix: spec.prefix, spec }
+  }
+}
