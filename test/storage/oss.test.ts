@@ -1,0 +1,248 @@
+import { inspect } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AccessError, ConfigError, NotFoundError, RetryableError } from '../../lib/errors.js'
+import { readAll } from '../../lib/storage/list.js'
+import { createOssStorage, OssStorage, ossCredentials, type OssStorageOptions } from '../../lib/storage/oss.js'
+import { startOssServer, type Fault, type OssServer } from '../support/oss-server.js'
+import { storageContract } from './contract.js'
+
+const ACCESS_KEY_ID = 'LTAI5tTestAccessKeyId'
+const SECRET = 'sEcReT-9f3kQz7Lw2'
+const TOKEN = 'CAIS-sts-token-Xy81mN4q'
+
+let server: OssServer
+let bucketCount = 0
+
+beforeAll(async () => {
+  server = await startOssServer({ accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN })
+})
+afterAll(() => server.close())
+
+function freshBucket(): string {
+  const name = `bucket-${++bucketCount}`
+  server.bucket(name)
+  return name
+}
+
+function oss(overrides: Partial<OssStorageOptions> = {}, target = server): OssStorage {
+  return new OssStorage({
+    bucket: overrides.bucket ?? freshBucket(),
+    endpoint: target.endpoint,
+    accessKeyId: ACCESS_KEY_ID,
+    accessKeySecret: SECRET,
+    securityToken: TOKEN,
+    retryBaseMs: 5,
+    timeoutMs: 2_000,
+    ...overrides,
+  })
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => expect.unreachable('expected a failure'),
+    (error: Error) => error,
+  )
+}
+
+function expectNoSecrets(error: Error): void {
+  for (const text of [error.message, String(error.stack), JSON.stringify(error), inspect(error, { depth: 5 })]) {
+    expect(text).not.toContain(SECRET)
+    expect(text).not.toContain(TOKEN)
+  }
+}
+
+storageContract('oss', async () => oss())
+
+describe('oss storage: refusals', () => {
+  it('reports missing keys as NotFoundError naming the location', async () => {
+    const storage = oss()
+    const error = await failure(storage.get('nope'))
+    expect(error).toBeInstanceOf(NotFoundError)
+    expect(error.message).toBe(`${storage.description}: no such object "nope"`)
+  })
+
+  it('reports a wrong secret as AccessError naming the bucket and SignatureDoesNotMatch', async () => {
+    const storage = oss({ bucket: freshBucket(), accessKeySecret: 'wrong-secret-value' })
+    for (const attempt of [storage.get('a/key'), storage.put('a/key', 'x'), storage.list('a/'), storage.head('a/key')]) {
+      const error = await failure(attempt)
+      expect(error).toBeInstanceOf(AccessError)
+      expect(error.message).toContain(storage.description)
+      expect(error.message).toContain('SignatureDoesNotMatch')
+      expect((error as AccessError).code).toBe('SignatureDoesNotMatch')
+    }
+  })
+
+  it('reports an unknown access key id as InvalidAccessKeyId', async () => {
+    const storage = oss({ accessKeyId: 'LTAI5tUnknownKey' })
+    const error = await failure(storage.get('some/key'))
+    expect(error).toBeInstanceOf(AccessError)
+    expect(error.message).toMatch(/^oss:\/\/bucket-\d+: GetObject "some\/key" refused: InvalidAccessKeyId \(The OSS Access Key Id you provided does not exist in our records\.\)/)
+  })
+
+  it('reports a missing bucket as AccessError, also on head', async () => {
+    const storage = oss({ bucket: 'no-such-bucket' })
+    for (const attempt of [storage.get('k'), storage.head('k'), storage.list('')]) {
+      const error = await failure(attempt)
+      expect(error).toBeInstanceOf(AccessError)
+      expect(error.message).toContain('oss://no-such-bucket')
+      expect(error.message).toContain('NoSuchBucket')
+    }
+  })
+
+  it('keeps the secret and the security token out of errors, even when OSS echoes them', async () => {
+    // OSS echoes the string to sign (which holds the token) and the token itself in these answers.
+    const wrongSecret = await failure(oss({ accessKeySecret: `${SECRET}x` }).get('k'))
+    const wrongToken = await failure(oss({ securityToken: `${TOKEN}x` }).get('k'))
+    const wrongSecretHead = await failure(oss({ accessKeySecret: `${SECRET}x` }).head('k'))
+    for (const error of [wrongSecret, wrongToken, wrongSecretHead]) {
+      expect(error).toBeInstanceOf(AccessError)
+      expectNoSecrets(error)
+    }
+    expect(wrongToken.message).toContain('InvalidSecurityToken')
+    const shown = inspect(oss(), { depth: 10, showHidden: true }) + JSON.stringify(oss())
+    expect(shown).not.toContain(SECRET)
+    expect(shown).not.toContain(TOKEN)
+  })
+
+  it('reports expired STS credentials as retryable, without retrying them itself', async () => {
+    const own = await startOssServer({ accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN, buckets: ['expiring'] })
+    try {
+      own.expireSecurityToken()
+      const error = await failure(oss({ bucket: 'expiring' }, own).get('k'))
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error.message).toContain('SecurityTokenExpired')
+      expectNoSecrets(error)
+      expect(own.requests).toHaveLength(1)
+    } finally {
+      await own.close()
+    }
+  })
+})
+
+describe('oss storage: transient faults', () => {
+  const cases: [Fault['op'], Fault['kind']][] = [
+    ['GetObject', '503'], ['GetObject', 'SlowDown'],
+    ['PutObject', '503'], ['PutObject', 'SlowDown'],
+    ['ListObjects', '503'], ['ListObjects', 'SlowDown'],
+    ['HeadObject', '503'], ['DeleteObject', 'SlowDown'],
+  ]
+
+  it.each(cases)('retries %s after one %s transparently', async (op, kind) => {
+    const storage = oss()
+    await storage.put('f/key', 'payload')
+    server.inject({ op, kind, keyPrefix: 'f/' })
+    const before = server.requests.length
+    if (op === 'GetObject') expect((await readAll(storage, 'f/key')).toString()).toBe('payload')
+    if (op === 'PutObject') expect((await storage.put('f/key', 'new')).size).toBe(3)
+    if (op === 'ListObjects') expect((await storage.list('f/')).objects.map((o) => o.key)).toEqual(['f/key'])
+    if (op === 'HeadObject') expect(await storage.head('f/key')).toMatchObject({ size: 7 })
+    if (op === 'DeleteObject') await storage.delete('f/key')
+    const seen = server.requests.slice(before).map((r) => [r.status, r.fault])
+    expect(seen).toEqual([[503, kind], [op === 'DeleteObject' ? 204 : 200, undefined]])
+  })
+
+  it('gives up with RetryableError when 503s outlast the retries', async () => {
+    const storage = oss({ retries: 2 })
+    server.inject({ op: 'GetObject', kind: '503', keyPrefix: 'busy/', times: 3 })
+    const error = await failure(storage.get('busy/key'))
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error.message).toMatch(/GetObject "busy\/key" failed after 3 attempt\(s\): ServiceUnavailable/)
+    expect(server.requests.filter((r) => r.key === 'busy/key')).toHaveLength(3)
+  })
+
+  it('retries a connection reset on get', async () => {
+    const storage = oss()
+    await storage.put('r/key', 'after reset')
+    server.inject({ op: 'GetObject', kind: 'reset', keyPrefix: 'r/' })
+    expect((await readAll(storage, 'r/key')).toString()).toBe('after reset')
+  })
+
+  it('gives up on resets with RetryableError', async () => {
+    const storage = oss({ retries: 1 })
+    server.inject({ op: 'PutObject', kind: 'reset', keyPrefix: 'rr/', times: 2 })
+    const error = await failure(storage.put('rr/key', 'x'))
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error.message).toContain('PutObject "rr/key" failed after 2 attempt(s)')
+  })
+
+  it('surfaces a reset in the middle of a body as a RetryableError on the stream', async () => {
+    const storage = oss()
+    await storage.put('t/key', Buffer.alloc(64 * 1024, 7))
+    server.inject({ op: 'GetObject', kind: 'truncate', keyPrefix: 't/' })
+    const error = await failure(readAll(storage, 't/key'))
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error.message).toContain('GetObject "t/key" interrupted')
+  })
+
+  it('fails a body that stalls mid-stream instead of hanging', async () => {
+    const storage = oss({ timeoutMs: 200 })
+    await storage.put('stall/key', Buffer.alloc(64 * 1024, 1))
+    server.inject({ op: 'GetObject', kind: 'stall', keyPrefix: 'stall/' })
+    const error = await failure(readAll(storage, 'stall/key'))
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error.message).toContain('interrupted: ETIMEDOUT (no data for 200 ms)')
+  })
+
+  it('does not time out a body whose reader is slow', async () => {
+    const storage = oss({ timeoutMs: 100 })
+    await storage.put('patient/key', Buffer.alloc(512 * 1024, 2))
+    const stream = await storage.get('patient/key')
+    await new Promise((resolve) => setTimeout(resolve, 350))
+    let size = 0
+    for await (const chunk of stream) size += (chunk as Buffer).length
+    expect(size).toBe(512 * 1024)
+  })
+
+  it('retries an answer slower than the timeout', async () => {
+    const storage = oss({ timeoutMs: 150 })
+    await storage.put('slow/key', 'late')
+    server.inject({ op: 'GetObject', kind: 'delay', delayMs: 600, keyPrefix: 'slow/' })
+    expect((await readAll(storage, 'slow/key')).toString()).toBe('late')
+  })
+
+  it('gives up on answers that are always too slow with RetryableError', async () => {
+    const storage = oss({ timeoutMs: 100, retries: 1 })
+    server.inject({ op: 'ListObjects', kind: 'delay', delayMs: 400, keyPrefix: 'slower/', times: 2 })
+    const error = await failure(storage.list('slower/'))
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error.message).toContain('ResponseTimeoutError')
+  })
+})
+
+describe('oss credentials', () => {
+  const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'env-id', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'env-secret', ALIBABA_CLOUD_SECURITY_TOKEN: 'env-token' }
+
+  it('prefers the FC context credentials', () => {
+    const context = { credentials: { accessKeyId: 'fc-id', accessKeySecret: 'fc-secret', securityToken: 'fc-token' } }
+    expect(ossCredentials(context, env)).toEqual({ accessKeyId: 'fc-id', accessKeySecret: 'fc-secret', securityToken: 'fc-token' })
+  })
+
+  it('falls back to the standard environment variables', () => {
+    expect(ossCredentials(undefined, env)).toEqual({ accessKeyId: 'env-id', accessKeySecret: 'env-secret', securityToken: 'env-token' })
+    expect(ossCredentials({}, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'i', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' })).toEqual({ accessKeyId: 'i', accessKeySecret: 's' })
+  })
+
+  it('names the missing variable in a ConfigError', () => {
+    expect(() => ossCredentials(undefined, {})).toThrow(ConfigError)
+    expect(() => ossCredentials(undefined, {})).toThrow(/ALIBABA_CLOUD_ACCESS_KEY_ID/)
+    expect(() => ossCredentials(undefined, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'i' })).toThrow(/ALIBABA_CLOUD_ACCESS_KEY_SECRET/)
+    expect(() => ossCredentials({ credentials: { accessKeyId: 'i' } }, env)).toThrow(/context\.credentials\.accessKeySecret/)
+  })
+
+  it('builds a working storage from the environment', async () => {
+    const bucket = freshBucket()
+    const storage = createOssStorage(
+      { bucket, endpoint: server.endpoint, retryBaseMs: 5 },
+      undefined,
+      { ALIBABA_CLOUD_ACCESS_KEY_ID: ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET, ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN },
+    )
+    expect(storage.description).toBe(`oss://${bucket}`)
+    await storage.put('k', 'v')
+    expect(await storage.head('k')).toMatchObject({ key: 'k', size: 1 })
+  })
+
+  it('refuses a malformed bucket name at construction', () => {
+    expect(() => oss({ bucket: 'Bad_Bucket' })).toThrow(ConfigError)
+    expect(() => oss({ bucket: 'Bad_Bucket' })).toThrow(/^bucket:/)
+  })
+})

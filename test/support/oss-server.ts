@@ -1,0 +1,316 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { isIP, type AddressInfo } from 'node:net'
+import { isSubResource, verifyV1, type OssCredentials } from './oss-server-auth.js'
+import { byteOrder, listPage, listV1Document, listV2Document, parseListQuery, type ListedObject } from './oss-server-list.js'
+import { errorDocument, type OssErrorBody } from './oss-server-xml.js'
+
+/**
+ * An OSS-protocol server for tests: the object API ali-oss uses, OSS V1 signature checks, OSS error
+ * XML, and injectable faults. Objects live in memory. Not a product: one process, no persistence.
+ */
+
+export type OssOperation = 'PutObject' | 'GetObject' | 'HeadObject' | 'DeleteObject' | 'ListObjects' | 'ListObjectsV2'
+
+/**
+ * `503`: ServiceUnavailable; `SlowDown`: 503 with code SlowDown; `delay`: wait `delayMs`, then answer
+ * normally; `reset`: destroy the socket without answering; `truncate`: send the headers and half the body,
+ * then destroy the socket (a reset mid-stream); `stall`: send the headers and half the body, then nothing.
+ */
+export type FaultKind = '503' | 'SlowDown' | 'delay' | 'reset' | 'truncate' | 'stall'
+
+export interface Fault {
+  /** `ListObjects` matches both list versions; `*` matches every operation. */
+  op: OssOperation | '*'
+  kind: FaultKind
+  /** Only requests whose key (for lists: prefix) starts with this. */
+  keyPrefix?: string
+  /** How many matching requests fail; default 1. */
+  times?: number
+  /** For `delay`; default 1000. */
+  delayMs?: number
+}
+
+export interface RecordedRequest {
+  op: OssOperation | 'Unsupported'
+  method: string
+  bucket?: string
+  /** The object key, or the prefix of a list. */
+  key: string
+  /** 0 when the socket was reset before a status was sent. */
+  status: number
+  fault?: FaultKind
+  requestId: string
+}
+
+export interface OssServerOptions extends OssCredentials {
+  buckets?: string[]
+}
+
+export interface OssServer {
+  /** `http://127.0.0.1:<port>`. ali-oss then sends `Host: <bucket>.<region host>`; path style works too. */
+  endpoint: string
+  port: number
+  /** Creates the bucket if it does not exist. */
+  bucket(name: string): void
+  inject(fault: Fault): void
+  /** From now on, requests with the configured security token fail with SecurityTokenExpired. */
+  expireSecurityToken(): void
+  readonly requests: RecordedRequest[]
+  close(): Promise<void>
+}
+
+interface StoredObject extends ListedObject {
+  body: Buffer
+  contentType: string
+}
+
+interface Target {
+  bucket?: string
+  key: string
+  query: URLSearchParams
+}
+
+interface Reply {
+  status: number
+  headers?: Record<string, string>
+  body?: Buffer | string
+  error?: OssErrorBody
+}
+
+class ServerState {
+  readonly buckets = new Map<string, Map<string, StoredObject>>()
+  readonly faults: (Fault & { times: number })[] = []
+  readonly requests: RecordedRequest[] = []
+  readonly timers = new Set<NodeJS.Timeout>()
+  tokenExpired = false
+
+  constructor(readonly credentials: OssCredentials) {}
+
+  takeFault(op: RecordedRequest['op'], key: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.times > 0 && opMatches(f.op, op) && key.startsWith(f.keyPrefix ?? ''))
+    if (fault) fault.times--
+    return fault
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer)
+        resolve()
+      }, ms)
+      this.timers.add(timer)
+    })
+  }
+}
+
+function opMatches(wanted: Fault['op'], op: RecordedRequest['op']): boolean {
+  return wanted === '*' || wanted === op || (wanted === 'ListObjects' && op === 'ListObjectsV2')
+}
+
+export async function startOssServer(options: OssServerOptions): Promise<OssServer> {
+  const { buckets = [], ...credentials } = options
+  const state = new ServerState(credentials)
+  for (const name of buckets) state.buckets.set(name, new Map())
+  const server = createServer((req, res) => void handle(state, req, res))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    bucket: (name) => void (state.buckets.has(name) || state.buckets.set(name, new Map())),
+    inject: (fault) => void state.faults.push({ times: 1, ...fault }),
+    expireSecurityToken: () => void (state.tokenExpired = true),
+    requests: state.requests,
+    close: async () => {
+      for (const timer of state.timers) clearTimeout(timer)
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
+      await closed
+    },
+  }
+}
+
+async function handle(state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const record: RecordedRequest = { op: 'Unsupported', method: req.method ?? '', key: '', status: 0, requestId: newRequestId() }
+  state.requests.push(record)
+  try {
+    const body = await readBody(req)
+    const target = targetOf(req)
+    record.op = operationOf(record.method, target)
+    record.bucket = target.bucket
+    record.key = target.key || (target.query.get('prefix') ?? '')
+    const fault = state.takeFault(record.op, record.key)
+    if (fault) record.fault = fault.kind
+    if (fault?.kind === 'delay') await state.sleep(fault.delayMs ?? 1000)
+    if (fault?.kind === 'reset') return void req.socket.destroy()
+    const reply = faultReply(fault) ?? answer(state, req, target, record.op, body)
+    send(req, res, reply, record, fault?.kind)
+  } catch (error) {
+    if (res.headersSent || req.socket.destroyed) return
+    const reply: Reply = error instanceof URIError
+      ? { status: 400, error: { code: 'InvalidURI', message: 'Could not parse the specified URI.' } }
+      : { status: 500, error: { code: 'InternalError', message: String(error) } }
+    send(req, res, reply, record)
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+}
+
+/** Virtual-host style (`Host: <bucket>.<domain>`) unless the host is an IP address or localhost. */
+function targetOf(req: IncomingMessage): Target {
+  const url = req.url ?? '/'
+  const cut = url.indexOf('?')
+  const path = cut < 0 ? url : url.slice(0, cut)
+  const query = new URLSearchParams(cut < 0 ? '' : url.slice(cut + 1))
+  const host = hostname(req.headers.host ?? '')
+  if (isIP(host) || host === 'localhost') {
+    const [bucket = '', ...rest] = path.slice(1).split('/')
+    return { bucket: decodeURIComponent(bucket) || undefined, key: decodeURIComponent(rest.join('/')), query }
+  }
+  return { bucket: host.split('.')[0], key: decodeURIComponent(path.slice(1)), query }
+}
+
+function hostname(host: string): string {
+  if (host.startsWith('[')) return host.slice(1, host.indexOf(']'))
+  return host.replace(/:\d+$/, '')
+}
+
+function operationOf(method: string, target: Target): RecordedRequest['op'] {
+  const subResources = [...target.query.keys()].filter((name) => isSubResource(name) && !name.startsWith('response-'))
+  if (!target.bucket) return 'Unsupported'
+  if (target.key === '') {
+    if (method !== 'GET' || subResources.some((name) => name !== 'continuation-token')) return 'Unsupported'
+    return target.query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects'
+  }
+  if (subResources.length > 0) return 'Unsupported'
+  const ops: Record<string, OssOperation> = { GET: 'GetObject', HEAD: 'HeadObject', PUT: 'PutObject', DELETE: 'DeleteObject' }
+  return ops[method] ?? 'Unsupported'
+}
+
+function faultReply(fault: Fault | undefined): Reply | undefined {
+  if (fault?.kind === '503') return { status: 503, error: { code: 'ServiceUnavailable', message: 'Service is unavailable, please try again later.' } }
+  if (fault?.kind === 'SlowDown') return { status: 503, error: { code: 'SlowDown', message: 'Please reduce your request rate.' } }
+  return undefined
+}
+
+/** Bucket, then signature, then the operation: the order in which OSS refuses a request. */
+function answer(state: ServerState, req: IncomingMessage, target: Target, op: RecordedRequest['op'], body: Buffer): Reply {
+  if (!target.bucket) return { status: 403, error: { code: 'AccessDenied', message: 'This test server has no service-level operations.' } }
+  const objects = state.buckets.get(target.bucket)
+  if (!objects) return { status: 404, error: { code: 'NoSuchBucket', message: 'The specified bucket does not exist.', extra: { BucketName: target.bucket } } }
+  const signed = { method: req.method ?? '', headers: req.headers, resource: `/${target.bucket}/${target.key}`, query: target.query }
+  const refusal = verifyV1(signed, state.credentials, state.tokenExpired)
+  if (refusal) return { status: 403, error: refusal }
+  switch (op) {
+    case 'PutObject':
+      return putObject(objects, target.key, req, body)
+    case 'GetObject':
+      return getObject(objects, target.key, req.headers.range)
+    case 'HeadObject':
+      return headObject(objects, target.key)
+    case 'DeleteObject':
+      objects.delete(target.key)
+      return { status: 204 }
+    case 'ListObjects':
+    case 'ListObjectsV2':
+      return listObjects(objects, target, op === 'ListObjectsV2')
+    default:
+      return { status: 501, error: { code: 'NotImplemented', message: 'This test server does not implement this operation.' } }
+  }
+}
+
+function putObject(objects: Map<string, StoredObject>, key: string, req: IncomingMessage, body: Buffer): Reply {
+  const md5 = createHash('md5').update(body).digest()
+  const claimed = req.headers['content-md5']
+  if (claimed !== undefined && claimed !== md5.toString('base64')) {
+    return { status: 400, error: { code: 'InvalidDigest', message: 'The Content-MD5 you specified is not valid.' } }
+  }
+  const etag = md5.toString('hex').toUpperCase()
+  const contentType = req.headers['content-type'] ?? 'application/octet-stream'
+  objects.set(key, { key, body, etag, size: body.length, lastModified: new Date(), contentType })
+  return { status: 200, headers: { etag: `"${etag}"` } }
+}
+
+function getObject(objects: Map<string, StoredObject>, key: string, range: string | undefined): Reply {
+  const object = objects.get(key)
+  if (!object) return noSuchKey(key)
+  const headers = objectHeaders(object)
+  const slice = parseRange(range, object.size)
+  if (slice === 'unsatisfiable') {
+    return { status: 416, headers: { 'content-range': `bytes */${object.size}` }, error: { code: 'InvalidRange', message: 'The requested range cannot be satisfied.' } }
+  }
+  if (!slice) return { status: 200, headers, body: object.body }
+  const [start, end] = slice
+  const partial = { ...headers, 'content-range': `bytes ${start}-${end}/${object.size}`, 'content-length': String(end - start + 1) }
+  return { status: 206, headers: partial, body: object.body.subarray(start, end + 1) }
+}
+
+/** OSS ignores malformed and multi-part ranges (whole object), and clamps the end. */
+function parseRange(range: string | undefined, size: number): [number, number] | 'unsatisfiable' | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(range?.trim() ?? '')
+  if (!match || (match[1] === '' && match[2] === '')) return undefined
+  const [, from, to] = match as unknown as [string, string, string]
+  if (from === '') return size === 0 ? 'unsatisfiable' : [Math.max(0, size - Number(to)), size - 1]
+  const start = Number(from)
+  const end = to === '' ? size - 1 : Math.min(Number(to), size - 1)
+  if (start >= size) return 'unsatisfiable'
+  return end < start ? undefined : [start, end]
+}
+
+function headObject(objects: Map<string, StoredObject>, key: string): Reply {
+  const object = objects.get(key)
+  return object ? { status: 200, headers: objectHeaders(object) } : noSuchKey(key)
+}
+
+function objectHeaders(object: StoredObject): Record<string, string> {
+  return {
+    'content-type': object.contentType,
+    'content-length': String(object.size),
+    etag: `"${object.etag}"`,
+    'last-modified': object.lastModified.toUTCString(),
+    'accept-ranges': 'bytes',
+    'x-oss-object-type': 'Normal',
+    'x-oss-storage-class': 'Standard',
+  }
+}
+
+function noSuchKey(key: string): Reply {
+  return { status: 404, error: { code: 'NoSuchKey', message: 'The specified key does not exist.', extra: { Key: key } } }
+}
+
+function listObjects(objects: Map<string, StoredObject>, target: Target, v2: boolean): Reply {
+  const query = parseListQuery(target.query, v2)
+  if (typeof query === 'string') return { status: 400, error: { code: 'InvalidArgument', message: query } }
+  const page = listPage([...objects.values()].sort((a, b) => byteOrder(a.key, b.key)), query)
+  const render = v2 ? listV2Document : listV1Document
+  return { status: 200, headers: { 'content-type': 'application/xml' }, body: render(target.bucket!, target.query, query, page) }
+}
+
+/** HEAD answers carry no body, so errors travel base64-encoded in `x-oss-err`, as OSS does. */
+function send(req: IncomingMessage, res: ServerResponse, reply: Reply, record: RecordedRequest, fault?: FaultKind): void {
+  const errorXml = reply.error && errorDocument(reply.error, record.requestId, req.headers.host ?? '')
+  const body = Buffer.from(errorXml ?? reply.body ?? '')
+  const headers: Record<string, string> = {
+    server: 'AliyunOSS',
+    date: new Date().toUTCString(),
+    'x-oss-request-id': record.requestId,
+    'content-length': String(body.length),
+    ...(errorXml ? { 'content-type': 'application/xml' } : {}),
+    ...(errorXml && req.method === 'HEAD' ? { 'x-oss-err': Buffer.from(errorXml).toString('base64') } : {}),
+    ...reply.headers,
+  }
+  record.status = reply.status
+  res.writeHead(reply.status, headers)
+  if (req.method === 'HEAD') return void res.end()
+  if (fault !== 'truncate' && fault !== 'stall') return void res.end(body)
+  res.write(body.subarray(0, Math.floor(body.length / 2)), () => fault === 'truncate' && req.socket.destroy())
+}
+
+function newRequestId(): string {
+  return randomBytes(12).toString('hex').toUpperCase()
+}
