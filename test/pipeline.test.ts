@@ -99,3 +99,63 @@ function sortedDeep(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value
   return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedDeep((value as Record<string, unknown>)[k])]))
 }
+
+describe('processArchive placement', () => {
+  const at = (eventId: string, eventTime: string, eventName = 'ListUsers') => ({ ...seedSampleEvent(), eventId, eventTime, eventName })
+
+  it.each(['array', 'ndjson', 'records'] as const)('reads the %s body form', async (form) => {
+    const pipeline = await testPipeline()
+    const key = await putArchive(pipeline.source, [at('a', '2021-02-03T04:00:00Z'), at('b', '2021-02-03T04:01:00Z'), ecsEvent], { form })
+    const result = await processArchive(pipeline, key)
+    expect(result.counts).toEqual({ events: 3, rows: 2, nonCcc: 1, quarantined: 0 })
+  })
+
+  it('puts a late event into the dt of its eventTime, not of the folder', async () => {
+    const pipeline = await testPipeline()
+    const key = await putArchive(pipeline.source, [at('late', '2021-02-02T23:58:00Z'), at('on-time', '2021-02-03T00:01:00Z')], { deliveredAt: new Date('2021-02-03T00:05:00Z') })
+    expect(key).toContain('/2021/02/03/')
+    await processArchive(pipeline, key)
+    expect(await queryTable(pipeline.destRoot, 'SELECT event_id, dt::VARCHAR AS dt FROM ccc_events ORDER BY event_time')).toEqual([
+      { event_id: 'late', dt: '2021-02-02' }, { event_id: 'on-time', dt: '2021-02-03' },
+    ])
+  })
+
+  it('dates partitions in the configured time zone', async () => {
+    const pipeline = await testPipeline({ options: { timeZone: 'Asia/Shanghai' } })
+    const key = await putArchive(pipeline.source, [at('x', '2021-02-03T17:00:00Z')])
+    await processArchive(pipeline, key)
+    expect(await queryTable(pipeline.destRoot, 'SELECT dt::VARCHAR AS dt FROM ccc_events')).toEqual([{ dt: '2021-02-04' }])
+  })
+
+  it('sorts rows of a file by event_time', async () => {
+    const pipeline = await testPipeline()
+    const key = await putArchive(pipeline.source, [at('3', '2021-02-03T04:03:00Z'), at('1', '2021-02-03T04:01:00Z'), at('2', '2021-02-03T04:02:00Z')])
+    await processArchive(pipeline, key)
+    const rows = await queryTable(pipeline.destRoot, `SELECT event_id FROM read_parquet('${pipeline.destRoot}/dt=*/*/*.parquet')`)
+    expect(rows.map((r) => r.event_id)).toEqual(['1', '2', '3'])
+  })
+
+  it('quarantines undatable events and still writes the rest of the archive', async () => {
+    const pipeline = await testPipeline()
+    const key = await putArchive(pipeline.source, [at('good', '2021-02-03T04:00:00Z'), { ...at('no-time', ''), eventTime: undefined }, at('bad-time', 'tomorrow')])
+    const result = await processArchive(pipeline, key)
+    expect(result).toMatchObject({ status: 'written', counts: { events: 3, rows: 1, nonCcc: 0, quarantined: 2 } })
+    expectAccounted(result)
+    const [quarantine] = await keysUnder(pipeline, '_quarantine/')
+    const record = await readJson<{ scope: string; events: { index: number; reason: string; raw?: string }[] }>(pipeline.dest, quarantine)
+    expect(record.scope).toBe('events')
+    expect(record.events.map((e) => [e.index, e.reason])).toEqual([[1, 'event_time_missing'], [2, 'event_time_invalid']])
+    expect(JSON.parse(record.events[1].raw!).eventId).toBe('bad-time')
+  })
+
+  it('quarantines an archive whose event count disagrees with its key, and writes it when told to accept that', async () => {
+    const pipeline = await testPipeline()
+    const key = await putArchive(pipeline.source, [at('a', '2021-02-03T04:00:00Z')], { eventCount: 2 })
+    const result = await processArchive(pipeline, key)
+    expect(result).toMatchObject({ status: 'quarantined', reason: 'event_count_mismatch', counts: { events: 2, quarantined: 2 } })
+    expect(await keysUnder(pipeline, 'dt=')).toEqual([])
+    const lenient = { ...pipeline, options: { ...pipeline.options, verifyEventCount: false } }
+    expect(await processArchive(lenient, key, { force: true })).toMatchObject({ status: 'written', counts: { rows: 1 } })
+    expect(await keysUnder(pipeline, '_quarantine/')).toEqual([])
+  })
+})

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest'
+import { asBoolean, asInt32, asNonEmptyString, asString, canonicalJson } from '../../lib/normalize/coerce.js'
+import { parseEventTime } from '../../lib/normalize/event-time.js'
+
+describe('coercion of loosely typed fields', () => {
+  it('keeps numeric identifiers as exact text', () => {
+    expect(asString(1059804828509)).toBe('1059804828509')
+    expect(asString(1.059804828509e12)).toBe('1059804828509')
+    expect(asString(9007199254740991)).toBe('9007199254740991')
+    expect(asString(1.5)).toBe('1.5')
+    expect(asString(true)).toBe('true')
+    expect(asString({ a: 1 })).toBe('{"a":1}')
+    expect(asString(null)).toBeNull()
+    expect(asString(Number.NaN)).toBeNull()
+  })
+
+  it('turns "" into null where empty means absent', () => {
+    expect(asNonEmptyString('')).toBeNull()
+    expect(asNonEmptyString('Forbidden')).toBe('Forbidden')
+  })
+
+  it('reads integers from numbers and digit strings only', () => {
+    expect(asInt32('1')).toBe(1)
+    expect(asInt32(1)).toBe(1)
+    expect(asInt32(' 2 ')).toBe(2)
+    expect(asInt32('1.0')).toBeNull()
+    expect(asInt32(1.5)).toBeNull()
+    expect(asInt32('x')).toBeNull()
+    expect(asInt32(2 ** 31)).toBeNull()
+  })
+
+  it('reads booleans from booleans, "true"/"false" and 0/1', () => {
+    expect(asBoolean('false')).toBe(false)
+    expect(asBoolean('TRUE')).toBe(true)
+    expect(asBoolean(false)).toBe(false)
+    expect(asBoolean(1)).toBe(true)
+    expect(asBoolean('yes')).toBeNull()
+    expect(asBoolean(undefined)).toBeNull()
+  })
+
+  it('writes canonical JSON with keys sorted at every level', () => {
+    expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}')
+    expect(canonicalJson(undefined)).toBeNull()
+    expect(canonicalJson('text')).toBe('"text"')
+  })
+})
+
+describe('parseEventTime', () => {
+  it('accepts ISO-8601 with a zone, and epoch numbers', () => {
+    expect(parseEventTime('2021-02-03T04:10:08Z')).toEqual({ ok: true, millis: Date.UTC(2021, 1, 3, 4, 10, 8) })
+    expect(parseEventTime('2021-02-03T12:10:08.123+08:00')).toEqual({ ok: true, millis: Date.UTC(2021, 1, 3, 4, 10, 8, 123) })
+    expect(parseEventTime(1612325408)).toEqual({ ok: true, millis: 1612325408000 })
+    expect(parseEventTime(1612325408123)).toEqual({ ok: true, millis: 1612325408123 })
+  })
+
+  it('says why a time cannot be used', () => {
+    expect(parseEventTime(undefined)).toEqual({ ok: false, reason: 'event_time_missing' })
+    expect(parseEventTime('')).toEqual({ ok: false, reason: 'event_time_missing' })
+    expect(parseEventTime('yesterday')).toEqual({ ok: false, reason: 'event_time_invalid' })
+    expect(parseEventTime('2021-02-03T04:10:08')).toEqual({ ok: false, reason: 'event_time_invalid' })
+    expect(parseEventTime('2021-13-45T04:10:08Z')).toEqual({ ok: false, reason: 'event_time_invalid' })
+    expect(parseEventTime({})).toEqual({ ok: false, reason: 'event_time_invalid' })
+  })
+})
