@@ -6,6 +6,7 @@ import { findManifests, readManifest, writeManifest, type Counts, type Manifest,
 import { writeQuarantine } from './quarantine.js'
 import { classifyKey, type ArchiveKey } from './source/archive-key.js'
 import type { ObjectInfo, Storage } from './storage/types.js'
+import type { EncoderFactory } from './write/parquet.js'
 import { ArchiveRouter } from './write/router.js'
 
 export interface PipelineOptions {
@@ -15,6 +16,8 @@ export interface PipelineOptions {
   memoryLimitBytes: number
   maxEventBytes: number
   verifyEventCount: boolean
+  /** Output file encoder; the default (hyparquet-writer Parquet) unless a benchmark swaps it. */
+  encoder?: EncoderFactory
 }
 
 export interface Pipeline {
@@ -76,6 +79,7 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
     timeZone: options.timeZone,
     extraServices: options.extraServices,
     rowBufferBytes: Math.max(8 << 20, Math.floor(options.memoryLimitBytes * 0.35)),
+    encoder: options.encoder,
   })
   let stats
   try {
@@ -110,7 +114,7 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
 async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: ArchiveRouter): Promise<OutputFile[]> {
   const outputs: OutputFile[] = []
   for (const partition of router.partitions.values()) {
-    const bytes = partition.finish()
+    const bytes = await partition.finish()
     const key = outputKey(pipeline.destPrefix, partition.dt, partition.eventName, sourceKey)
     await pipeline.dest.put(key, bytes)
     outputs.push({ key, dt: partition.dt, eventName: partition.eventName, rows: partition.file.rows, bytes: bytes.length })

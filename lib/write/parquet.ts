@@ -27,8 +27,20 @@ export const PARQUET_SCHEMA: SchemaElement[] = [{ name: 'schema', num_children: 
 /** Column-major data for some rows: `columns[i]` holds the values of COLUMNS[i]. */
 export type ColumnBatch = Value[][]
 
+/** What a partition writes its rows through: row groups in, file bytes out. */
+export interface FileEncoder {
+  readonly rows: number
+  addRowGroup(columns: ColumnBatch): void
+  finish(): Uint8Array | Promise<Uint8Array>
+}
+
+/** Makes one encoder per output file. The default is ParquetFileBuilder; the benchmark plugs in others. */
+export type EncoderFactory = () => FileEncoder
+
+export const defaultEncoder: EncoderFactory = () => new ParquetFileBuilder()
+
 /** A Parquet file built row group by row group, kept as bytes until `finish`. */
-export class ParquetFileBuilder {
+export class ParquetFileBuilder implements FileEncoder {
   private readonly bytes = new ByteWriter(64 * 1024)
   private readonly writer = new ParquetWriter({ writer: this.bytes, schema: PARQUET_SCHEMA, codec: 'SNAPPY', statistics: true, createdBy: CREATED_BY })
   rows = 0

@@ -1,14 +1,16 @@
 import { COLUMNS, EVENT_TIME_INDEX, type Value } from '../normalize/columns.js'
-import { ParquetFileBuilder, type ColumnBatch } from './parquet.js'
+import { defaultEncoder, type ColumnBatch, type EncoderFactory, type FileEncoder } from './parquet.js'
 
 /** Rows of one (dt, event_name) partition of one archive, flushed to row groups as memory requires. */
 export class PartitionBuffer {
-  readonly file = new ParquetFileBuilder()
+  readonly file: FileEncoder
   private rows: Value[][] = []
   /** Rough bytes held by buffered rows, for the memory bound. */
   heldBytes = 0
 
-  constructor(readonly dt: string, readonly eventName: string | null) {}
+  constructor(readonly dt: string, readonly eventName: string | null, encoder: EncoderFactory = defaultEncoder) {
+    this.file = encoder()
+  }
 
   add(row: Value[], approxBytes: number): void {
     this.rows.push(row)
@@ -27,7 +29,7 @@ export class PartitionBuffer {
     this.heldBytes = 0
   }
 
-  finish(): Uint8Array {
+  finish(): Uint8Array | Promise<Uint8Array> {
     this.flush()
     return this.file.finish()
   }

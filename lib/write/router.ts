@@ -2,6 +2,7 @@ import type { Element } from '../decode/splitter.js'
 import type { QuarantineReason } from '../errors.js'
 import { elementToRow } from '../normalize/to-row.js'
 import { dateInZone } from './partition.js'
+import type { EncoderFactory } from './parquet.js'
 import { PartitionBuffer } from './partition-buffer.js'
 
 export interface QuarantinedEvent {
@@ -20,6 +21,8 @@ export interface RouterOptions {
   rowBufferBytes: number
   /** Bytes of raw event text kept in one archive's quarantine record. */
   quarantineRawBytes?: number
+  /** Output file encoder; Parquet through hyparquet-writer unless set. */
+  encoder?: EncoderFactory
 }
 
 /** Routes the elements of one archive: rows into (dt, event_name) partitions, the rest counted or quarantined. */
@@ -60,7 +63,7 @@ export class ArchiveRouter {
     const dt = this.dateOf(verdict.millis)
     const id = dt + '\u0000' + (verdict.eventName ?? '\u0001')
     let partition = this.partitions.get(id)
-    if (!partition) this.partitions.set(id, (partition = new PartitionBuffer(dt, verdict.eventName)))
+    if (!partition) this.partitions.set(id, (partition = new PartitionBuffer(dt, verdict.eventName, this.options.encoder)))
     // Parsed rows take about twice their JSON text in memory.
     const bytes = element.bytes * 2
     partition.add(verdict.row, bytes)
