@@ -61,13 +61,20 @@ export async function processArchive(pipeline: Pipeline, key: string, options: {
   const info = await pipeline.source.head(key)
   if (!info) return finish(pipeline, { key, status: 'missing', reason: 'no_such_object', counts: NO_COUNTS, files: 0, bytesIn: 0, bytesOut: 0, millis: Date.now() - started })
   const previous = await findManifests(pipeline.dest, pipeline.destPrefix, key)
-  if (!options.force && previous.some((m) => m.etag === info.etag)) {
+  const done = previous.find((m) => m.etag === info.etag)
+  if (!options.force && done) {
+    // A run that died after its commit may have left an older version's outputs behind.
+    const stale = previous.filter((m) => m !== done)
+    if (stale.length > 0) {
+      const old = await Promise.all(stale.map((m) => readManifest(pipeline.dest, m.key)))
+      await removeSuperseded(pipeline, old, await readManifest(pipeline.dest, done.key))
+    }
     return finish(pipeline, { key, etag: info.etag, status: 'already_done', counts: NO_COUNTS, files: 0, bytesIn: 0, bytesOut: 0, millis: Date.now() - started })
   }
   // Read before convert: a forced rerun overwrites the manifest of the same version.
   const superseded = await Promise.all(previous.map((m) => readManifest(pipeline.dest, m.key)))
   const result = await convert(pipeline, verdict.archive, info)
-  await removeSuperseded(pipeline, superseded, result)
+  await removeSuperseded(pipeline, superseded, result.manifest)
   return finish(pipeline, { ...result.summary, millis: Date.now() - started })
 }
 
@@ -139,8 +146,7 @@ function manifestOf(source: string, info: ObjectInfo, status: Manifest['status']
 }
 
 /** After the new manifest is committed: delete what only earlier runs wrote (files, quarantine records, manifests). */
-async function removeSuperseded(pipeline: Pipeline, superseded: Manifest[], current: Converted): Promise<void> {
-  const { manifest } = current
+async function removeSuperseded(pipeline: Pipeline, superseded: Manifest[], manifest: Manifest): Promise<void> {
   const keep = new Set(manifest.outputs.map((o) => o.key))
   if (manifest.quarantine) keep.add(manifest.quarantine)
   keep.add(manifestKey(pipeline.destPrefix, manifest.source, manifest.etag))
