@@ -32,8 +32,11 @@ const ARCHIVE = new RegExp(
     'Actiontrail_\\k<region>_(?<ts>\\d{14})_\\d+_(?<count>\\d+)_(?<size>\\d+)_(?<md5>[0-9a-fA-F]+)\\.gz$',
 )
 const INSIGHT = /(?:^|\/)AliyunLogs\/Actiontrail-Insight\//
+/** `.` or `..` as a path segment: ActionTrail never writes one, and file systems and URL clients resolve them. */
+const DOT_SEGMENT = /(?:^|\/)\.{1,2}(?:\/|$)/
 
 export function classifyKey(key: string): KeyVerdict {
+  if (DOT_SEGMENT.test(key)) return { kind: 'other', key }
   if (INSIGHT.test(key)) return { kind: 'insight', key }
   const match = ARCHIVE.exec(key)
   const g = match?.groups
