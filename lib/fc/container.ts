@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto'
+import { loadConfig, type Config } from '../config.js'
+import { ConfigError } from '../errors.js'
+import { jsonLogger } from '../log.js'
+import { locationOpener } from '../storage/open.js'
+import { invocationFields, type FcContext } from './context.js'
+import type { InvocationDeps } from './handle-oss-event.js'
+
+export type LineWriter = (line: string) => void
+
+const stdoutLine: LineWriter = (line) => process.stdout.write(line + '\n')
+
+/**
+ * Dependencies for each invocation of one FC container: the configuration is read and checked once
+ * (a ConfigError is logged naming the setting, then thrown); OSS clients are built once and rebuilt only
+ * when FC hands the invocation different credentials (the role's STS token rotates); the logger is per
+ * invocation so every line carries the request id. Lines go to stdout, which FC ships to its logstore.
+ */
+export function fcContainer(env: NodeJS.ProcessEnv = process.env, write: LineWriter = stdoutLine): (context: FcContext) => InvocationDeps {
+  let config: Config | undefined
+  let opener: { fingerprint: string; open: InvocationDeps['open'] } | undefined
+  return (context) => {
+    const fields = invocationFields(context)
+    if (!config) {
+      try {
+        config = checkedConfig(loadConfig(env))
+      } catch (error) {
+        if (error instanceof ConfigError) jsonLogger(write, 'error', fields).error(`configuration error: ${error.message}`, { setting: error.setting })
+        throw error
+      }
+    }
+    const fingerprint = credentialFingerprint(context)
+    if (opener?.fingerprint !== fingerprint) opener = { fingerprint, open: locationOpener(config, context, env) }
+    return { config, open: opener.open, log: jsonLogger(write, config.logLevel, fields) }
+  }
+}
+
+/** The destination must not be the whole source bucket: every new object would then be the table's own. */
+export function checkedConfig(config: Config): Config {
+  const { source, dest } = config
+  if (source?.kind === 'oss' && dest.kind === 'oss' && source.bucket === dest.bucket && dest.prefix === '') {
+    throw new ConfigError('DEST_PREFIX', `is empty while the table is written into the source bucket "${dest.bucket}"; give the table its own prefix (default ccc-parquet/ccc_events/)`)
+  }
+  return config
+}
+
+/** Identifies the credentials without keeping the secret or token around in another form. */
+function credentialFingerprint(context: FcContext): string {
+  const c = context.credentials
+  if (!c?.accessKeyId) return 'environment'
+  return createHash('sha256').update(`${c.accessKeyId}\n${c.accessKeySecret ?? ''}\n${c.securityToken ?? ''}`).digest('hex')
+}

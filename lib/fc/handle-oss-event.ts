@@ -1,0 +1,147 @@
+import { createPipeline } from '../app.js'
+import type { Config } from '../config.js'
+import { AccessError, CccTrailError, ConfigError, errorMessage, isRetryable } from '../errors.js'
+import type { LogFields, Logger } from '../log.js'
+import type { Counts } from '../manifest.js'
+import { processArchive, type ArchiveStatus } from '../pipeline.js'
+import type { Location } from '../storage/open.js'
+import type { LocationSpec } from '../location.js'
+import { InvalidEventError } from './event-body.js'
+import { routeObject } from './object-route.js'
+import { parseOssEvent, type OssObjectEvent } from './oss-event.js'
+
+/** What an invocation needs, built by the caller (once per container in FC). */
+export interface InvocationDeps {
+  config: Config
+  /** Opens a bucket prefix or folder with this invocation's credentials. */
+  open: (spec: LocationSpec) => Location
+  log: Logger
+}
+
+export type ObjectStatus = ArchiveStatus | 'ignored' | 'refused' | 'failed'
+
+export interface ObjectOutcome {
+  bucket: string
+  key: string
+  status: ObjectStatus
+  reason?: string
+  counts?: Counts
+}
+
+export interface OssTriggerSummary {
+  objects: number
+  written: number
+  alreadyDone: number
+  quarantined: number
+  /** Not ActionTrail API archives (Insight archives, other files), or gone before they were read. */
+  skipped: number
+  ignored: number
+  refused: number
+  failed: number
+  counts: Counts
+  outcomes: ObjectOutcome[]
+  /** Set when the payload is not an OSS trigger event. */
+  invalidEvent?: string
+}
+
+/**
+ * The OSS trigger: converts every object the event names. Throws, after trying every object, when one
+ * failed in a way FC should see: transient (RetryableError: the retry is safe, writes are idempotent),
+ * refused credentials or permissions, a configuration error, or an unexpected error. Bad input is
+ * quarantined by the pipeline and an invalid payload is logged; both succeed, since a retry cannot help.
+ */
+export async function handleOssEvent(deps: InvocationDeps, event: unknown): Promise<OssTriggerSummary> {
+  let records: OssObjectEvent[]
+  try {
+    records = parseOssEvent(event)
+  } catch (error) {
+    if (!(error instanceof InvalidEventError)) throw error
+    deps.log.error(`invalid OSS trigger event: ${error.message}`, { reason: 'invalid_event' })
+    return { ...summarize([]), invalidEvent: error.message }
+  }
+  const outcomes: ObjectOutcome[] = []
+  let fatal: unknown
+  for (const record of records) {
+    try {
+      outcomes.push(await handleObject(deps, record))
+    } catch (error) {
+      fatal ??= mustSurface(error) ? error : undefined
+      outcomes.push({ bucket: record.bucket, key: record.key, status: 'failed', reason: failureReason(error) })
+      deps.log.error(`object failed: ${errorMessage(error)}`, { bucket: record.bucket, source: record.key, reason: failureReason(error), retryable: isRetryable(error) })
+    }
+  }
+  const summary = summarize(outcomes)
+  deps.log.info('OSS trigger invocation finished', finishedFields(summary, fatal !== undefined))
+  if (fatal !== undefined) throw fatal
+  return summary
+}
+
+/** Totals of the invocation; `quarantined` counts events, as in the per-archive lines. */
+function finishedFields(s: OssTriggerSummary, throwing: boolean): LogFields {
+  return {
+    objects: s.objects, written: s.written, alreadyDone: s.alreadyDone, quarantinedObjects: s.quarantined, skipped: s.skipped,
+    ignored: s.ignored, refused: s.refused, failed: s.failed, ...s.counts, throwing,
+  }
+}
+
+async function handleObject(deps: InvocationDeps, record: OssObjectEvent): Promise<ObjectOutcome> {
+  const route = routeObject(deps.config, record)
+  const fields: LogFields = { bucket: record.bucket, source: route.key, eventName: record.eventName }
+  if (route.action === 'ignore') {
+    deps.log.info(`object ignored: ${route.detail}`, { ...fields, reason: route.reason })
+    return { bucket: record.bucket, key: route.key, status: 'ignored', reason: route.reason }
+  }
+  if (route.action === 'refuse') {
+    deps.log.warn(`object refused: ${route.detail}`, { ...fields, reason: route.reason })
+    return { bucket: record.bucket, key: route.key, status: 'refused', reason: route.reason }
+  }
+  if (route.decodedKey) deps.log.info('object key was percent-encoded in the event; using the decoded key', { ...fields, eventKey: record.key })
+  const pipeline = createPipeline(deps.config, deps.open(route.source), deps.open(deps.config.dest), withFields(deps.log, { bucket: record.bucket }))
+  const result = await processArchive(pipeline, route.key)
+  return { bucket: record.bucket, key: route.key, status: result.status, reason: result.reason, counts: result.counts }
+}
+
+/** Errors FC must see: retrying may fix them, or an operator has to. */
+function mustSurface(error: unknown): boolean {
+  return isRetryable(error) || error instanceof AccessError || error instanceof ConfigError || !(error instanceof CccTrailError)
+}
+
+function failureReason(error: unknown): string {
+  if (isRetryable(error)) return 'transient'
+  if (error instanceof AccessError) return `access_refused:${error.code}`
+  if (error instanceof ConfigError) return `config:${error.setting}`
+  return error instanceof CccTrailError ? 'permanent' : 'unexpected'
+}
+
+export function summarize(outcomes: ObjectOutcome[]): OssTriggerSummary {
+  const count = (...statuses: ObjectStatus[]) => outcomes.filter((o) => statuses.includes(o.status)).length
+  const counts: Counts = { events: 0, rows: 0, nonCcc: 0, quarantined: 0 }
+  for (const o of outcomes) {
+    if (!o.counts) continue
+    counts.events += o.counts.events
+    counts.rows += o.counts.rows
+    counts.nonCcc += o.counts.nonCcc
+    counts.quarantined += o.counts.quarantined
+  }
+  return {
+    objects: outcomes.length,
+    written: count('written'),
+    alreadyDone: count('already_done'),
+    quarantined: count('quarantined'),
+    skipped: count('skipped', 'missing'),
+    ignored: count('ignored'),
+    refused: count('refused'),
+    failed: count('failed'),
+    counts,
+    outcomes,
+  }
+}
+
+function withFields(log: Logger, fields: LogFields): Logger {
+  return {
+    debug: (message, more) => log.debug(message, { ...fields, ...more }),
+    info: (message, more) => log.info(message, { ...fields, ...more }),
+    warn: (message, more) => log.warn(message, { ...fields, ...more }),
+    error: (message, more) => log.error(message, { ...fields, ...more }),
+  }
+}

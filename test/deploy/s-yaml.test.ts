@@ -1,0 +1,165 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
+import { loadConfig, SETTINGS } from '../../lib/config.js'
+import { checkedConfig } from '../../lib/fc/container.js'
+import { tempDir } from '../support/temp.js'
+
+/** The deployment description, checked as written and as Serverless Devs renders it (`s preview`, offline). */
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const ACCOUNT_ID = '1234567890123456'
+
+interface Trigger {
+  triggerName: string
+  triggerType: string
+  sourceArn?: string
+  invocationRole?: string
+  triggerConfig: Record<string, unknown>
+}
+interface Props {
+  region: string
+  functionName: string
+  runtime: string
+  handler: string
+  code: string
+  memorySize: number
+  timeout: number
+  role: string
+  environmentVariables: Record<string, unknown>
+  triggers: Trigger[]
+}
+interface Description {
+  edition: string
+  name: string
+  vars: Record<string, string>
+  actions?: Record<string, { run: string; path: string }[]>
+  resources: Record<string, { component: string; props: Props }>
+}
+
+const written = parse(readFileSync(path.join(root, 's.yaml'), 'utf8')) as Description
+const functions = () => Object.values(written.resources).map((r) => r.props)
+const byName = (d: Description, name: string) => Object.values(d.resources).find((r) => r.props.functionName === name)!.props
+
+/** What `s deploy` would send, rendered by the installed Serverless Devs with a throwaway access in a temp HOME. */
+async function renderWithServerlessDevs(): Promise<Description> {
+  const s = path.join(root, 'node_modules', '@serverless-devs', 's', 'bin', 's')
+  const env = { ...process.env, HOME: await tempDir('s-home') }
+  const run = (args: string[]) => execFileSync(process.execPath, [s, ...args], { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  run(['config', 'add', '--AccessKeyID', 'LTAIexampleOnly', '--AccessKeySecret', 'example-only', '--AccountID', ACCOUNT_ID, '-a', 'default', '-f', '--silent'])
+  const out = run(['preview', '-o', 'json', '--silent'])
+  return JSON.parse(out.slice(out.indexOf('{'))) as Description
+}
+
+describe('s.yaml as written', () => {
+  it('is a Serverless Devs 3 description of three fc3 functions on Node.js 20', () => {
+    expect(written.edition).toBe('3.0.0')
+    expect(Object.values(written.resources).map((r) => r.component)).toEqual(['fc3', 'fc3', 'fc3'])
+    expect(functions().map((p) => p.functionName)).toEqual(['ccc-trail-oss-trigger', 'ccc-trail-backfill', 'ccc-trail-compact'])
+    for (const props of functions()) {
+      expect(props).toMatchObject({ runtime: 'nodejs20', code: './.fc-build', region: '${vars.region}', role: '${vars.role}' })
+      expect(props.timeout).toBeGreaterThan(0)
+      expect(props.memorySize % 64).toBe(0)
+    }
+  })
+
+  it('builds the uploaded folder before deploying, with the script that exists', () => {
+    expect(written.actions?.['pre-deploy']).toEqual([{ run: 'node deploy/package-fc.mjs', path: './' }])
+    expect(existsSync(path.join(root, 'deploy', 'package-fc.mjs'))).toBe(true)
+  })
+
+  it('names handlers that the build compiles to dist/functions/<name>.js, loaded as ES modules', () => {
+    const build = JSON.parse(readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8')) as { include: string[] }
+    const base = JSON.parse(readFileSync(path.join(root, 'tsconfig.json'), 'utf8')) as { compilerOptions: { rootDir: string; outDir: string } }
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { type?: string }
+    expect(build.include).toContain('functions')
+    expect(base.compilerOptions).toMatchObject({ rootDir: '.', outDir: 'dist' })
+    expect(pkg.type).toBe('module')
+    expect(functions().map((p) => p.handler)).toEqual(['dist/functions/oss-trigger.handler', 'dist/functions/backfill.handler', 'dist/functions/compact.handler'])
+  })
+
+  it.each(['oss-trigger', 'backfill', 'compact'])('has functions/%s.ts exporting the handler it names', async (name) => {
+    const file = path.join(root, 'functions', `${name}.ts`)
+    expect(existsSync(file), `functions/${name}.ts is missing (s.yaml names dist/functions/${name}.handler)`).toBe(true)
+    const module = (await import(pathToFileURL(file).href)) as { handler?: unknown }
+    expect(typeof module.handler, `functions/${name}.ts must export handler`).toBe('function')
+  })
+
+  it('sets only environment variables that lib/config.ts reads, all as strings', () => {
+    for (const props of functions()) {
+      const env = props.environmentVariables
+      expect(Object.keys(env).filter((name) => !(name in SETTINGS)), props.functionName).toEqual([])
+      expect(Object.entries(env).filter(([, value]) => typeof value !== 'string'), props.functionName).toEqual([])
+      expect(env, props.functionName).toMatchObject({ DEST_BUCKET: '${vars.destBucket}', DEST_PREFIX: '${vars.destPrefix}', OSS_REGION: '${vars.region}', OSS_INTERNAL: 'true' })
+    }
+    for (const name of ['ccc-trail-oss-trigger', 'ccc-trail-backfill']) {
+      expect(byName(written, name).environmentVariables).toMatchObject({ SOURCE_BUCKET: '${vars.bucket}', SOURCE_PREFIX: '${vars.sourcePrefix}' })
+    }
+    const worker = byName(written, 'ccc-trail-backfill').environmentVariables.WORKER_FUNCTION_NAME
+    expect(functions().map((p) => p.functionName)).toContain(worker)
+  })
+
+  it('gives the OSS trigger the documented shape: events, sourceArn, invocation role, prefix and suffix filter', () => {
+    const [trigger, ...others] = byName(written, 'ccc-trail-oss-trigger').triggers
+    expect(others).toEqual([])
+    expect(trigger).toMatchObject({
+      triggerType: 'oss',
+      sourceArn: "acs:oss:${vars.region}:${config('AccountID')}:${vars.bucket}",
+      invocationRole: "acs:ram::${config('AccountID')}:role/aliyunosseventnotificationrole",
+      triggerConfig: {
+        events: ['oss:ObjectCreated:PutObject', 'oss:ObjectCreated:PostObject', 'oss:ObjectCreated:CompleteMultipartUpload'],
+        filter: { key: { prefix: '${vars.sourcePrefix}AliyunLogs/Actiontrail/', suffix: '.gz' } },
+      },
+    })
+  })
+
+  it('runs backfill and compaction from timer triggers with six-field cron expressions and JSON payloads', () => {
+    for (const name of ['ccc-trail-backfill', 'ccc-trail-compact']) {
+      const triggers = byName(written, name).triggers
+      expect(triggers.map((t) => t.triggerType), name).toEqual(['timer'])
+      const config = triggers[0]!.triggerConfig as { cronExpression: string; enable: boolean; payload: string }
+      expect(config.cronExpression.replace(/^CRON_TZ=\S+\s+/, '').trim().split(/\s+/), name).toHaveLength(6)
+      expect(config.enable, name).toBe(true)
+      expect(JSON.parse(config.payload), name).toEqual({})
+    }
+  })
+})
+
+describe('s.yaml as Serverless Devs renders it', () => {
+  let rendered: Description
+  beforeAll(async () => {
+    rendered = await renderWithServerlessDevs()
+  })
+
+  it('resolves the account, bucket, role and filter', () => {
+    const { vars } = rendered
+    const props = byName(rendered, 'ccc-trail-oss-trigger')
+    expect(props.role).toBe(`acs:ram::${ACCOUNT_ID}:role/ccc-trail-fc-role`)
+    expect(props.triggers[0]).toMatchObject({
+      sourceArn: `acs:oss:${vars.region}:${ACCOUNT_ID}:${vars.bucket}`,
+      invocationRole: `acs:ram::${ACCOUNT_ID}:role/aliyunosseventnotificationrole`,
+      triggerConfig: { filter: { key: { prefix: `${vars.sourcePrefix}AliyunLogs/Actiontrail/`, suffix: '.gz' } } },
+    })
+    expect(JSON.stringify(rendered.resources)).not.toContain('${')
+  })
+
+  it('gives every function an environment that loads as a valid configuration', () => {
+    for (const props of Object.values(rendered.resources).map((r) => r.props)) {
+      const config = checkedConfig(loadConfig(props.environmentVariables as Record<string, string>))
+      expect(config.dest, props.functionName).toEqual({ kind: 'oss', bucket: rendered.vars.destBucket, prefix: rendered.vars.destPrefix })
+      expect(config.oss, props.functionName).toEqual({ region: rendered.vars.region, endpoint: undefined, internal: true })
+    }
+    const trigger = loadConfig(byName(rendered, 'ccc-trail-oss-trigger').environmentVariables as Record<string, string>)
+    expect(trigger.source).toEqual({ kind: 'oss', bucket: rendered.vars.bucket, prefix: rendered.vars.sourcePrefix })
+  })
+
+  it('cannot trigger on its own output: the table prefix lies outside the trigger filter', () => {
+    const { vars } = rendered
+    const filter = byName(rendered, 'ccc-trail-oss-trigger').triggers[0]!.triggerConfig as { filter: { key: { prefix: string } } }
+    const sameBucket = vars.destBucket === vars.bucket
+    expect(sameBucket && (vars.destPrefix.startsWith(filter.filter.key.prefix) || filter.filter.key.prefix.startsWith(vars.destPrefix))).toBe(false)
+  })
+})
