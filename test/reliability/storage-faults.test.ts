@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { putArchive } from '../../lib/demo/archive.js'
+import { RetryableError } from '../../lib/errors.js'
+import { readManifest } from '../../lib/manifest.js'
+import { processArchive, type ArchiveResult } from '../../lib/pipeline.js'
+import { localTable } from '../../lib/query/local-table.js'
+import { processArchives, type Outcome } from '../../lib/run-archives.js'
+import { listArchiveTree } from '../../lib/source/list-archives.js'
+import { OssStorage } from '../../lib/storage/oss.js'
+import { startOssServer, type Fault, type FaultKind, type OssOperation, type OssServer } from '../support/oss-server.js'
+import { expectAccounted, testPipeline } from '../support/pipeline.js'
+import { tempDir } from '../support/temp.js'
+import { captureLog, cccEvent, dataFiles, ecsEvent, idsOf, manifests, quarantineKeys, sorted, tableIds } from './harness.js'
+
+/**
+ * OSS faults on read, write and list, through the real ali-oss client against the OSS-protocol test
+ * server. A fault is either retried away inside the storage driver, or surfaces as RetryableError
+ * (FC retries the invocation) with no manifest written; the next attempt writes the same rows to the
+ * same file names.
+ */
+
+const CREDENTIALS = { accessKeyId: 'LTAI5tReliabilityKey', accessKeySecret: 'reliability-secret-Zq81', securityToken: 'sts-token-reliability-77' }
+const SOURCE = 'trail/'
+const DEST = 'lake/ccc_events/'
+const RETRIES = 2
+
+// Three partitions, written in this order, plus one non-CCC event.
+const EVENTS = [
+  cccEvent('e1', { eventName: 'ListConfig' }),
+  cccEvent('e2', { eventName: 'ListUsers' }),
+  cccEvent('e3', { eventName: 'GetInstance' }),
+  cccEvent('e4', { eventName: 'ListUsers', eventTime: '2021-02-03T04:12:00Z' }),
+  ecsEvent('x1'),
+]
+const CCC_IDS = sorted(idsOf(EVENTS.slice(0, 4)))
+const partitionOf = (name: string) => `${DEST}dt=2021-02-03/event_name=${name}/`
+
+let server: OssServer
+let buckets = 0
+beforeAll(async () => {
+  server = await startOssServer(CREDENTIALS)
+})
+afterAll(() => server.close())
+
+/** A bucket holding one archive under `trail/`, and a pipeline writing the table under `lake/` of the same bucket. */
+async function ossScenario(events = EVENTS) {
+  const bucket = `reliability-${++buckets}`
+  server.bucket(bucket)
+  const storage = new OssStorage({ bucket, endpoint: server.endpoint, ...CREDENTIALS, retries: RETRIES, retryBaseMs: 1, retryMaxMs: 5, timeoutMs: 400 })
+  const { log, lines } = captureLog()
+  const pipeline = await testPipeline({ source: storage, dest: storage, destPrefix: DEST, log })
+  const key = await putArchive(storage, events, { prefix: SOURCE })
+  const table = async () => tableIds(await localTable({ storage, prefix: DEST, spec: { kind: 'oss', bucket, prefix: DEST } }, await tempDir('ccc-mirror')))
+  return { bucket, storage, pipeline, key, lines, table }
+}
+
+type Scenario = Awaited<ReturnType<typeof ossScenario>>
+
+function injected(s: Scenario, op: OssOperation, kind: FaultKind): number {
+  return server.requests.filter((r) => r.bucket === s.bucket && r.fault === kind && (r.op === op || (op === 'ListObjects' && r.op === 'ListObjectsV2'))).length
+}
+
+/** Committed exactly once: one manifest listing exactly the files present, the table holding each CCC event once. */
+async function expectCommitted(s: Scenario, result: ArchiveResult): Promise<void> {
+  expect(result).toMatchObject({ status: 'written', files: 3, counts: { events: 5, rows: 4, nonCcc: 1, quarantined: 0 } })
+  expectAccounted(result)
+  const [manifestKey, ...more] = await manifests(s.storage, DEST)
+  expect(more).toEqual([])
+  const manifest = await readManifest(s.storage, manifestKey)
+  expect(manifest).toMatchObject({ source: s.key, etag: result.etag, status: 'written' })
+  expect(sorted(await dataFiles(s.storage, DEST))).toEqual(sorted(manifest.outputs.map((o) => o.key)))
+  expect(await s.table()).toEqual(CCC_IDS)
+}
+
+/** Nothing committed: no manifest, no quarantine record; data files only under this archive's own names. */
+async function expectNothingCommitted(s: Scenario, allowedFiles: string[] = []): Promise<void> {
+  expect(await manifests(s.storage, DEST)).toEqual([])
+  expect(await quarantineKeys(s.storage, DEST)).toEqual([])
+  const files = await dataFiles(s.storage, DEST)
+  expect(files.every((file) => allowedFiles.some((prefix) => file.startsWith(prefix))), files.join(', ')).toBe(true)
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(() => expect.unreachable('expected a failure'), (error: Error) => error)
+}
+
+const TRANSIENT: FaultKind[] = ['503', 'SlowDown', 'reset', 'delay']
+/** Faults in a row: the whole retry budget, except slow answers (each costs a timeout). */
+const timesOf = (kind: FaultKind) => (kind === 'delay' ? 1 : RETRIES)
+const WHERE: { op: OssOperation; keyPrefix: string; what: string }[] = [
+  { op: 'HeadObject', keyPrefix: SOURCE, what: 'head of the archive' },
+  { op: 'GetObject', keyPrefix: SOURCE, what: 'read of the archive' },
+  { op: 'ListObjects', keyPrefix: DEST, what: 'list of earlier manifests' },
+  { op: 'PutObject', keyPrefix: partitionOf('ListUsers'), what: 'write of a Parquet file' },
+  { op: 'PutObject', keyPrefix: `${DEST}_ccc_trail/manifests/`, what: 'write of the manifest' },
+]
+
+describe('transient OSS faults within the retry budget are invisible', () => {
+  for (const { op, keyPrefix, what } of WHERE) {
+    for (const kind of TRANSIENT) {
+      it(`${kind} on the ${what} (${op})`, async () => {
+        const s = await ossScenario()
+        const fault: Fault = { op, kind, keyPrefix, times: timesOf(kind), delayMs: 1_000 }
+        server.inject(fault)
+        const result = await processArchive(s.pipeline, s.key)
+        expect(injected(s, op, kind)).toBe(timesOf(kind))
+        await expectCommitted(s, result)
+      })
+    }
+  }
+})
+
+describe('faults beyond the retry budget throw RetryableError and commit nothing; the next attempt writes the same rows', () => {
+  for (const { op, keyPrefix, what } of WHERE) {
+    it(`503 on every try of the ${what} (${op})`, async () => {
+      const s = await ossScenario()
+      server.inject({ op, kind: '503', keyPrefix, times: RETRIES + 1 })
+      const error = await failure(processArchive(s.pipeline, s.key))
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error.message).toMatch(new RegExp(`^oss://${s.bucket}: ${op === 'ListObjects' ? 'ListObjects' : op} ".+" failed after ${RETRIES + 1} attempt\\(s\\): ServiceUnavailable `))
+      // Files written before a failed write stay (same names as the retry's); nothing else.
+      const written = op === 'PutObject' ? [partitionOf('ListConfig'), ...(keyPrefix.includes('manifests') ? [partitionOf('ListUsers'), partitionOf('GetInstance')] : [])] : []
+      await expectNothingCommitted(s, written)
+      if (op !== 'PutObject') expect(await dataFiles(s.storage, DEST)).toEqual([])
+      await expectCommitted(s, await processArchive(s.pipeline, s.key))
+    })
+  }
+
+  for (const kind of ['truncate', 'stall'] as const) {
+    it(`a body cut mid-stream (${kind}) is a retryable read failure, not a truncated archive`, async () => {
+      const many = [...EVENTS, ...Array.from({ length: 300 }, (_, i) => cccEvent(`m${i}`))]
+      const s = await ossScenario(many)
+      server.inject({ op: 'GetObject', kind, keyPrefix: SOURCE })
+      const error = await failure(processArchive(s.pipeline, s.key))
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error.message).toMatch(new RegExp(`^oss://${s.bucket}: GetObject ".+" interrupted: `))
+      await expectNothingCommitted(s)
+      expect(await dataFiles(s.storage, DEST)).toEqual([])
+      const result = await processArchive(s.pipeline, s.key)
+      expect(result).toMatchObject({ status: 'written', counts: { events: 305, rows: 304, nonCcc: 1, quarantined: 0 } })
+      expect(await s.table()).toEqual(sorted(idsOf(many.filter((e) => e.serviceName === 'CloudCallCenter'))))
+    })
+  }
+
+  it('a failed write of the quarantine record commits nothing; the retry writes the record and the rows once', async () => {
+    const s = await ossScenario([...EVENTS, cccEvent('no-time', { eventTime: undefined })])
+    server.inject({ op: 'PutObject', kind: 'SlowDown', keyPrefix: `${DEST}_quarantine/`, times: RETRIES + 1 })
+    expect(await failure(processArchive(s.pipeline, s.key))).toBeInstanceOf(RetryableError)
+    await expectNothingCommitted(s, [DEST])
+    const result = await processArchive(s.pipeline, s.key)
+    expect(result).toMatchObject({ status: 'written', counts: { events: 6, rows: 4, nonCcc: 1, quarantined: 1 } })
+    expect(await quarantineKeys(s.storage, DEST)).toEqual([`${DEST}_quarantine/${s.key}@${result.etag}.json`])
+    expect(await s.table()).toEqual(CCC_IDS)
+  })
+
+  it('through processArchives: reported as a retryable failure with an error log line, the other archives written', async () => {
+    const s = await ossScenario()
+    const second = await putArchive(s.storage, [cccEvent('other-1')], { prefix: SOURCE, deliveredAt: new Date('2021-02-03T04:25:00Z') })
+    server.inject({ op: 'GetObject', kind: '503', keyPrefix: s.key, times: RETRIES + 1 })
+    const outcomes: Outcome[] = []
+    const summary = await processArchives(s.pipeline, [s.key, second], { concurrency: 1, onOutcome: (o) => outcomes.push(o) })
+    expect(summary).toMatchObject({ archives: 2, written: 1, failed: 1 })
+    expect(outcomes[0]).toMatchObject({ key: s.key, status: 'failed', retryable: true, message: expect.stringMatching(/ServiceUnavailable/) })
+    expect(s.lines.find((line) => line.level === 'error')).toMatchObject({ message: `archive failed: ${(outcomes[0] as { message: string }).message}`, source: s.key, retryable: true })
+    expect(await s.table()).toEqual(['other-1'])
+    expect((await processArchive(s.pipeline, s.key)).status).toBe('written')
+    expect(await s.table()).toEqual(sorted([...CCC_IDS, 'other-1']))
+  })
+})
+
+describe('listing the source', () => {
+  const listed = (s: Scenario) => (async function* () {
+    for await (const item of listArchiveTree(s.storage, SOURCE)) if (item.kind === 'archive') yield item.key
+  })()
+
+  for (const kind of TRANSIENT) {
+    it(`${kind} on the source listing is retried away`, async () => {
+      const s = await ossScenario()
+      server.inject({ op: 'ListObjects', kind, keyPrefix: SOURCE, times: timesOf(kind), delayMs: 1_000 })
+      const summary = await processArchives(s.pipeline, listed(s))
+      expect(injected(s, 'ListObjects', kind)).toBe(timesOf(kind))
+      expect(summary).toMatchObject({ archives: 1, written: 1, failed: 0 })
+      expect(await s.table()).toEqual(CCC_IDS)
+    })
+  }
+
+  it('a listing that keeps failing throws RetryableError before anything is written', async () => {
+    const s = await ossScenario()
+    server.inject({ op: 'ListObjects', kind: 'reset', keyPrefix: SOURCE, times: RETRIES + 1 })
+    expect(await failure(processArchives(s.pipeline, listed(s)))).toBeInstanceOf(RetryableError)
+    await expectNothingCommitted(s)
+    expect(await dataFiles(s.storage, DEST)).toEqual([])
+    expect(await processArchives(s.pipeline, listed(s))).toMatchObject({ written: 1 })
+    expect(await s.table()).toEqual(CCC_IDS)
+  })
+})
