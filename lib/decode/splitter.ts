@@ -97,17 +97,40 @@ export class ElementSplitter {
   private scan(chunk: Buffer): void {
     const n = chunk.length
     const elementDepth = this.elementDepth
+    const closers = this.closers
     let depth = this.depth
-    let inString = this.inString
-    let escaped = this.escaped
-    for (let i = 0; i < n; i++) {
+    let i = 0
+    if (this.inString) {
+      i = this.closingQuote(chunk, 0) + 1
+      if (i === 0) i = n
+    }
+    for (; i < n; i++) {
       const b = chunk[i]
-      if (inString) {
-        if (escaped) escaped = false
-        else if (b === BACKSLASH) escaped = true
-        else if (b === QUOTE) inString = false
+      if (depth > elementDepth) {
+        // Inside an event: only strings and brackets matter. This is the hot loop.
+        if (b === QUOTE) {
+          let j = i + 1
+          while (j < n) {
+            const c = chunk[j]
+            if (c === QUOTE) break
+            j += c === BACKSLASH ? 2 : 1
+          }
+          if (j >= n) {
+            this.inString = true
+            this.escaped = j > n
+            break
+          }
+          i = j
+        } else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
+          closers.push(b === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)
+          depth++
+        } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
+          if (closers.pop() !== b) this.fail(`unbalanced "${String.fromCharCode(b)}"`)
+          if (--depth === elementDepth) this.emit(chunk, i + 1)
+        }
         continue
       }
+      // Between events, in the Records wrapper, or in a scalar element.
       if (this.start >= 0 && !this.startsContainer && depth === elementDepth &&
           (b === COMMA || isSpace(b) || b === CLOSE_ARRAY || b === CLOSE_OBJECT)) {
         this.emit(chunk, i)
@@ -115,14 +138,16 @@ export class ElementSplitter {
       if (isSpace(b)) continue
       if (this.closed && b !== CLOSE_OBJECT && b !== CLOSE_ARRAY) this.fail('content after the end of the event list')
       if (b === QUOTE) {
-        inString = true
         if (depth === elementDepth && this.start < 0) this.begin(i, false)
+        const end = this.closingQuote(chunk, i + 1)
+        if (end < 0) break
+        i = end
       } else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
         if (depth === elementDepth && this.start < 0) this.begin(i, true)
-        this.closers.push(b === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)
+        closers.push(b === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)
         depth++
       } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
-        if (this.closers.pop() !== b) this.fail(`unbalanced "${String.fromCharCode(b)}"`)
+        if (closers.pop() !== b) this.fail(`unbalanced "${String.fromCharCode(b)}"`)
         depth--
         if (depth === elementDepth && this.start >= 0) this.emit(chunk, i + 1)
         else if (depth < elementDepth) this.closed = true
@@ -133,9 +158,31 @@ export class ElementSplitter {
       }
     }
     this.depth = depth
-    this.inString = inString
-    this.escaped = escaped
     if (this.start >= 0) this.keepPartial(chunk)
+  }
+
+  /**
+   * Index of the quote that closes the string whose contents start at `from`, or -1 when the
+   * string runs past this chunk (then `inString`, and `escaped` when the chunk ends mid-escape).
+   */
+  private closingQuote(chunk: Buffer, from: number): number {
+    const n = chunk.length
+    let j = from
+    if (this.escaped) {
+      this.escaped = false
+      j++
+    }
+    while (j < n) {
+      const c = chunk[j]
+      if (c === QUOTE) {
+        this.inString = false
+        return j
+      }
+      j += c === BACKSLASH ? 2 : 1
+    }
+    this.inString = true
+    this.escaped = j > n
+    return -1
   }
 
   private begin(i: number, container: boolean): void {
