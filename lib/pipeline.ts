@@ -1,3 +1,4 @@
+import { compactionGuard, type CompactionGuard } from './compact/pipeline-guard.js'
 import { readElements } from './decode/read-elements.js'
 import { PermanentInputError, NotFoundError } from './errors.js'
 import { manifestKey, outputKey } from './layout.js'
@@ -73,14 +74,16 @@ export async function processArchive(pipeline: Pipeline, key: string, options: {
   }
   // Read before convert: a forced rerun overwrites the manifest of the same version.
   const superseded = await Promise.all(previous.map((m) => readManifest(pipeline.dest, m.key)))
-  const result = await convert(pipeline, verdict.archive, info)
+  // Earlier runs' rows may already sit in compacted files: see lib/compact/pipeline-guard.ts.
+  const guard = await compactionGuard(pipeline.dest, pipeline.destPrefix, key, info.etag, superseded)
+  const result = await convert(pipeline, verdict.archive, info, guard)
   await removeSuperseded(pipeline, superseded, result.manifest)
   return finish(pipeline, { ...result.summary, millis: Date.now() - started })
 }
 
 interface Converted { summary: Omit<ArchiveResult, 'millis'>; manifest: Manifest }
 
-async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo): Promise<Converted> {
+async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo, guard: CompactionGuard): Promise<Converted> {
   const { options } = pipeline
   const router = new ArchiveRouter(archive.key, {
     timeZone: options.timeZone,
@@ -98,9 +101,9 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
   } catch (error) {
     if (error instanceof NotFoundError) throw error
     if (!(error instanceof PermanentInputError)) throw error
-    return quarantineArchive(pipeline, archive, info, error)
+    return quarantineArchive(pipeline, archive, info, error, guard)
   }
-  const outputs = await writeOutputs(pipeline, archive.key, router)
+  const outputs = await writeOutputs(pipeline, archive.key, router, guard)
   const counts: Counts = { events: router.elements, rows: router.rows, nonCcc: router.nonCcc, quarantined: router.quarantined.length }
   let quarantine: string | undefined
   if (router.quarantined.length > 0) {
@@ -118,24 +121,24 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
   return { summary, manifest }
 }
 
-async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: ArchiveRouter): Promise<OutputFile[]> {
+async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: ArchiveRouter, guard: CompactionGuard): Promise<OutputFile[]> {
   const outputs: OutputFile[] = []
   for (const partition of router.partitions.values()) {
     const bytes = await partition.finish()
     const key = outputKey(pipeline.destPrefix, partition.dt, partition.eventName, sourceKey)
-    await pipeline.dest.put(key, bytes)
+    if (guard.shouldWrite(key)) await pipeline.dest.put(key, bytes)
     outputs.push({ key, dt: partition.dt, eventName: partition.eventName, rows: partition.file.rows, bytes: bytes.length })
   }
-  return outputs
+  return [...outputs, ...(await guard.tombstones(outputs))]
 }
 
-async function quarantineArchive(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo, error: PermanentInputError): Promise<Converted> {
+async function quarantineArchive(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo, error: PermanentInputError, guard: CompactionGuard): Promise<Converted> {
   const counts: Counts = { events: archive.eventCount, rows: 0, nonCcc: 0, quarantined: archive.eventCount }
   const quarantine = await writeQuarantine(pipeline.dest, pipeline.destPrefix, {
     version: 1, source: archive.key, etag: info.etag, scope: 'archive', reason: error.reason, message: error.message,
     time: new Date().toISOString(), counts,
   })
-  const manifest = manifestOf(archive.key, info, 'quarantined', counts, [], quarantine)
+  const manifest = manifestOf(archive.key, info, 'quarantined', counts, await guard.tombstones([]), quarantine)
   await writeManifest(pipeline.dest, pipeline.destPrefix, manifest)
   const summary = { key: archive.key, etag: info.etag, status: 'quarantined' as const, reason: error.reason, message: error.message, counts, files: 0, bytesIn: info.size, bytesOut: 0 }
   return { summary, manifest }

@@ -6,7 +6,10 @@ import { COLUMNS, type Column, type Value } from '../normalize/columns.js'
 
 const CREATED_BY = 'ccc-trail (hyparquet-writer)'
 
-function schemaElement(column: Column): SchemaElement {
+/** What a column of any table written here needs: name, kind, nullability. */
+export type TableColumn = Pick<Column, 'name' | 'kind' | 'required'>
+
+function schemaElement(column: TableColumn): SchemaElement {
   const repetition_type = column.required ? 'REQUIRED' : 'OPTIONAL'
   const name = column.name
   switch (column.kind) {
@@ -63,4 +66,17 @@ export class ParquetFileBuilder implements FileEncoder {
     void this.writer.finish()
     return this.bytes.getBytes()
   }
+}
+
+/** One whole small table (e.g. the API catalog) as a Parquet file: `rows[r][c]` is the value of `columns[c]`. */
+export function encodeTable(columns: readonly TableColumn[], rows: readonly Value[][]): Uint8Array {
+  const bytes = new ByteWriter(16 * 1024)
+  const schema: SchemaElement[] = [{ name: 'schema', num_children: columns.length }, ...columns.map(schemaElement)]
+  const writer = new ParquetWriter({ writer: bytes, schema, codec: 'SNAPPY', statistics: true, createdBy: CREATED_BY })
+  if (rows.length > 0) {
+    const columnData: ColumnSource[] = columns.map((column, c) => ({ name: column.name, data: rows.map((row) => row[c]), nullable: !column.required }))
+    void writer.write({ columnData, rowGroupSize: rows.length })
+  }
+  void writer.finish()
+  return bytes.getBytes()
 }

@@ -1,0 +1,114 @@
+import type { Logger } from '../log.js'
+import { EVENT_ID_INDEX, SOURCE_OBJECT_INDEX } from '../normalize/columns.js'
+import type { Storage } from '../storage/types.js'
+import { loadInputs, runsOf, supersededSources } from './inputs.js'
+import { compactionId, outputKey, type PartitionRef } from './layout.js'
+import { mergeRuns } from './merge.js'
+import { OutputFiles } from './output.js'
+import { listDataFiles, type DataFile } from './partitions.js'
+import { writeRecord, type CompactionRecord } from './records.js'
+import { recoverPartition } from './recover.js'
+
+export interface CompactContext {
+  dest: Storage
+  destPrefix: string
+  targetBytes: number
+  log: Logger
+}
+
+export interface PartitionSummary extends PartitionRef {
+  status: 'compacted' | 'unchanged'
+  filesBefore: number
+  filesAfter: number
+  bytesBefore: number
+  bytesAfter: number
+  /** Row counts are known only for compacted partitions (unchanged ones are not read). */
+  rowsBefore: number | null
+  rowsAfter: number | null
+  /** Rows dropped because another row of the partition has the same event_id. */
+  duplicates: number
+  /** Rows dropped because a newer version of their source object is in the partition. */
+  superseded: number
+  /** Interrupted compactions of this partition finished or rolled back first. */
+  recovered: number
+}
+
+/**
+ * Compacts one (dt, event_name) partition: every part-* and compact-* file merged into files near the
+ * target size, rows sorted by event_time, one row per event_id (rows without one are all kept).
+ * Order of effects, so that no row is ever missing: record (`writing`) -> outputs -> record (`written`)
+ * -> delete inputs. A crash anywhere leaves at worst duplicates, which the next run's recovery removes.
+ */
+export async function compactPartition(ctx: CompactContext, partition: PartitionRef): Promise<PartitionSummary> {
+  const { dest, destPrefix, log } = ctx
+  const recovery = await recoverPartition(dest, destPrefix, partition, log)
+  const files = await listDataFiles(dest, destPrefix, partition)
+  const before = { files: files.length, bytes: sum(files.map((f) => f.bytes)) }
+  const base = { ...partition, filesBefore: before.files, bytesBefore: before.bytes, recovered: recovery.finished + recovery.rolledBack }
+  if (!needsCompaction(files, ctx.targetBytes)) {
+    return { ...base, status: 'unchanged', filesAfter: before.files, bytesAfter: before.bytes, rowsBefore: null, rowsAfter: null, duplicates: 0, superseded: 0 }
+  }
+  const inputs = await loadInputs(dest, files)
+  const record: CompactionRecord = {
+    version: 1, id: compactionId(files), dt: partition.dt, eventName: partition.eventName, state: 'writing', startedAt: new Date().toISOString(),
+    inputs: files.map((f) => ({ key: f.key, etag: f.etag, bytes: f.bytes })), outputs: [], sources: [],
+    rows: { in: sum(inputs.map((i) => i.table.rows)), out: 0, duplicates: 0, superseded: 0 },
+  }
+  const recordKey = await writeRecord(dest, destPrefix, record)
+  const output = new OutputFiles(ctx.targetBytes, async (index, bytes, rows) => {
+    const key = outputKey(destPrefix, partition, record.id, index)
+    await dest.put(key, bytes)
+    return { key, rows, bytes: bytes.length }
+  })
+  const dropped = { rows: 0 }
+  const seen = new Set<string>()
+  const sources = new Set<string>()
+  await mergeRuns(runsOf(inputs, supersededSources(inputs), dropped), (row) => {
+    sources.add(row[SOURCE_OBJECT_INDEX] as string)
+    const id = row[EVENT_ID_INDEX]
+    if (typeof id === 'string') {
+      if (seen.has(id)) {
+        record.rows.duplicates++
+        return
+      }
+      seen.add(id)
+    }
+    return output.add(row)
+  })
+  record.outputs = await output.finish()
+  Object.assign(record, { state: 'written', finishedAt: new Date().toISOString(), sources: [...sources].sort() })
+  record.rows.out = sum(record.outputs.map((o) => o.rows))
+  record.rows.superseded = dropped.rows
+  await writeRecord(dest, destPrefix, record)
+  await deleteInputs(ctx, files, recovery.live, recordKey)
+  if (record.outputs.length === 0) await dest.delete(recordKey)
+  const summary: PartitionSummary = {
+    ...base, status: 'compacted', filesAfter: record.outputs.length, bytesAfter: sum(record.outputs.map((o) => o.bytes)),
+    rowsBefore: record.rows.in, rowsAfter: record.rows.out, duplicates: record.rows.duplicates, superseded: record.rows.superseded,
+  }
+  log.info('partition compacted', { ...summary })
+  return summary
+}
+
+/** Work to do: a part file to merge, or more compacted files than the size target needs. */
+export function needsCompaction(files: readonly DataFile[], targetBytes: number): boolean {
+  const compacted = files.filter((f) => f.kind === 'compact').length
+  return compacted < files.length || compacted > Math.max(1, Math.ceil(sum(files.map((f) => f.bytes)) / targetBytes))
+}
+
+/** Inputs go only now that every output exists. One rewritten meanwhile (new etag) stays for the next run. */
+async function deleteInputs(ctx: CompactContext, files: readonly DataFile[], live: Map<string, string>, current: string): Promise<void> {
+  const consumedRecords = new Set<string>()
+  for (const file of files) {
+    const info = await ctx.dest.head(file.key)
+    if (info?.etag === file.etag) await ctx.dest.delete(file.key)
+    else if (info) ctx.log.warn('input changed during compaction; kept for the next run', { key: file.key })
+    const record = live.get(file.key)
+    if (record && record !== current) consumedRecords.add(record)
+  }
+  for (const key of consumedRecords) await ctx.dest.delete(key)
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0)
+}

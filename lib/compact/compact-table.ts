@@ -1,0 +1,72 @@
+import { writeCatalog } from '../catalog/write-catalog.js'
+import type { Logger } from '../log.js'
+import type { Storage } from '../storage/types.js'
+import { compactPartition, type PartitionSummary } from './compact-partition.js'
+import { listPartitions, type DateSelection } from './partitions.js'
+
+export interface CompactOptions {
+  selection: DateSelection
+  targetBytes: number
+  onPartition?: (summary: PartitionSummary) => void
+  /** Epoch millis after which no new partition starts (an FC invocation's time budget). */
+  deadline?: number
+}
+
+export interface CompactSummary {
+  partitions: number
+  compacted: number
+  unchanged: number
+  /** Partitions left for the next run because the deadline came. */
+  stoppedEarly: boolean
+  filesBefore: number
+  filesAfter: number
+  bytesBefore: number
+  bytesAfter: number
+  rowsBefore: number
+  rowsAfter: number
+  duplicates: number
+  superseded: number
+  recovered: number
+  millis: number
+}
+
+/** Compacts every partition whose dt the selection takes, one at a time, then rewrites the API catalog. */
+export async function compactTable(dest: Storage, destPrefix: string, options: CompactOptions, log: Logger): Promise<CompactSummary> {
+  const started = Date.now()
+  const summary = emptySummary()
+  for await (const partition of listPartitions(dest, destPrefix, options.selection)) {
+    if (options.deadline !== undefined && Date.now() > options.deadline) {
+      summary.stoppedEarly = true
+      break
+    }
+    const result = await compactPartition({ dest, destPrefix, targetBytes: options.targetBytes, log }, partition)
+    addPartition(summary, result)
+    options.onPartition?.(result)
+  }
+  await writeCatalog(dest, destPrefix)
+  summary.millis = Date.now() - started
+  log.info('compaction finished', { ...summary })
+  return summary
+}
+
+function emptySummary(): CompactSummary {
+  return {
+    partitions: 0, compacted: 0, unchanged: 0, stoppedEarly: false, filesBefore: 0, filesAfter: 0, bytesBefore: 0, bytesAfter: 0,
+    rowsBefore: 0, rowsAfter: 0, duplicates: 0, superseded: 0, recovered: 0, millis: 0,
+  }
+}
+
+function addPartition(summary: CompactSummary, result: PartitionSummary): void {
+  summary.partitions++
+  if (result.status === 'compacted') summary.compacted++
+  else summary.unchanged++
+  summary.filesBefore += result.filesBefore
+  summary.filesAfter += result.filesAfter
+  summary.bytesBefore += result.bytesBefore
+  summary.bytesAfter += result.bytesAfter
+  summary.rowsBefore += result.rowsBefore ?? 0
+  summary.rowsAfter += result.rowsAfter ?? 0
+  summary.duplicates += result.duplicates
+  summary.superseded += result.superseded
+  summary.recovered += result.recovered
+}

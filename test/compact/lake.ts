@@ -1,0 +1,39 @@
+import { compactTable, type CompactSummary } from '../../lib/compact/compact-table.js'
+import { silentLogger } from '../../lib/log.js'
+import type { Pipeline } from '../../lib/pipeline.js'
+import { processArchives, type RunSummary } from '../../lib/run-archives.js'
+import { listObjects } from '../../lib/storage/list.js'
+import type { Storage } from '../../lib/storage/types.js'
+import { queryTable } from '../support/duck.js'
+
+/** Builders shared by the compaction tests: run the pipeline and compaction, look at the table the way a reader does. */
+
+export function processAll(pipeline: Pipeline, keys: Iterable<string>, force = false): Promise<RunSummary> {
+  return processArchives(pipeline, keys, { concurrency: 4, force })
+}
+
+export function compactAll(pipeline: Pipeline, targetBytes = 128 << 20, dest: Storage = pipeline.dest): Promise<CompactSummary> {
+  return compactTable(dest, pipeline.destPrefix, { selection: {}, targetBytes }, silentLogger)
+}
+
+/** Data files of the table, grouped by partition folder. */
+export async function filesByPartition(dest: Storage, prefix = ''): Promise<Map<string, string[]>> {
+  const partitions = new Map<string, string[]>()
+  for await (const info of listObjects(dest, prefix + 'dt=')) {
+    const cut = info.key.lastIndexOf('/')
+    const folder = info.key.slice(0, cut + 1)
+    partitions.set(folder, [...(partitions.get(folder) ?? []), info.key.slice(cut + 1)])
+  }
+  return partitions
+}
+
+/** One text per row that identifies its event: the event_id, or for rows without one their source and position in time. */
+export async function eventKeys(root: string): Promise<string[]> {
+  const rows = await queryTable(root, `SELECT coalesce(event_id, source_object || '|' || epoch_ms(event_time) || '|' || coalesce(request_id, '')) AS k FROM ccc_events ORDER BY k`)
+  return rows.map((r) => r.k as string)
+}
+
+export async function rowCount(root: string): Promise<number> {
+  const [row] = await queryTable(root, 'SELECT count(*) AS n FROM ccc_events')
+  return Number(row.n)
+}
