@@ -39,6 +39,7 @@ export function eventToRow(event: Event, sourceKey: string, services?: ReadonlyS
   row[EVENT_TIME_INDEX] = time.millis
   row[SOURCE_OBJECT_INDEX] = sourceKey
   const name = event.eventName
-  const eventName = typeof name === 'string' ? name : name === null || name === undefined ? null : String(name)
+  // An empty name and a missing one both land in __HIVE_DEFAULT_PARTITION__: one partition, one file.
+  const eventName = typeof name === 'string' ? name || null : name === null || name === undefined ? null : String(name)
   return { kind: 'row', row, eventName, millis: time.millis, eventId: row[EVENT_ID] as string | null }
 }

@@ -156,4 +156,14 @@ describe('hostile event names', () => {
     const other = await run([cccEvent('null-name', { eventName: null })])
     expect(await queryTable(other.pipeline.destRoot, 'SELECT event_id, event_name FROM ccc_events')).toEqual([{ event_id: 'null-name', event_name: null }])
   })
+
+  it('an empty and a missing eventName in one archive share __HIVE_DEFAULT_PARTITION__ without losing a row', async () => {
+    const pipeline = await testPipeline()
+    const key = await putArchive(pipeline.source, [cccEvent('empty', { eventName: '' }), cccEvent('missing', { eventName: undefined }), cccEvent('null', { eventName: null })])
+    const result = await processArchive(pipeline, key)
+    expectAccounted(result)
+    expect(result).toMatchObject({ status: 'written', files: 1, counts: { rows: 3 } })
+    expect(await dataFiles(pipeline.dest)).toHaveLength(1)
+    expect(await tableIds(pipeline.destRoot)).toEqual(['empty', 'missing', 'null'])
+  })
 })
