@@ -101,7 +101,9 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
   } catch (error) {
     if (error instanceof NotFoundError) throw error
     if (!(error instanceof PermanentInputError)) throw error
-    return quarantineArchive(pipeline, archive, info, error, guard)
+    // A whole body was read when only the count disagrees: account for every event it held.
+    const events = Math.max(archive.eventCount, stats?.elements ?? 0)
+    return quarantineArchive(pipeline, archive, info, error, guard, events)
   }
   const outputs = await writeOutputs(pipeline, archive.key, router, guard)
   const counts: Counts = { events: router.elements, rows: router.rows, nonCcc: router.nonCcc, quarantined: router.quarantined.length }
@@ -117,7 +119,8 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
   const manifest = manifestOf(archive.key, info, 'written', counts, outputs, quarantine)
   await writeManifest(pipeline.dest, pipeline.destPrefix, manifest)
   const bytesOut = outputs.reduce((sum, o) => sum + o.bytes, 0)
-  const summary = { key: archive.key, etag: info.etag, status: 'written' as const, counts, files: outputs.length, bytesIn: stats.compressedBytes, bytesOut }
+  const reason = router.quarantined[0]?.reason
+  const summary = { key: archive.key, etag: info.etag, status: 'written' as const, reason, counts, files: outputs.length, bytesIn: stats.compressedBytes, bytesOut }
   return { summary, manifest }
 }
 
@@ -132,8 +135,8 @@ async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: Archi
   return [...outputs, ...(await guard.tombstones(outputs))]
 }
 
-async function quarantineArchive(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo, error: PermanentInputError, guard: CompactionGuard): Promise<Converted> {
-  const counts: Counts = { events: archive.eventCount, rows: 0, nonCcc: 0, quarantined: archive.eventCount }
+async function quarantineArchive(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo, error: PermanentInputError, guard: CompactionGuard, events: number): Promise<Converted> {
+  const counts: Counts = { events, rows: 0, nonCcc: 0, quarantined: events }
   const quarantine = await writeQuarantine(pipeline.dest, pipeline.destPrefix, {
     version: 1, source: archive.key, etag: info.etag, scope: 'archive', reason: error.reason, message: error.message,
     time: new Date().toISOString(), counts,

@@ -158,4 +158,12 @@ describe('processArchive placement', () => {
     expect(await processArchive(lenient, key, { force: true })).toMatchObject({ status: 'written', counts: { rows: 1 } })
     expect(await keysUnder(pipeline, '_quarantine/')).toEqual([])
   })
+
+  it('counts every event it read when an archive holds more events than its key says', async () => {
+    const pipeline = await testPipeline()
+    const key = await putArchive(pipeline.source, [at('a', '2021-02-03T04:00:00Z'), at('b', '2021-02-03T04:00:01Z')], { eventCount: 1 })
+    const result = await processArchive(pipeline, key)
+    expect(result).toMatchObject({ status: 'quarantined', reason: 'event_count_mismatch', counts: { events: 2, quarantined: 2 } })
+    expectAccounted(result)
+  })
 })
