@@ -22,7 +22,8 @@ export interface DataFile {
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 export function isDay(text: string): boolean {
-  return DAY.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))
+  // The round trip rejects days that do not exist (2021-02-31).
+  return DAY.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text
 }
 
 export function selects(selection: DateSelection, dt: string): boolean {

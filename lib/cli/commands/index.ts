@@ -1,6 +1,8 @@
 import type { Command } from '../command.js'
+import { compactCommand } from './compact.js'
+import { ddlCommand } from './ddl.js'
 import { processCommand } from './process.js'
 import { queryCommand } from './query.js'
 
 /** Every CLI command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [processCommand, queryCommand]
+export const COMMANDS: readonly Command[] = [processCommand, queryCommand, compactCommand, ddlCommand]

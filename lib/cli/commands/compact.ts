@@ -1,0 +1,76 @@
+import type { PartitionSummary } from '../../compact/compact-partition.js'
+import { compactTable, type CompactSummary } from '../../compact/compact-table.js'
+import type { DateSelection } from '../../compact/partitions.js'
+import { compactionWindow } from '../../compact/window.js'
+import { loadConfig, type Settings } from '../../config.js'
+import { locationOpener } from '../../storage/open.js'
+import { partitionPath } from '../../write/partition.js'
+import { EXIT, UsageError, type Command } from '../command.js'
+
+export const compactCommand: Command = {
+  name: 'compact',
+  summary: 'merge the small per-archive files of finished dt partitions into large files, dropping duplicate event ids',
+  options: {
+    dest: { type: 'string', description: 'the table: a folder or oss://bucket/prefix (env DEST)', placeholder: 'location' },
+    date: { type: 'string', description: 'compact this one day only', placeholder: 'YYYY-MM-DD' },
+    before: { type: 'string', description: 'compact days before this one (default: days at least 2 days old)', placeholder: 'YYYY-MM-DD' },
+    since: { type: 'string', description: 'with --before: from this day on', placeholder: 'YYYY-MM-DD' },
+    'target-mb': { type: 'string', description: 'target file size in MB (env COMPACT_TARGET_MB, default 128)', placeholder: 'MB' },
+    json: { type: 'boolean', description: 'print one JSON object per partition and a JSON summary' },
+  },
+  async run(input) {
+    const overrides: Settings = {}
+    if (typeof input.values.dest === 'string') overrides.DEST = input.values.dest
+    if (typeof input.values['target-mb'] === 'string') overrides.COMPACT_TARGET_MB = input.values['target-mb']
+    const config = loadConfig(input.env, overrides)
+    const selection = window(input.values, config.timeZone)
+    const dest = locationOpener(config)(config.dest)
+    const json = Boolean(input.values.json)
+    if (!json) input.out(`compacting ${describeSelection(selection)}, target ${(config.compactTargetBytes / 1024 / 1024).toFixed(0)} MB`)
+    const summary = await compactTable(dest.storage, dest.prefix, {
+      selection,
+      targetBytes: config.compactTargetBytes,
+      onPartition: (p) => {
+        if (json) input.out(JSON.stringify(p))
+        else if (p.status === 'compacted' || p.recovered > 0) input.out(partitionLine(p))
+      },
+    }, input.log)
+    if (json) input.out(JSON.stringify({ summary }))
+    else for (const line of summaryLines(summary)) input.out(line)
+    return EXIT.ok
+  },
+}
+
+function window(values: Record<string, unknown>, timeZone: string): DateSelection {
+  const pick = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined)
+  try {
+    return compactionWindow({ date: pick('date'), before: pick('before'), since: pick('since') }, timeZone)
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(error.message)
+    throw error
+  }
+}
+
+function describeSelection(selection: DateSelection): string {
+  if (selection.date) return `dt = ${selection.date}`
+  return [selection.since && `dt >= ${selection.since}`, selection.before && `dt < ${selection.before}`].filter(Boolean).join(' and ') || 'every dt'
+}
+
+export function partitionLine(p: PartitionSummary): string {
+  const where = partitionPath(p.dt, p.eventName).slice(0, -1)
+  const rows = p.rowsBefore === null ? '' : `  rows ${p.rowsBefore} -> ${p.rowsAfter}${p.duplicates ? `  duplicates ${p.duplicates}` : ''}${p.superseded ? `  superseded ${p.superseded}` : ''}`
+  const recovered = p.recovered ? `  (finished ${p.recovered} interrupted compaction${p.recovered === 1 ? '' : 's'})` : ''
+  return `${p.status.padEnd(10)} ${where}  files ${p.filesBefore} -> ${p.filesAfter}  bytes ${size(p.bytesBefore)} -> ${size(p.bytesAfter)}${rows}${recovered}`
+}
+
+export function summaryLines(s: CompactSummary): string[] {
+  return [
+    `partitions ${s.partitions}: compacted ${s.compacted}, unchanged ${s.unchanged}${s.recovered ? `, interrupted compactions finished ${s.recovered}` : ''}${s.stoppedEarly ? ' (stopped early: time budget)' : ''}`,
+    `files ${s.filesBefore} -> ${s.filesAfter}, bytes ${size(s.bytesBefore)} -> ${size(s.bytesAfter)}`,
+    `rows of compacted partitions ${s.rowsBefore} -> ${s.rowsAfter} (duplicate event ids dropped ${s.duplicates}, superseded rows dropped ${s.superseded}) in ${(s.millis / 1000).toFixed(1)} s`,
+  ]
+}
+
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} KB`
+}

@@ -1,0 +1,41 @@
+import { loadConfig, type Config } from '../../config.js'
+import { generateDdl } from '../../ddl/generate.js'
+import { ENGINES, isEngine } from '../../ddl/types.js'
+import { ConfigError } from '../../errors.js'
+import { describeLocation } from '../../location.js'
+import { EXIT, UsageError, type Command } from '../command.js'
+
+export const ddlCommand: Command = {
+  name: 'ddl',
+  summary: `print CREATE TABLE statements for ccc_events and ccc_api_catalog, and how to register partitions (${ENGINES.join(', ')})`,
+  options: {
+    engine: { type: 'string', description: `SQL engine: ${ENGINES.join(', ')}`, placeholder: 'engine' },
+    location: { type: 'string', description: 'the table folder, e.g. oss://bucket/ccc-parquet/ccc_events/ (default: DEST)', placeholder: 'uri' },
+    table: { type: 'string', description: 'name of the events table, optionally schema.table (default ccc_events)', placeholder: 'name' },
+    region: { type: 'string', description: 'OSS region, for MaxCompute\'s endpoint-style LOCATION (env OSS_REGION)', placeholder: 'region' },
+  },
+  async run(input) {
+    const engine = input.values.engine
+    if (typeof engine !== 'string' || !isEngine(engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}`)
+    const config = configuredTable(input.env)
+    const location = (input.values.location as string | undefined) ?? (config && describeLocation(config.dest))
+    if (!location) throw new UsageError('give --location (the table folder) or set DEST')
+    try {
+      input.out(generateDdl({ engine, location, table: input.values.table as string | undefined, ossRegion: (input.values.region as string | undefined) ?? config?.oss.region }))
+    } catch (error) {
+      if (error instanceof RangeError) throw new UsageError(error.message)
+      throw error
+    }
+    return EXIT.ok
+  },
+}
+
+/** The configured destination, when there is one: the DDL needs no credentials and no source. */
+function configuredTable(env: NodeJS.ProcessEnv): Config | undefined {
+  try {
+    return loadConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined
+    throw error
+  }
+}
