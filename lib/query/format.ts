@@ -20,7 +20,26 @@ function csvCell(value: unknown): string {
 function table(columns: string[], rows: Record<string, unknown>[]): string {
   if (columns.length === 0) return '(no rows)'
   const cells = rows.map((row) => columns.map((c) => text(row[c]).replace(/\s+/g, ' ')))
-  const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...cells.map((r) => r[i].length))))
-  const line = (values: string[]) => values.map((v, i) => (v.length > widths[i] ? v.slice(0, widths[i] - 1) + '…' : v.padEnd(widths[i]))).join(' | ').trimEnd()
+  const widths = columns.map((c, i) => Math.min(60, Math.max(width(c), ...cells.map((r) => width(r[i])))))
+  const line = (values: string[]) => values.map((v, i) => fit(v, widths[i])).join(' | ').trimEnd()
   return [line(columns), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(line), `(${rows.length} row${rows.length === 1 ? '' : 's'})`].join('\n')
+}
+
+// East Asian wide characters take two terminal columns.
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/
+
+function width(text: string): number {
+  let columns = 0
+  for (const char of text) columns += WIDE.test(char) ? 2 : 1
+  return columns
+}
+
+function fit(text: string, columns: number): string {
+  if (width(text) <= columns) return text + ' '.repeat(columns - width(text))
+  let kept = ''
+  for (const char of text) {
+    if (width(kept + char) > columns - 1) break
+    kept += char
+  }
+  return kept + '…' + ' '.repeat(columns - 1 - width(kept))
 }
