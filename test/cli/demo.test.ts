@@ -1,0 +1,28 @@
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { runCli } from '../support/cli.js'
+import { queryTable } from '../support/duck.js'
+import { tempDir } from '../support/temp.js'
+
+describe('ccc-trail demo (npm start)', () => {
+  it('generates archives, processes them and prints the per-day summary with meanings', async () => {
+    const dir = await tempDir('ccc-demo')
+    const run = await runCli(['demo', '--dir', dir, '--days', '2'])
+    expect(run.code, run.stderr).toBe(0)
+    const generated = /Generated (\d+) ActionTrail archives \((\d+) events, (\d+) of them CCC/.exec(run.stdout)
+    expect(generated).not.toBeNull()
+    expect(run.stdout).toContain('quarantined  ') // the broken archive, with its reason
+    expect(run.stdout).toMatch(/reason (truncated_gzip|not_gzip)/)
+    expect(run.stdout).toMatch(/ListConfig\s+\| Get configuration items in batch\s+\| 批量获取配置/)
+
+    const lake = path.join(dir, 'lake')
+    const [counts] = await queryTable(lake, 'SELECT count(*) AS n, count(DISTINCT event_id) AS ids, count(DISTINCT dt) AS days FROM ccc_events')
+    const accounted = /events (\d+) = rows (\d+) \+ non-CCC (\d+) \+ quarantined (\d+)/.exec(run.stdout)!
+    expect(counts.n).toBe(accounted[2])
+    expect(counts.ids).toBe(counts.n)
+    expect(Number(counts.days)).toBe(3) // two folder days plus the late events of the day before
+    expect(Number(accounted[1])).toBe(Number(generated![2]))
+    const [catalog] = await queryTable(lake, 'SELECT count(*) AS n FROM ccc_api_catalog')
+    expect(Number(catalog.n)).toBeGreaterThanOrEqual(22)
+  })
+})
