@@ -1,0 +1,14 @@
+import { handleCompactTimer, type CompactInvocationResult } from '../lib/compact/handle-timer.js'
+import { fcContainer } from '../lib/fc/container.js'
+import type { FcContext } from '../lib/fc/context.js'
+
+/**
+ * FC 3.0 timer trigger (daily): merges the small per-archive files of finished dt partitions (at least
+ * 2 days old, looking 14 days back) into files near COMPACT_TARGET_MB, dropping duplicate event ids.
+ * Manual runs pass {"date": "2021-02-03"} or {"before": "...", "since": "..."}. Configuration: lib/config.ts.
+ */
+const dependencies = fcContainer()
+
+export const handler = async (event: Buffer, context: FcContext): Promise<CompactInvocationResult> => {
+  return handleCompactTimer(dependencies(context), event, context)
+}

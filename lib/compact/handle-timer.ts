@@ -1,0 +1,48 @@
+import { InvalidEventError, timerOrDirectPayload } from '../fc/event-body.js'
+import type { FcContext } from '../fc/context.js'
+import type { InvocationDeps } from '../fc/handle-oss-event.js'
+import { compactTable, type CompactSummary } from './compact-table.js'
+import { compactionWindow, type WindowRequest } from './window.js'
+
+/** Without `since`, a timer run looks this many days back from `before`: late archives older than that are rare. */
+export const DEFAULT_LOOKBACK_DAYS = 14
+
+export type CompactInvocationResult = CompactSummary | { invalidEvent: string }
+
+/**
+ * The compaction function: a timer event (payload as JSON text) or a direct invocation with
+ * `{"date"}` or `{"before", "since"}`; `{}` compacts the days at least 2 days old within the lookback.
+ * A bad payload is logged and answered (a retry cannot fix it); storage failures throw so FC retries,
+ * and a retry is safe (interrupted compactions are finished or rolled back first). No new partition
+ * starts in the last fifth of the function's time budget.
+ */
+export async function handleCompactTimer(deps: InvocationDeps, event: unknown, context?: FcContext, today = Date.now()): Promise<CompactInvocationResult> {
+  const started = Date.now()
+  let selection
+  try {
+    const { request } = timerOrDirectPayload(event)
+    selection = compactionWindow({ lookbackDays: DEFAULT_LOOKBACK_DAYS, ...windowRequest(request) }, deps.config.timeZone, today)
+  } catch (error) {
+    if (!(error instanceof InvalidEventError || error instanceof RangeError)) throw error
+    deps.log.error(`invalid compaction request: ${error.message}`, { reason: 'invalid_event' })
+    return { invalidEvent: error.message }
+  }
+  const dest = deps.open(deps.config.dest)
+  const budget = context?.function?.timeout ? context.function.timeout * 1000 : undefined
+  const deadline = budget === undefined ? undefined : started + budget * 0.8
+  return compactTable(dest.storage, dest.prefix, { selection, targetBytes: deps.config.compactTargetBytes, deadline }, deps.log)
+}
+
+function windowRequest(request: unknown): WindowRequest {
+  if (typeof request !== 'object' || request === null || Array.isArray(request)) throw new InvalidEventError('the payload must be a JSON object')
+  const fields = request as Record<string, unknown>
+  const text = (name: string): string | undefined => {
+    const value = fields[name]
+    if (value === undefined) return undefined
+    if (typeof value !== 'string') throw new InvalidEventError(`${name} must be a day YYYY-MM-DD`)
+    return value
+  }
+  const lookback = fields.lookbackDays
+  if (lookback !== undefined && (typeof lookback !== 'number' || !Number.isInteger(lookback) || lookback < 1)) throw new InvalidEventError('lookbackDays must be a positive whole number')
+  return { date: text('date'), before: text('before'), since: text('since'), ...(lookback !== undefined ? { lookbackDays: lookback } : {}) }
+}
