@@ -1,4 +1,5 @@
 import { compactionGuard, type CompactionGuard } from './compact/pipeline-guard.js'
+import { boundedTasks } from './util/bounded.js'
 import { readElements } from './decode/read-elements.js'
 import { PermanentInputError, NotFoundError } from './errors.js'
 import { manifestKey, outputKey } from './layout.js'
@@ -124,14 +125,19 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
   return { summary, manifest }
 }
 
+/** Puts in flight at once per archive: an archive writes one small file per partition, so latency, not bandwidth, bounds it. */
+const PARALLEL_PUTS = 8
+
 async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: ArchiveRouter, guard: CompactionGuard): Promise<OutputFile[]> {
   const outputs: OutputFile[] = []
+  const puts = boundedTasks(PARALLEL_PUTS)
   for (const partition of router.partitions.values()) {
     const bytes = await partition.finish()
     const key = outputKey(pipeline.destPrefix, partition.dt, partition.eventName, sourceKey)
-    if (guard.shouldWrite(key)) await pipeline.dest.put(key, bytes)
+    if (guard.shouldWrite(key)) await puts.add(() => pipeline.dest.put(key, bytes))
     outputs.push({ key, dt: partition.dt, eventName: partition.eventName, rows: partition.file.rows, bytes: bytes.length })
   }
+  await puts.drain()
   return [...outputs, ...(await guard.tombstones(outputs))]
 }
 
