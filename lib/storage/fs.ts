@@ -35,11 +35,14 @@ export class FsStorage implements Storage {
 
   async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
     const file = this.pathOf(key)
-    await mkdir(path.dirname(file), { recursive: true })
     // Write beside, then rename: readers never see a half-written file.
     const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${randomBytes(6).toString('hex')}`)
     try {
-      await writeFile(temp, body)
+      await writeFile(temp, body).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw error
+        await mkdir(path.dirname(file), { recursive: true }) // only when the folder is new
+        await writeFile(temp, body)
+      })
       await rename(temp, file)
     } catch (error) {
       await rm(temp, { force: true })
