@@ -1,0 +1,78 @@
+import { createPipeline } from '../app.js'
+import { ConfigError } from '../errors.js'
+import type { FcContext } from '../fc/context.js'
+import type { InvocationDeps } from '../fc/handle-oss-event.js'
+import { createFcInvoker, internalFcEndpoint, type Invoker } from '../fc/invoker.js'
+import type { FcBackfillDeps } from './fc-backfill.js'
+
+/** A window larger than this must be split into several requests. */
+export const MAX_WINDOW_DAYS = 366
+
+export interface BackfillDepsOptions {
+  /** When the invocation started (ms); the deadline is this plus the function timeout. */
+  startedAt?: number
+  now?: () => number
+  /** The invoker to use instead of the FC client built from the context (local runs). */
+  invoker?: Invoker
+  env?: NodeJS.ProcessEnv
+}
+
+/** The backfill core's dependencies for one FC invocation, from the container's config and the context. */
+export function backfillDeps(invocation: InvocationDeps, context: FcContext, options: BackfillDepsOptions = {}): FcBackfillDeps {
+  const { config, log } = invocation
+  if (!config.source) throw new ConfigError('SOURCE_BUCKET', 'is not set; the backfill needs the bucket ActionTrail delivers to (or SOURCE=oss://bucket/prefix)')
+  const selfName = context.function?.name
+  if (!selfName) throw new ConfigError('context.function.name', 'is missing; the backfill re-invokes itself by name')
+  const now = options.now ?? Date.now
+  const timeoutMs = (context.function?.timeout ?? 60) * 1000
+  const deadline = (options.startedAt ?? now()) + timeoutMs
+  const source = invocation.open(config.source)
+  return {
+    pipeline: createPipeline(config, source, invocation.open(config.dest), log),
+    invoker: options.invoker ?? lazyInvoker(() => invokerFromContext(context, options.env ?? process.env)),
+    sourcePrefix: source.prefix,
+    selfName,
+    workerName: config.workerFunctionName ?? selfName,
+    fanoutThreshold: config.fanoutThreshold,
+    fanoutBatchSize: config.fanoutBatchSize,
+    concurrency: concurrencyFor(context.function?.memory, config.memoryLimitBytes),
+    maxWindowDays: MAX_WINDOW_DAYS,
+    now: () => new Date(now()),
+    remainingMs: () => deadline - now(),
+    marginMs: safetyMargin(timeoutMs),
+    log,
+  }
+}
+
+/** Time kept back for the archives in flight and the checkpoint: 15% of the timeout, within 10-60 s. */
+export function safetyMargin(timeoutMs: number): number {
+  return Math.min(60_000, Math.max(10_000, Math.round(timeoutMs * 0.15)))
+}
+
+/** Archives at once: as many memory bounds (MEMORY_LIMIT_MB) as fit in the function's memory, 1 to 8. */
+export function concurrencyFor(functionMemoryMb: number | undefined, memoryLimitBytes: number): number {
+  if (!functionMemoryMb) return 4
+  return Math.min(8, Math.max(1, Math.floor((functionMemoryMb * 1024 * 1024) / memoryLimitBytes)))
+}
+
+function invokerFromContext(context: FcContext, env: NodeJS.ProcessEnv): Invoker {
+  if (!context.accountId || !context.region) throw new ConfigError('context.accountId/context.region', 'are missing; they name the FC endpoint for fan-out')
+  const credentials = context.credentials?.accessKeyId ? context.credentials : {
+    accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID,
+    accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+    securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN,
+  }
+  if (!credentials.accessKeyId || !credentials.accessKeySecret) throw new ConfigError('context.credentials', 'are missing; give the function a role so it can invoke FC')
+  return createFcInvoker({
+    accessKeyId: credentials.accessKeyId,
+    accessKeySecret: credentials.accessKeySecret,
+    securityToken: credentials.securityToken,
+    endpoint: internalFcEndpoint(context.accountId, context.region),
+  })
+}
+
+/** Builds the FC client only when the invocation fans out or continues. */
+function lazyInvoker(build: () => Invoker): Invoker {
+  let invoker: Invoker | undefined
+  return { invokeAsync: (name, payload) => (invoker ??= build()).invokeAsync(name, payload) }
+}

@@ -1,0 +1,86 @@
+import { createPipeline } from '../../app.js'
+import { backfillSummaryLines } from '../../backfill/report.js'
+import { ProgressReporter } from '../../backfill/progress.js'
+import { runBackfill } from '../../backfill/run-backfill.js'
+import { SIGNAL_EXIT, stopOnSignals } from '../../backfill/stop-signals.js'
+import { resolveWindow, WindowError } from '../../backfill/window.js'
+import { normalizePrefix } from '../../location.js'
+import type { Outcome } from '../../run-archives.js'
+import { locationOpener } from '../../storage/open.js'
+import { EXIT, UsageError, type Command, type CommandInput } from '../command.js'
+import { configFromFlags, intFlag, LOCATION_OPTIONS, TUNING_OPTIONS } from '../flags.js'
+import { outcomeLine } from '../report.js'
+
+export const backfillCommand: Command = {
+  name: 'backfill',
+  summary: 'convert every archive delivered in a date window that is not done yet (resumable: rerun to continue)',
+  options: {
+    ...LOCATION_OPTIONS,
+    ...TUNING_OPTIONS,
+    from: { type: 'string', description: 'first delivery-folder date, UTC (default yesterday)', placeholder: 'YYYY-MM-DD' },
+    to: { type: 'string', description: 'last delivery-folder date, UTC (default today)', placeholder: 'YYYY-MM-DD' },
+    prefix: { type: 'string', description: 'key prefix before AliyunLogs/ in the source (default: the prefix of --source)', placeholder: 'prefix' },
+    concurrency: { type: 'string', description: 'archives in flight at once (default 4)', placeholder: 'n' },
+    force: { type: 'boolean', description: 'reprocess archives that are already done (rewrites the same files)' },
+    'progress-interval': { type: 'string', description: 'seconds between progress lines when stderr is not a terminal (default 5)', placeholder: 's' },
+    json: { type: 'boolean', description: 'print the summary as one JSON object' },
+  },
+  async run(input) {
+    const config = configFromFlags(input)
+    if (!config.source) throw new UsageError('--source is required (a folder or oss://bucket/prefix)')
+    const window = windowFromFlags(input)
+    const open = locationOpener(config)
+    const source = open(config.source)
+    const pipeline = createPipeline(config, source, open(config.dest), input.log)
+    const sourcePrefix = typeof input.values.prefix === 'string' ? normalizePrefix(input.values.prefix) : source.prefix
+    const progress = new ProgressReporter({ write: (text) => process.stderr.write(text), tty: Boolean(process.stderr.isTTY), intervalMs: progressInterval(input) })
+    const stop = stopOnSignals((signal) => progress.note(`${signal}: finishing the archives in flight, starting no new ones (send it again to quit at once)`))
+    try {
+      const summary = await runBackfill(pipeline, {
+        sourcePrefix,
+        window,
+        concurrency: intFlag(input, 'concurrency', 4),
+        force: Boolean(input.values.force),
+        stopRequested: stop.requested,
+        onPlanned: (plan) => {
+          progress.note(`listed ${plan.days} days: ${plan.listed} archives, ${plan.done} done, ${plan.pending.length} to process`)
+          progress.start(plan.pending.length)
+        },
+        onOutcome: (outcome) => {
+          progress.record(outcome)
+          if (isNoteworthy(outcome)) progress.note(outcomeLine(outcome))
+        },
+      })
+      progress.finish()
+      if (input.values.json) input.out(JSON.stringify(summary))
+      else for (const line of backfillSummaryLines(summary)) input.out(line)
+      if (stop.signal && summary.stopped) return SIGNAL_EXIT[stop.signal]
+      return summary.run.failed > 0 ? EXIT.failed : EXIT.ok
+    } finally {
+      stop.dispose()
+    }
+  },
+}
+
+function windowFromFlags(input: CommandInput) {
+  const from = typeof input.values.from === 'string' ? input.values.from : undefined
+  const to = typeof input.values.to === 'string' ? input.values.to : undefined
+  try {
+    return resolveWindow({ from, to }, new Date())
+  } catch (error) {
+    if (error instanceof WindowError) throw new UsageError(`--from/--to: ${error.message}`)
+    throw error
+  }
+}
+
+function progressInterval(input: CommandInput): number {
+  const value = input.values['progress-interval']
+  if (value === undefined) return 5000
+  const seconds = Number(value)
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--progress-interval must be a positive number of seconds, got "${value}"`)
+  return seconds * 1000
+}
+
+function isNoteworthy(outcome: Outcome): boolean {
+  return outcome.status === 'failed' || outcome.status === 'quarantined'
+}
