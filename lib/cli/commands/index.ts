@@ -1,9 +1,10 @@
 import type { Command } from '../command.js'
 import { backfillCommand } from './backfill.js'
+import { demoCommand } from './demo.js'
 import { compactCommand } from './compact.js'
 import { ddlCommand } from './ddl.js'
 import { processCommand } from './process.js'
 import { queryCommand } from './query.js'
 
 /** Every CLI command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [processCommand, backfillCommand, queryCommand, compactCommand, ddlCommand]
+export const COMMANDS: readonly Command[] = [processCommand, backfillCommand, queryCommand, compactCommand, ddlCommand, demoCommand]
