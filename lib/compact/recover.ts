@@ -2,7 +2,7 @@ import type { Logger } from '../log.js'
 import { listObjects } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
 import { outputPrefix, type PartitionRef } from './layout.js'
-import { listRecords } from './records.js'
+import { listRecords, type CompactionRecord } from './records.js'
 
 export interface Recovery {
   /** Interrupted compactions whose leftover inputs were deleted now. */
@@ -19,39 +19,49 @@ export interface Recovery {
  *    so far only duplicate rows; delete them and the record.
  *  - `written`, every output present: the run died while deleting inputs; delete what is left of them
  *    (only inputs still at the version it read: a part file rewritten since then stays).
- *  - `written`, outputs missing: a later compaction consumed them (or they were removed by hand); the
- *    record describes nothing any more and goes.
+ *  - `written`, outputs missing (now, after the step before): a later compaction consumed them, or they
+ *    were removed by hand; the record describes nothing any more and goes.
  */
 export async function recoverPartition(dest: Storage, destPrefix: string, partition: PartitionRef, log: Logger): Promise<Recovery> {
   const recovery: Recovery = { finished: 0, rolledBack: 0, live: new Map() }
-  for (const { key, record } of await listRecords(dest, destPrefix, partition)) {
-    const fields = { dt: partition.dt, eventName: partition.eventName, compaction: record.id }
-    if (record.state === 'writing') {
-      for await (const info of listObjects(dest, outputPrefix(destPrefix, partition, record.id))) await dest.delete(info.key)
-      await dest.delete(key)
-      recovery.rolledBack++
-      log.warn('rolled back an interrupted compaction', fields)
-      continue
-    }
-    const present = await Promise.all(record.outputs.map((o) => dest.head(o.key)))
-    if (!present.every(Boolean)) {
-      await dest.delete(key)
-      continue
-    }
-    let leftovers = 0
-    for (const input of record.inputs) {
-      const info = await dest.head(input.key)
-      if (info?.etag === input.etag) {
-        await dest.delete(input.key)
-        leftovers++
-      }
-    }
-    if (leftovers > 0) {
+  const records = await listRecords(dest, destPrefix, partition)
+  const fields = (record: CompactionRecord) => ({ dt: partition.dt, eventName: partition.eventName, compaction: record.id })
+  for (const { key, record } of records.filter((r) => r.record.state === 'writing')) {
+    for await (const info of listObjects(dest, outputPrefix(destPrefix, partition, record.id))) await dest.delete(info.key)
+    await dest.delete(key)
+    recovery.rolledBack++
+    log.warn('rolled back an interrupted compaction', fields(record))
+  }
+  const written = records.filter((r) => r.record.state === 'written')
+  for (const { record } of written) {
+    if (!(await allPresent(dest, record))) continue
+    const deleted = await deleteLeftovers(dest, record)
+    if (deleted > 0) {
       recovery.finished++
-      log.warn('finished an interrupted compaction', { ...fields, deletedInputs: leftovers })
+      log.warn('finished an interrupted compaction', { ...fields(record), deletedInputs: deleted })
     }
-    if (record.outputs.length === 0) await dest.delete(key)
-    for (const output of record.outputs) recovery.live.set(output.key, key)
+  }
+  // Checked again: finishing one record may have consumed the outputs of an older one.
+  for (const { key, record } of written) {
+    if (record.outputs.length === 0 || !(await allPresent(dest, record))) await dest.delete(key)
+    else for (const output of record.outputs) recovery.live.set(output.key, key)
   }
   return recovery
+}
+
+async function allPresent(dest: Storage, record: CompactionRecord): Promise<boolean> {
+  return (await Promise.all(record.outputs.map((o) => dest.head(o.key)))).every(Boolean)
+}
+
+/** Inputs still there at the version the compaction read. */
+async function deleteLeftovers(dest: Storage, record: CompactionRecord): Promise<number> {
+  let deleted = 0
+  for (const input of record.inputs) {
+    const info = await dest.head(input.key)
+    if (info?.etag === input.etag) {
+      await dest.delete(input.key)
+      deleted++
+    }
+  }
+  return deleted
 }

@@ -101,7 +101,7 @@ describe.each(Object.entries(scenarios))('compaction interrupted at every write 
       await compactAll(pipeline, undefined, new FsStorage(root))
       expect(await eventKeys(root), `rows after recovering from mutation ${crashAt}`).toEqual(expected)
       expect([...(await filesByPartition(new FsStorage(root))).values()].map((f) => f.length)).toEqual([...expectedFiles.values()].map((f) => f.length))
-      expect((await recordsLeft(new FsStorage(root))).length).toBe(expectedFiles.size)
+      expect(await recordsLeft(new FsStorage(root)), `records after recovering from mutation ${crashAt}`).toHaveLength(expectedFiles.size)
     }
   })
 })
