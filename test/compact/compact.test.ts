@@ -126,4 +126,16 @@ describe('compactTable', () => {
     expect(await queryTable(pipeline.destRoot, `SELECT event_id, event_name FROM ccc_events WHERE source_object = '${key}'`)).toEqual([{ event_id: 'NEW-1', event_name: 'ListConfig' }])
     for (const files of (await filesByPartition(pipeline.dest)).values()) expect(files).toHaveLength(1)
   })
+
+  it('a new version of a compacted archive that cannot be read takes its old rows out at the next compaction', async () => {
+    const { pipeline, corpus } = await lakeWithDuplicates()
+    await compactAll(pipeline)
+    const key = corpus.keys[4]
+    const [{ n }] = await queryTable(pipeline.destRoot, `SELECT count(*) AS n FROM ccc_events WHERE source_object = '${key}'`)
+    expect(Number(n)).toBeGreaterThan(0)
+    await pipeline.source.put(key, Buffer.from('not gzip at all'))
+    expect(await processAll(pipeline, [key])).toMatchObject({ quarantined: 1, failed: 0 })
+    await compactAll(pipeline)
+    expect(await queryTable(pipeline.destRoot, `SELECT count(*) AS n FROM ccc_events WHERE source_object = '${key}'`)).toEqual([{ n: '0' }])
+  })
 })
