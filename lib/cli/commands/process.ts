@@ -1,5 +1,6 @@
 import { createPipeline } from '../../app.js'
-import { processArchives, type Outcome } from '../../run-archives.js'
+import { processArchivesAuto } from '../../parallel/auto.js'
+import type { Outcome } from '../../run-archives.js'
 import { listQuarantine } from '../../quarantine.js'
 import { listArchiveTree } from '../../source/list-archives.js'
 import { locationOpener, type Location } from '../../storage/open.js'
@@ -17,6 +18,7 @@ export const processCommand: Command = {
     force: { type: 'boolean', description: 'reprocess archives that are already done (rewrites the same files)' },
     'replay-quarantine': { type: 'boolean', description: 'reprocess every archive that has a quarantine record at --dest' },
     concurrency: { type: 'string', description: 'archives in flight at once (default 4)', placeholder: 'n' },
+    workers: { type: 'string', description: 'worker threads (default: one per core when there are more than 3 archives; 1 = in-process)', placeholder: 'n' },
     json: { type: 'boolean', description: 'print one JSON object per archive and a JSON summary' },
   },
   async run(input) {
@@ -29,7 +31,9 @@ export const processCommand: Command = {
     const replay = Boolean(input.values['replay-quarantine'])
     const keys = replay ? quarantinedKeys(dest) : input.positionals.length ? input.positionals.map((k) => (k.startsWith(source.prefix) ? k : source.prefix + k)) : archiveKeys(source, input)
     const print = input.values.json ? (o: Outcome) => input.out(JSON.stringify(o)) : (o: Outcome) => input.out(outcomeLine(o))
-    const summary = await processArchives(pipeline, keys, { concurrency: intFlag(input, 'concurrency', 4), force: Boolean(input.values.force) || replay, onOutcome: print })
+    const spec = { config, source: source.spec, dest: dest.spec }
+    const workers = input.values.workers === undefined ? undefined : intFlag(input, 'workers', 1)
+    const summary = await processArchivesAuto(pipeline, spec, keys, { workers, concurrency: intFlag(input, 'concurrency', 4), force: Boolean(input.values.force) || replay, onOutcome: print })
     if (input.values.json) input.out(JSON.stringify({ summary }))
     else for (const line of summaryLines(summary)) input.out(line)
     return summary.failed > 0 ? EXIT.failed : EXIT.ok

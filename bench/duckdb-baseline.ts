@@ -1,0 +1,32 @@
+import path from 'node:path'
+import { sqlString } from '../lib/query/duckdb.js'
+
+/**
+ * The DuckDB baseline: the one statement a data engineer would write for the same job. Reads
+ * every gzip JSON-array archive with explicit column types, keeps CCC events, shapes the same
+ * columns, and writes Parquet partitioned by (dt, event_name).
+ */
+export function duckdbStatement(sourceRoot: string, dest: string): string {
+  const archives = path.join(sourceRoot, '**', '*.gz')
+  return `COPY (
+  SELECT eventId AS event_id, eventTime AS event_time, eventType AS event_type, eventSource AS event_source,
+    TRY_CAST(eventVersion AS INTEGER) AS event_version, serviceName AS service_name, apiVersion AS api_version,
+    acsRegion AS acs_region, TRY_CAST(isGlobal AS BOOLEAN) AS is_global, requestId AS request_id,
+    json_extract_string(requestParameters, '$.InstanceId') AS instance_id, sourceIpAddress AS source_ip_address,
+    userAgent AS user_agent, json_extract_string(userIdentity, '$.type') AS user_type,
+    json_extract_string(userIdentity, '$.accountId') AS account_id, json_extract_string(userIdentity, '$.principalId') AS principal_id,
+    json_extract_string(userIdentity, '$.userName') AS user_name, json_extract_string(userIdentity, '$.accessKeyId') AS access_key_id,
+    TRY_CAST(json_extract_string(userIdentity, '$.sessionContext.attributes.mfaAuthenticated') AS BOOLEAN) AS mfa_authenticated,
+    NULLIF(errorCode, '') AS error_code, NULLIF(errorMessage, '') AS error_message,
+    requestParameters::VARCHAR AS request_parameters, responseElements::VARCHAR AS response_elements,
+    additionalEventData::VARCHAR AS additional_event_data, filename AS source_object,
+    CAST(eventTime AS DATE) AS dt, eventName AS event_name
+  FROM read_json(${sqlString(archives)}, format = 'array', compression = 'gzip', filename = true, columns = {
+    eventId: 'VARCHAR', eventTime: 'TIMESTAMPTZ', eventType: 'VARCHAR', eventSource: 'VARCHAR', eventVersion: 'VARCHAR',
+    serviceName: 'VARCHAR', apiVersion: 'VARCHAR', acsRegion: 'VARCHAR', isGlobal: 'VARCHAR', requestId: 'VARCHAR',
+    sourceIpAddress: 'VARCHAR', userAgent: 'VARCHAR', userIdentity: 'JSON', errorCode: 'VARCHAR', errorMessage: 'VARCHAR',
+    requestParameters: 'JSON', responseElements: 'JSON', additionalEventData: 'JSON', eventName: 'VARCHAR'})
+  WHERE serviceName = 'CloudCallCenter' OR starts_with(eventSource, 'ccc.')
+    OR json_extract_string(requestParameters, '$.AcsProduct') = 'CCC'
+) TO ${sqlString(dest)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (dt, event_name))`
+}

@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { mkdir, rm } from 'node:fs/promises'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import type { VariantInput } from './variants/types.js'
+
+export interface Measurement {
+  name: string
+  /** From spawning the child to its exit: start-up, module loading and worker start-up included. */
+  wallSeconds: number
+  cpuSeconds: number
+  peakRssMB: number
+  /** Bytes of Parquet data files written. */
+  outputBytes: number
+  cccEvents?: number
+}
+
+/** Runs one variant in a fresh child process into an empty `dest`; `repeat` runs, the fastest kept. */
+export async function measure(name: string, input: VariantInput, options: { repeat: number; env?: NodeJS.ProcessEnv }): Promise<Measurement> {
+  let best: Measurement | undefined
+  for (let run = 0; run < options.repeat; run++) {
+    await rm(input.dest, { recursive: true, force: true })
+    await mkdir(path.dirname(input.dest), { recursive: true })
+    const started = performance.now()
+    const last = await runChild(name, input, options.env)
+    const wallSeconds = (performance.now() - started) / 1000
+    const result = JSON.parse(last) as { peakRssMB: number; cpuSeconds: number; cccEvents?: number }
+    const measurement = { name, wallSeconds, cpuSeconds: result.cpuSeconds, peakRssMB: result.peakRssMB, outputBytes: parquetBytes(input.dest), cccEvents: result.cccEvents }
+    if (!best || measurement.wallSeconds < best.wallSeconds) best = measurement
+  }
+  return best!
+}
+
+function runChild(name: string, input: VariantInput, env?: NodeJS.ProcessEnv): Promise<string> {
+  const script = path.join(import.meta.dirname, 'child.js')
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, name, JSON.stringify(input)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let tail = ''
+    let errors = ''
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (tail = (tail + text).slice(-4096)))
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (errors = (errors + text).slice(-4096)))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const last = tail.trimEnd().split('\n').at(-1) ?? ''
+      if (code === 0 && last.startsWith('{')) resolve(last)
+      else reject(new Error(`benchmark variant ${name} exited with ${code}: ${errors.trim() || tail.trim()}`))
+    })
+  })
+}
+
+export function parquetBytes(root: string): number {
+  let total = 0
+  let names: string[]
+  try {
+    names = readdirSync(root, { recursive: true }) as string[]
+  } catch {
+    return 0
+  }
+  for (const name of names) if (name.endsWith('.parquet') && !name.split(path.sep).some((part) => part.startsWith('_'))) total += statSync(path.join(root, name)).size
+  return total
+}

@@ -1,0 +1,84 @@
+import type { BenchCorpus } from './corpus.js'
+import type { Measurement } from './measure.js'
+
+export interface Result {
+  name: string
+  wallSeconds: number
+  eventsPerSecond: number
+  /** Decompressed JSON MB per second. */
+  inputMBPerSecond: number
+  cpuSeconds: number
+  peakRssMB: number
+  outputBytes: number
+  /** CCC rows the variant produced, as DuckDB reads them back (the floor: CCC events it counted). */
+  rows: number
+}
+
+export interface BoundedMemory {
+  jsonMB: number
+  gzipMB: number
+  events: number
+  memoryLimitMB: number
+  wallSeconds: number
+  peakRssMB: number
+  underBound: boolean
+}
+
+export interface BenchReport {
+  corpus: { events: number; archives: number; seed: number; cccEvents: number; gzipBytes: number; jsonBytes: number }
+  results: Result[]
+  ratios: { vsDuckdb: number; vsFloor: number; vsParquetjsLite: number }
+  boundedMemory: BoundedMemory | null
+  machine: { cpus: number; cpuModel: string; node: string }
+}
+
+const MB = 1024 * 1024
+
+export function resultOf(measurement: Measurement, corpus: BenchCorpus, rows: number): Result {
+  const { name, wallSeconds, cpuSeconds, peakRssMB, outputBytes } = measurement
+  return {
+    name,
+    wallSeconds: round(wallSeconds, 3),
+    eventsPerSecond: Math.round(corpus.events / wallSeconds),
+    inputMBPerSecond: round(corpus.jsonBytes / MB / wallSeconds, 1),
+    cpuSeconds: round(cpuSeconds, 2),
+    peakRssMB: round(peakRssMB, 1),
+    outputBytes,
+    rows,
+  }
+}
+
+export function ratiosOf(results: Result[]): BenchReport['ratios'] {
+  const wall = (name: string) => results.find((r) => r.name === name)?.wallSeconds ?? NaN
+  const ours = wall('ccc-trail')
+  return { vsDuckdb: round(ours / wall('duckdb'), 3), vsFloor: round(ours / wall('floor'), 3), vsParquetjsLite: round(ours / wall('ccc-trail+parquetjs-lite'), 3) }
+}
+
+export function tableLines(report: BenchReport): string[] {
+  const { corpus } = report
+  const header = ['variant', 'wall s', 'events/s', 'JSON MB/s', 'CPU s', 'peak RSS MB', 'output MB', 'rows']
+  const rows = report.results.map((r) => [r.name, r.wallSeconds.toFixed(2), String(r.eventsPerSecond), r.inputMBPerSecond.toFixed(1), r.cpuSeconds.toFixed(2), r.peakRssMB.toFixed(0), (r.outputBytes / MB).toFixed(1), String(r.rows)])
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')
+  const lines = [
+    `corpus: ${corpus.events} events (${corpus.cccEvents} CCC) in ${corpus.archives} archives, ${(corpus.gzipBytes / MB).toFixed(1)} MB gzip, ${(corpus.jsonBytes / MB).toFixed(1)} MB JSON, seed ${corpus.seed}`,
+    `machine: ${report.machine.cpus} cores, ${report.machine.cpuModel}, Node ${report.machine.node}`,
+    '',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    `ccc-trail wall time / other: vs DuckDB ${report.ratios.vsDuckdb}, vs floor ${report.ratios.vsFloor}, vs parquetjs-lite ${report.ratios.vsParquetjsLite}`,
+  ]
+  const big = report.boundedMemory
+  if (big) {
+    lines.push(`bounded memory: one archive of ${big.jsonMB.toFixed(0)} MB JSON (${big.events} events, ${big.gzipMB.toFixed(1)} MB gzip) with MEMORY_LIMIT_MB=${big.memoryLimitMB}: ` +
+      `peak RSS ${big.peakRssMB.toFixed(0)} MB (${big.underBound ? 'under' : 'OVER'} the bound), ${big.wallSeconds.toFixed(1)} s`)
+  }
+  return lines
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits
+  return Math.round(value * factor) / factor
+}

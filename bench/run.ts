@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { availableParallelism, cpus } from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { sqlString, withDuckDb } from '../lib/query/duckdb.js'
+import { bigArchive } from './big-archive.js'
+import { benchCorpus, type BenchCorpus } from './corpus.js'
+import { measure } from './measure.js'
+import { benchDir } from './paths.js'
+import { ratiosOf, resultOf, tableLines, type BenchReport, type BoundedMemory } from './report.js'
+
+const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--repeat N] [--big-mb MB] [--dir folder] [--json]
+  --events    events in the corpus (default 200000, about 70% CCC)
+  --archives  archives they are spread over (default 40)
+  --seed      corpus seed (default 1)
+  --repeat    runs per variant, the fastest kept (default 1)
+  --big-mb    size of the single-archive memory test in MB of JSON; 0 skips it (default 300)
+  --dir       where corpora are cached and outputs written (default .bench/ in the package)
+  --json      print the report as one JSON object on the last line`
+
+const VARIANT_ORDER = ['floor', 'duckdb', 'ccc-trail', 'ccc-trail+parquetjs-lite'] as const
+const BIG_MEMORY_LIMIT_MB = 256
+
+async function run(): Promise<void> {
+  const { values } = parseArgs({ options: {
+    events: { type: 'string', default: '200000' }, archives: { type: 'string', default: '40' }, seed: { type: 'string', default: '1' },
+    repeat: { type: 'string', default: '1' }, 'big-mb': { type: 'string', default: '300' }, dir: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+  } })
+  if (values.help) return void console.log(USAGE)
+  const number = (name: 'events' | 'archives' | 'seed' | 'repeat' | 'big-mb', min: number) => {
+    const value = Number(values[name])
+    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}\n${USAGE}`)
+    return value
+  }
+  const progress = (line: string) => process.stderr.write(line + '\n')
+  const parameters = { events: number('events', 1), archives: number('archives', 1), seed: number('seed', 0) }
+  const repeat = number('repeat', 1)
+  const dir = path.resolve(values.dir ?? benchDir())
+  progress(`corpus: ${parameters.events} events in ${parameters.archives} archives (seed ${parameters.seed}) under ${dir}`)
+  const corpus = await benchCorpus(parameters, dir)
+  await warmPageCache(corpus)
+
+  const results = []
+  for (const name of VARIANT_ORDER) {
+    progress(`running ${name}${repeat > 1 ? ` (${repeat} times)` : ''}...`)
+    const dest = path.join(dir, 'out', name)
+    const measurement = await measure(name, { source: corpus.root, dest }, { repeat })
+    const rows = measurement.cccEvents ?? (await countRows(dest))
+    results.push(resultOf(measurement, corpus, rows))
+  }
+  const bigMB = number('big-mb', 0)
+  const boundedMemory = bigMB > 0 ? await measureBigArchive(bigMB, parameters.seed, dir, progress) : null
+  const report: BenchReport = {
+    corpus: { events: corpus.events, archives: corpus.archives, seed: parameters.seed, cccEvents: corpus.cccEvents, gzipBytes: corpus.bytes, jsonBytes: corpus.jsonBytes },
+    results,
+    ratios: ratiosOf(results),
+    boundedMemory,
+    machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
+  }
+  for (const line of tableLines(report)) console.log(line)
+  const counts = new Set(results.map((r) => r.rows))
+  if (counts.size > 1) console.log(`WARNING: the variants disagree on the CCC row count: ${results.map((r) => `${r.name} ${r.rows}`).join(', ')}`)
+  if (values.json) console.log(JSON.stringify(report))
+}
+
+/** Reads the corpus once so that no variant pays for the first read from disk. */
+async function warmPageCache(corpus: BenchCorpus): Promise<void> {
+  for (const name of readdirSync(corpus.root, { recursive: true }) as string[]) if (name.endsWith('.gz')) await readFile(path.join(corpus.root, name))
+}
+
+function countRows(root: string): Promise<number> {
+  const glob = path.join(root, 'dt=*', 'event_name=*', '*.parquet')
+  return withDuckDb(async (sql) => Number((await sql.rows(`SELECT count(*) AS n FROM read_parquet(${sqlString(glob)})`))[0].n))
+}
+
+async function measureBigArchive(megabytes: number, seed: number, dir: string, progress: (line: string) => void): Promise<BoundedMemory> {
+  progress(`bounded memory: one archive of ${megabytes} MB JSON (generated once under ${dir})...`)
+  const archive = await bigArchive(megabytes, seed, dir)
+  readFileSync(path.join(archive.root, archive.key))
+  const dest = path.join(dir, 'out', 'big')
+  const measurement = await measure('ccc-trail', { source: archive.root, dest }, { repeat: 1, env: { MEMORY_LIMIT_MB: String(BIG_MEMORY_LIMIT_MB) } })
+  return {
+    jsonMB: archive.jsonBytes / 1024 / 1024,
+    gzipMB: archive.gzipBytes / 1024 / 1024,
+    events: archive.events,
+    memoryLimitMB: BIG_MEMORY_LIMIT_MB,
+    wallSeconds: measurement.wallSeconds,
+    peakRssMB: Math.round(measurement.peakRssMB * 10) / 10,
+    underBound: measurement.peakRssMB <= BIG_MEMORY_LIMIT_MB,
+  }
+}
+
+run().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exitCode = 1
+})

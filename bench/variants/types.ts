@@ -1,0 +1,18 @@
+export interface VariantInput {
+  source: string
+  dest: string
+}
+
+/** What a variant reports besides time and memory, which the child measures around it. */
+export interface VariantOutput {
+  /** CCC events counted, when the variant writes no table (the floor). */
+  cccEvents?: number
+}
+
+/** Each variant is its own module (file name in bench/variants/), so a child loads only what its variant needs. */
+export const VARIANT_MODULES: Record<string, string> = {
+  floor: 'floor.js',
+  duckdb: 'duckdb.js',
+  'ccc-trail': 'ccc-trail.js',
+  'ccc-trail+parquetjs-lite': 'ccc-trail-parquetjs.js',
+}

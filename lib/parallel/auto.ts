@@ -1,0 +1,43 @@
+import { availableParallelism } from 'node:os'
+import type { Logger } from '../log.js'
+import type { Pipeline } from '../pipeline.js'
+import { processArchives, type RunOptions, type RunSummary } from '../run-archives.js'
+import { processArchivesParallel, type PoolSpec } from './pool.js'
+
+/** Up to this many archives run in-process: starting worker threads would cost more than it saves. */
+export const FEW_ARCHIVES = 3
+
+export interface AutoRunOptions extends RunOptions {
+  /** Worker threads; 1 = in-process. Default: one per core when there are more than FEW_ARCHIVES archives. */
+  workers?: number
+  log?: Logger
+}
+
+/**
+ * Processes archives in-process (with `pipeline`) or across worker threads (each building its own
+ * pipeline from `spec`), whichever suits; `concurrency` is the total archives in flight either way.
+ */
+export async function processArchivesAuto(pipeline: Pipeline, spec: PoolSpec, keys: Iterable<string> | AsyncIterable<string>, options: AutoRunOptions = {}): Promise<RunSummary> {
+  const { head, rest } = await peek(keys, FEW_ARCHIVES + 1)
+  const all = concat(head, rest)
+  const workers = options.workers ?? (head.length > FEW_ARCHIVES ? availableParallelism() : 1)
+  const concurrency = options.concurrency ?? 4
+  if (workers <= 1) return processArchives(pipeline, all, options)
+  return processArchivesParallel(spec, all, { ...options, workers, concurrencyPerWorker: Math.ceil(concurrency / workers), log: options.log ?? pipeline.log })
+}
+
+async function peek<T>(items: Iterable<T> | AsyncIterable<T>, count: number): Promise<{ head: T[]; rest: AsyncIterator<T> | Iterator<T> }> {
+  const rest = Symbol.asyncIterator in items ? (items as AsyncIterable<T>)[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]()
+  const head: T[] = []
+  while (head.length < count) {
+    const next = await rest.next()
+    if (next.done) return { head, rest: [][Symbol.iterator]() }
+    head.push(next.value)
+  }
+  return { head, rest }
+}
+
+async function* concat<T>(head: T[], rest: AsyncIterator<T> | Iterator<T>): AsyncGenerator<T> {
+  yield* head
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value
+}

@@ -1,0 +1,42 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import { createPipeline } from '../app.js'
+import type { Logger } from '../log.js'
+import { processArchives } from '../run-archives.js'
+import { locationOpener } from '../storage/open.js'
+import type { EncoderFactory } from '../write/parquet.js'
+import { KeyQueue } from './key-queue.js'
+import type { FromWorker, LogLevelName, ToWorker, WorkerSpec } from './protocol.js'
+
+/** Worker thread entry: builds its own pipeline from the spec and processes the keys the pool sends. */
+
+const port = parentPort!
+const spec = workerData as WorkerSpec
+const post = (message: FromWorker) => port.postMessage(message)
+
+const keys = new KeyQueue()
+port.on('message', (message: ToWorker) => (message.kind === 'archive' ? keys.push(message.key) : keys.end()))
+
+try {
+  const open = locationOpener(spec.config, spec.credentials ? { credentials: spec.credentials } : undefined)
+  const pipeline = createPipeline(spec.config, open(spec.source), open(spec.dest), forwardingLogger())
+  if (spec.encoderModule) pipeline.options.encoder = ((await import(spec.encoderModule)) as { createEncoder: EncoderFactory }).createEncoder
+  post({ kind: 'ready' })
+  await processArchives(pipeline, keys, { concurrency: spec.concurrency, force: spec.force, onOutcome: (outcome) => post({ kind: 'outcome', outcome }) })
+  port.close()
+} catch (error) {
+  post({ kind: 'fatal', message: error instanceof Error ? error.message : String(error) })
+  port.close()
+}
+
+/** Log lines go to the pool, which hands them to the caller's logger. */
+function forwardingLogger(): Logger {
+  const at = (level: LogLevelName) => (message: string, fields?: Record<string, unknown>) => {
+    try {
+      post({ kind: 'log', level, message, fields })
+    } catch {
+      // A field that cannot be cloned (a function, a socket): send what JSON keeps of it.
+      post({ kind: 'log', level, message, fields: JSON.parse(JSON.stringify(fields ?? {})) as Record<string, unknown> })
+    }
+  }
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+}

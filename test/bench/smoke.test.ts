@@ -1,0 +1,33 @@
+import { execFile } from 'node:child_process'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ensureBuilt } from '../parallel/built.js'
+import { REPO } from '../support/cli.js'
+import { tempDir } from '../support/temp.js'
+
+const run = promisify(execFile)
+
+beforeAll(() => ensureBuilt('dist/bench/run.js'), 120_000)
+
+describe('npm run bench (tiny corpus)', () => {
+  it('reports every variant as JSON on the last line, and all four agree on the CCC row count', async () => {
+    const dir = await tempDir('ccc-bench')
+    const { stdout } = await run(process.execPath, [path.join(REPO, 'dist/bench/run.js'), '--events', '2000', '--archives', '4', '--big-mb', '2', '--dir', dir, '--json'], { cwd: REPO, maxBuffer: 16 << 20 })
+    const report = JSON.parse(stdout.trimEnd().split('\n').at(-1)!)
+    expect(report.corpus).toMatchObject({ events: 2000, archives: 4, seed: 1 })
+    expect(report.corpus.cccEvents).toBeGreaterThan(0)
+    expect(report.results.map((r: { name: string }) => r.name)).toEqual(['floor', 'duckdb', 'ccc-trail', 'ccc-trail+parquetjs-lite'])
+    for (const result of report.results) {
+      expect(Object.keys(result)).toEqual(expect.arrayContaining(['name', 'wallSeconds', 'eventsPerSecond', 'peakRssMB', 'outputBytes']))
+      expect(result.wallSeconds).toBeGreaterThan(0)
+      expect(result.peakRssMB).toBeGreaterThan(0)
+      expect(result.rows).toBe(report.corpus.cccEvents)
+      if (result.name !== 'floor') expect(result.outputBytes).toBeGreaterThan(0)
+    }
+    for (const ratio of ['vsDuckdb', 'vsFloor', 'vsParquetjsLite']) expect(report.ratios[ratio]).toBeGreaterThan(0)
+    expect(report.boundedMemory).toMatchObject({ memoryLimitMB: 256, underBound: expect.any(Boolean) })
+    expect(report.boundedMemory.jsonMB).toBeGreaterThanOrEqual(2)
+    expect(report.boundedMemory.peakRssMB).toBeGreaterThan(0)
+  }, 120_000)
+})

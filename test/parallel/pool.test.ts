@@ -1,0 +1,86 @@
+import { pathToFileURL } from 'node:url'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createPipeline } from '../../lib/app.js'
+import { loadConfig } from '../../lib/config.js'
+import { generateCorpus, type CorpusSummary } from '../../lib/demo/corpus.js'
+import { silentLogger } from '../../lib/log.js'
+import { processArchivesAuto } from '../../lib/parallel/auto.js'
+import { processArchivesParallel, type PoolSpec } from '../../lib/parallel/pool.js'
+import { processArchives, type Outcome } from '../../lib/run-archives.js'
+import { locationOpener } from '../../lib/storage/open.js'
+import { queryTable } from '../support/duck.js'
+import { tempDir } from '../support/temp.js'
+import { ensureBuilt } from './built.js'
+
+let bucket: string
+let corpus: CorpusSummary
+
+beforeAll(async () => {
+  await ensureBuilt()
+  bucket = await tempDir('ccc-pool-bucket')
+  const open = locationOpener(loadConfig({}, { SOURCE: bucket, DEST: bucket }))
+  corpus = await generateCorpus(open(loadConfig({}, { SOURCE: bucket, DEST: bucket }).source!).storage, { seed: 7, days: 1, archivesPerDay: 8, eventsPerArchive: 60, brokenArchives: 2 })
+}, 120_000)
+
+async function setup(extra: Partial<PoolSpec> = {}) {
+  const lake = await tempDir('ccc-pool-lake')
+  const config = loadConfig({}, { SOURCE: bucket, DEST: lake })
+  const open = locationOpener(config)
+  const [source, dest] = [open(config.source!), open(config.dest)]
+  const spec: PoolSpec = { config, source: source.spec, dest: dest.spec, ...extra }
+  return { lake, spec, pipeline: createPipeline(config, source, dest, silentLogger) }
+}
+
+describe('processArchivesParallel', () => {
+  it('processes every archive across worker threads with the same outcomes and rows as in-process', async () => {
+    const parallel = await setup()
+    const outcomes: Outcome[] = []
+    const summary = await processArchivesParallel(parallel.spec, corpus.keys, { workers: 2, onOutcome: (o) => outcomes.push(o) })
+    expect(summary).toMatchObject({ archives: 8, written: 6, quarantined: 2, failed: 0 })
+    expect(summary.counts).toEqual({ events: corpus.events, rows: corpus.cccEvents, nonCcc: corpus.nonCccEvents, quarantined: corpus.brokenEvents })
+    expect(outcomes.map((o) => o.key).sort()).toEqual([...corpus.keys].sort())
+
+    const inProcess = await setup()
+    const reference = await processArchives(inProcess.pipeline, corpus.keys, { concurrency: 2 })
+    expect({ ...summary, millis: 0 }).toEqual({ ...reference, millis: 0 })
+    const sql = 'SELECT dt, event_name, count(*) AS n, count(DISTINCT event_id) AS ids FROM ccc_events GROUP BY ALL ORDER BY ALL'
+    expect(await queryTable(parallel.lake, sql)).toEqual(await queryTable(inProcess.lake, sql))
+
+    const again = await processArchivesParallel(parallel.spec, corpus.keys, { workers: 2 })
+    expect(again).toMatchObject({ archives: 8, alreadyDone: 8, written: 0 })
+  }, 60_000)
+
+  it('starts no new archive once a stop is requested', async () => {
+    const { spec } = await setup()
+    let seen = 0
+    const summary = await processArchivesParallel(spec, corpus.keys, { workers: 2, concurrencyPerWorker: 1, onOutcome: () => seen++, stopRequested: () => seen >= 3 })
+    expect(summary.archives).toBeGreaterThanOrEqual(3)
+    expect(summary.archives).toBeLessThan(corpus.keys.length)
+  }, 60_000)
+
+  it('fails the archives of a worker thread that dies, replaces it, and finishes the run', async () => {
+    const { spec } = await setup({ encoderModule: pathToFileURL(new URL('./crashing-encoder.mjs', import.meta.url).pathname).href })
+    const summary = await processArchivesParallel(spec, corpus.keys.slice(0, 4), { workers: 2, concurrencyPerWorker: 1, onOutcome: (o) => {
+      if (o.status === 'failed') expect(o).toMatchObject({ retryable: true, message: expect.stringContaining('worker thread stopped') })
+    } })
+    expect(summary.archives).toBe(4)
+    expect(summary.failed).toBeGreaterThanOrEqual(3)
+  }, 60_000)
+
+  it('fails the run when a worker cannot start', async () => {
+    const { spec } = await setup({ encoderModule: 'file:///no/such/encoder.js' })
+    await expect(processArchivesParallel(spec, corpus.keys, { workers: 2 })).rejects.toThrow(/worker thread could not start/)
+  }, 60_000)
+})
+
+describe('processArchivesAuto', () => {
+  it('runs a few archives in-process and many on workers, with the same results', async () => {
+    const few = await setup({ encoderModule: 'file:///no/such/encoder.js' })
+    // In-process: the unloadable worker encoder is never touched.
+    const small = await processArchivesAuto(few.pipeline, few.spec, corpus.keys.slice(0, 3))
+    expect(small).toMatchObject({ archives: 3, failed: 0 })
+    await expect(processArchivesAuto(few.pipeline, few.spec, corpus.keys)).rejects.toThrow(/could not start/)
+    const forced = await processArchivesAuto(few.pipeline, few.spec, corpus.keys, { workers: 1 })
+    expect(forced).toMatchObject({ archives: 8, failed: 0 })
+  }, 60_000)
+})
