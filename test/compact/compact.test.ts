@@ -122,6 +122,9 @@ describe('compactTable', () => {
     await pipeline.source.put(key, gzipSync(JSON.stringify([{ ...seedSampleEvent(), eventId: 'NEW-1', eventTime: '2021-02-01T13:00:00Z' }, ...others])))
     const result = await processAll(pipeline, [key])
     expect(result).toMatchObject({ written: 1, failed: 0 })
+    // Until the next compaction the old rows show beside the new one; the tombstones (empty files) read fine.
+    const [{ n }] = await queryTable(pipeline.destRoot, `SELECT count(*) FILTER (WHERE event_id = 'NEW-1') AS n FROM ccc_events WHERE source_object = '${key}'`)
+    expect(n).toBe('1')
     await compactAll(pipeline)
     expect(await queryTable(pipeline.destRoot, `SELECT event_id, event_name FROM ccc_events WHERE source_object = '${key}'`)).toEqual([{ event_id: 'NEW-1', event_name: 'ListConfig' }])
     for (const files of (await filesByPartition(pipeline.dest)).values()) expect(files).toHaveLength(1)
