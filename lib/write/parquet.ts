@@ -27,6 +27,20 @@ function schemaElement(column: TableColumn): SchemaElement {
 
 export const PARQUET_SCHEMA: SchemaElement[] = [{ name: 'schema', num_children: COLUMNS.length }, ...COLUMNS.map(schemaElement)]
 
+/** Columns whose values differ on nearly every row: a dictionary would not pay, so none is tried. */
+const UNIQUE_PER_ROW = new Set(['event_id', 'request_id', 'request_parameters', 'response_elements'])
+
+/**
+ * How each column is written. JSON documents get no min/max statistics: nobody prunes on them,
+ * comparing them costs more than encoding them, and whole documents would be copied into the footer.
+ */
+const COLUMN_SETTINGS = COLUMNS.map((column) => ({
+  name: column.name,
+  nullable: !column.required,
+  statistics: column.kind !== 'json',
+  encoding: UNIQUE_PER_ROW.has(column.name) ? ('PLAIN' as const) : undefined,
+}))
+
 /** Column-major data for some rows: `columns[i]` holds the values of COLUMNS[i]. */
 export type ColumnBatch = Value[][]
 
@@ -52,7 +66,7 @@ export class ParquetFileBuilder implements FileEncoder {
   addRowGroup(columns: ColumnBatch): void {
     const count = columns[0]?.length ?? 0
     if (count === 0) return
-    const columnData: ColumnSource[] = COLUMNS.map((column, i) => ({ name: column.name, data: columns[i], nullable: !column.required }))
+    const columnData: ColumnSource[] = COLUMN_SETTINGS.map((settings, i) => ({ ...settings, data: columns[i] }))
     void this.writer.write({ columnData, rowGroupSize: count })
     this.rows += count
   }
