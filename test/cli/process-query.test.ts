@@ -20,7 +20,8 @@ describe('ccc-trail process and query', () => {
     expect(first.stdout).toContain(`quarantined  ${broken}`)
     expect(first.stdout).toContain('reason not_gzip')
     expect(first.stdout).toContain('events 7 = rows 2 + non-CCC 0 + quarantined 5')
-    expect(first.stderr).toContain('Insight archive')
+    expect(first.stdout).toMatch(/^skipped +AliyunLogs\/Actiontrail-Insight\/.*\(insight_archive\)/m)
+    expect(first.stdout).toContain('skipped 1')
 
     const again = await runCli(['process', '--source', bucket, '--dest', lake])
     expect(again.code).toBe(0)

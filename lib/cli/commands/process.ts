@@ -1,10 +1,11 @@
 import { createPipeline } from '../../app.js'
+import { writeCatalog } from '../../catalog/write-catalog.js'
 import { processArchivesAuto } from '../../parallel/auto.js'
 import type { Outcome } from '../../run-archives.js'
 import { listQuarantine } from '../../quarantine.js'
 import { listArchiveTree } from '../../source/list-archives.js'
 import { locationOpener, type Location } from '../../storage/open.js'
-import { EXIT, UsageError, type Command, type CommandInput } from '../command.js'
+import { EXIT, UsageError, type Command } from '../command.js'
 import { configFromFlags, intFlag, LOCATION_OPTIONS, TUNING_OPTIONS } from '../flags.js'
 import { outcomeLine, summaryLines } from '../report.js'
 
@@ -29,22 +30,21 @@ export const processCommand: Command = {
     const dest = open(config.dest)
     const pipeline = createPipeline(config, source, dest, input.log)
     const replay = Boolean(input.values['replay-quarantine'])
-    const keys = replay ? quarantinedKeys(dest) : input.positionals.length ? input.positionals.map((k) => (k.startsWith(source.prefix) ? k : source.prefix + k)) : archiveKeys(source, input)
+    const keys = replay ? quarantinedKeys(dest) : input.positionals.length ? input.positionals.map((k) => (k.startsWith(source.prefix) ? k : source.prefix + k)) : archiveKeys(source)
     const print = input.values.json ? (o: Outcome) => input.out(JSON.stringify(o)) : (o: Outcome) => input.out(outcomeLine(o))
     const spec = { config, source: source.spec, dest: dest.spec }
     const workers = input.values.workers === undefined ? undefined : intFlag(input, 'workers', 1)
     const summary = await processArchivesAuto(pipeline, spec, keys, { workers, concurrency: intFlag(input, 'concurrency', 4), force: Boolean(input.values.force) || replay, onOutcome: print })
+    await writeCatalog(dest.storage, dest.prefix)
     if (input.values.json) input.out(JSON.stringify({ summary }))
     else for (const line of summaryLines(summary)) input.out(line)
     return summary.failed > 0 ? EXIT.failed : EXIT.ok
   },
 }
 
-async function* archiveKeys(source: Location, input: CommandInput): AsyncGenerator<string> {
-  for await (const listed of listArchiveTree(source.storage, source.prefix)) {
-    if (listed.kind === 'archive') yield listed.key
-    else input.err(`skipped      ${listed.key}  (${listed.kind === 'insight' ? 'Insight archive, not API events' : 'not an ActionTrail archive'})`)
-  }
+/** Every object under the trail; the pipeline skips (and counts) the ones that are not archives. */
+async function* archiveKeys(source: Location): AsyncGenerator<string> {
+  for await (const listed of listArchiveTree(source.storage, source.prefix)) yield listed.key
 }
 
 async function* quarantinedKeys(dest: Location): AsyncGenerator<string> {
