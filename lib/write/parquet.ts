@@ -41,6 +41,9 @@ const COLUMN_SETTINGS = COLUMNS.map((column) => ({
   encoding: UNIQUE_PER_ROW.has(column.name) ? ('PLAIN' as const) : undefined,
 }))
 
+/** Plain-encoded text columns: handed over as UTF-8 bytes (see utf8Views). */
+const PLAIN_TEXT = COLUMNS.map((column) => UNIQUE_PER_ROW.has(column.name) && (column.kind === 'string' || column.kind === 'json'))
+
 /** Column-major data for some rows: `columns[i]` holds the values of COLUMNS[i]. */
 export type ColumnBatch = Value[][]
 
@@ -66,7 +69,7 @@ export class ParquetFileBuilder implements FileEncoder {
   addRowGroup(columns: ColumnBatch): void {
     const count = columns[0]?.length ?? 0
     if (count === 0) return
-    const columnData: ColumnSource[] = COLUMN_SETTINGS.map((settings, i) => ({ ...settings, data: columns[i] }))
+    const columnData: ColumnSource[] = COLUMN_SETTINGS.map((settings, i) => ({ ...settings, data: PLAIN_TEXT[i] ? utf8Views(columns[i]) : columns[i] }))
     void this.writer.write({ columnData, rowGroupSize: count })
     this.rows += count
   }
@@ -80,6 +83,25 @@ export class ParquetFileBuilder implements FileEncoder {
     void this.writer.finish()
     return this.bytes.getBytes()
   }
+}
+
+/**
+ * The strings of a column as UTF-8 views into one buffer. The library would otherwise encode each
+ * value into its own ArrayBuffer; one allocation per column is much cheaper. The buffer is not
+ * reused: min/max statistics keep views into it until the footer is written.
+ */
+function utf8Views(values: Value[]): (Uint8Array | Value)[] {
+  let total = 0
+  for (const value of values) if (typeof value === 'string') total += Buffer.byteLength(value)
+  const buffer = Buffer.allocUnsafeSlow(total)
+  let offset = 0
+  return values.map((value) => {
+    if (typeof value !== 'string') return value
+    const length = buffer.write(value, offset)
+    const view = buffer.subarray(offset, offset + length)
+    offset += length
+    return view
+  })
 }
 
 /** One whole small table (e.g. the API catalog) as a Parquet file: `rows[r][c]` is the value of `columns[c]`. */
