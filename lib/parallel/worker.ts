@@ -2,7 +2,9 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { createPipeline } from '../app.js'
 import type { Logger } from '../log.js'
 import { processArchives } from '../run-archives.js'
-import { locationOpener } from '../storage/open.js'
+import type { LocationSpec } from '../location.js'
+import { FsStorage } from '../storage/fs.js'
+import type { Location } from '../storage/open.js'
 import type { EncoderFactory } from '../write/parquet.js'
 import { KeyQueue } from './key-queue.js'
 import type { FromWorker, LogLevelName, ToWorker, WorkerSpec } from './protocol.js'
@@ -17,7 +19,7 @@ const keys = new KeyQueue()
 port.on('message', (message: ToWorker) => (message.kind === 'archive' ? keys.push(message.key) : keys.end()))
 
 try {
-  const open = locationOpener(spec.config, spec.credentials ? { credentials: spec.credentials } : undefined)
+  const open = await opener()
   const pipeline = createPipeline(spec.config, open(spec.source), open(spec.dest), forwardingLogger())
   if (spec.encoderModule) pipeline.options.encoder = ((await import(spec.encoderModule)) as { createEncoder: EncoderFactory }).createEncoder
   post({ kind: 'ready' })
@@ -26,6 +28,21 @@ try {
 } catch (error) {
   post({ kind: 'fatal', message: error instanceof Error ? error.message : String(error) })
   port.close()
+}
+
+/**
+ * Opens the spec's locations. Folders need no OSS client, and loading ali-oss would cost every
+ * worker thread a noticeable share of a short run (time and memory), so it is loaded only for OSS.
+ */
+async function opener(): Promise<(location: LocationSpec) => Location> {
+  if (spec.source.kind === 'oss' || spec.dest.kind === 'oss') {
+    const { locationOpener } = await import('../storage/open.js')
+    return locationOpener(spec.config, spec.credentials ? { credentials: spec.credentials } : undefined)
+  }
+  return (location) => {
+    if (location.kind !== 'fs') throw new Error('unreachable: an OSS location without the OSS opener')
+    return { storage: new FsStorage(location.root), prefix: location.prefix, spec: location }
+  }
 }
 
 /** Log lines go to the pool, which hands them to the caller's logger. */
