@@ -23,7 +23,7 @@ export function partitionPath(dt: string, eventName: string | null): string {
 
 /** `YYYY-MM-DD` of an instant in a time zone, cached per quarter hour (every zone offset is a multiple of 15 minutes). */
 export function dateInZone(timeZone: string): (millis: number) => string {
-  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return (millis) => new Date(millis).toISOString().slice(0, 10)
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return utcDate()
   const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
   const cache = new Map<number, string>()
   return (millis) => {
@@ -33,6 +33,21 @@ export function dateInZone(timeZone: string): (millis: number) => string {
       date = format.format(new Date(slot * 900_000))
       if (cache.size > 10_000) cache.clear()
       cache.set(slot, date)
+    }
+    return date
+  }
+}
+
+const DAY_MS = 86_400_000
+
+/** The UTC date, formatted once per day: events of an archive fall on one or two days. */
+function utcDate(): (millis: number) => string {
+  let dayStart = NaN
+  let date = ''
+  return (millis) => {
+    if (!(millis >= dayStart && millis < dayStart + DAY_MS)) {
+      dayStart = Math.floor(millis / DAY_MS) * DAY_MS
+      date = new Date(dayStart).toISOString().slice(0, 10)
     }
     return date
   }
