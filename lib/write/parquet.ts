@@ -28,7 +28,7 @@ function schemaElement(column: TableColumn): SchemaElement {
 export const PARQUET_SCHEMA: SchemaElement[] = [{ name: 'schema', num_children: COLUMNS.length }, ...COLUMNS.map(schemaElement)]
 
 /** Columns whose values differ on nearly every row: a dictionary would not pay, so none is tried. */
-const UNIQUE_PER_ROW = new Set(['event_id', 'request_id', 'request_parameters', 'response_elements'])
+export const UNIQUE_PER_ROW: ReadonlySet<string> = new Set(['event_id', 'request_id', 'request_parameters', 'response_elements'])
 
 /**
  * How each column is written. JSON documents get no min/max statistics: nobody prunes on them,

@@ -1,8 +1,9 @@
 import type { Element } from '../decode/splitter.js'
 import type { QuarantineReason } from '../errors.js'
+import { COLUMNS, type Value } from '../normalize/columns.js'
 import { elementToRow } from '../normalize/to-row.js'
 import { dateInZone } from './partition.js'
-import type { EncoderFactory } from './parquet.js'
+import { UNIQUE_PER_ROW, type EncoderFactory } from './parquet.js'
 import { PartitionBuffer } from './partition-buffer.js'
 
 export interface QuarantinedEvent {
@@ -25,6 +26,9 @@ export interface RouterOptions {
   encoder?: EncoderFactory
 }
 
+/** Text columns whose values repeat from row to row (regions, user agents, account ids...). */
+const REPEATING = COLUMNS.flatMap((column, i) => ((column.kind === 'string' || column.kind === 'json') && !UNIQUE_PER_ROW.has(column.name) ? [i] : []))
+
 /** Routes the elements of one archive: rows into (dt, event_name) partitions, the rest counted or quarantined. */
 export class ArchiveRouter {
   readonly partitions = new Map<string, PartitionBuffer>()
@@ -35,6 +39,11 @@ export class ArchiveRouter {
   private held = 0
   private rawBudget: number
   private readonly seenIds = new Set<string>()
+  /**
+   * One copy of each repeating value per archive. Buffered rows then hold a shared copy while the
+   * parsed duplicates die young, and the Parquet dictionary compares them by identity.
+   */
+  private readonly interned = new Map<string, string>()
   private readonly dateOf: (millis: number) => string
 
   constructor(private readonly sourceKey: string, private readonly options: RouterOptions) {
@@ -66,10 +75,21 @@ export class ArchiveRouter {
     if (!partition) this.partitions.set(id, (partition = new PartitionBuffer(dt, verdict.eventName, this.options.encoder)))
     // Parsed rows take about twice their JSON text in memory.
     const bytes = element.bytes * 2
-    partition.add(verdict.row, bytes)
+    partition.add(this.intern(verdict.row), bytes)
     this.rows++
     this.held += bytes
     if (this.held > this.options.rowBufferBytes) this.flushLargest()
+  }
+
+  private intern(row: Value[]): Value[] {
+    for (const i of REPEATING) {
+      const value = row[i]
+      if (typeof value !== 'string') continue
+      const shared = this.interned.get(value)
+      if (shared === undefined) this.interned.set(value, value)
+      else row[i] = shared
+    }
+    return row
   }
 
   private quarantine(element: Element, entry: QuarantinedEvent): void {
