@@ -2,13 +2,16 @@ import { availableParallelism } from 'node:os'
 import type { Logger } from '../log.js'
 import type { Pipeline } from '../pipeline.js'
 import { processArchives, type RunOptions, type RunSummary } from '../run-archives.js'
+import { classifyKey } from '../source/archive-key.js'
 import { processArchivesParallel, type PoolSpec } from './pool.js'
 
 /** Up to this many archives run in-process: starting worker threads would cost more than it saves. */
 export const FEW_ARCHIVES = 3
+/** An archive this large (gzip bytes, from its key) goes to a worker anyway, for the worker's heap cap. */
+export const BIG_ARCHIVE_BYTES = 8 * 1024 * 1024
 
 export interface AutoRunOptions extends RunOptions {
-  /** Worker threads; 1 = in-process. Default: one per core when there are more than FEW_ARCHIVES archives. */
+  /** Worker threads; 1 = in-process. Default: one per core for more than FEW_ARCHIVES archives or a big one. */
   workers?: number
   log?: Logger
 }
@@ -20,10 +23,15 @@ export interface AutoRunOptions extends RunOptions {
 export async function processArchivesAuto(pipeline: Pipeline, spec: PoolSpec, keys: Iterable<string> | AsyncIterable<string>, options: AutoRunOptions = {}): Promise<RunSummary> {
   const { head, rest } = await peek(keys, FEW_ARCHIVES + 1)
   const all = concat(head, rest)
-  const workers = options.workers ?? (head.length > FEW_ARCHIVES ? availableParallelism() : 1)
+  const workers = options.workers ?? (head.length > FEW_ARCHIVES || head.some(isBig) ? availableParallelism() : 1)
   const concurrency = options.concurrency ?? 4
   if (workers <= 1) return processArchives(pipeline, all, options)
   return processArchivesParallel(spec, all, { ...options, workers, concurrencyPerWorker: Math.ceil(concurrency / workers), log: options.log ?? pipeline.log })
+}
+
+function isBig(key: string): boolean {
+  const verdict = classifyKey(key)
+  return verdict.kind === 'archive' && verdict.archive.fileSize >= BIG_ARCHIVE_BYTES
 }
 
 async function peek<T>(items: Iterable<T> | AsyncIterable<T>, count: number): Promise<{ head: T[]; rest: AsyncIterator<T> | Iterator<T> }> {

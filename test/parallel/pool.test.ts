@@ -4,9 +4,10 @@ import { createPipeline } from '../../lib/app.js'
 import { loadConfig } from '../../lib/config.js'
 import { generateCorpus, type CorpusSummary } from '../../lib/demo/corpus.js'
 import { silentLogger } from '../../lib/log.js'
-import { processArchivesAuto } from '../../lib/parallel/auto.js'
+import { BIG_ARCHIVE_BYTES, processArchivesAuto } from '../../lib/parallel/auto.js'
 import { processArchivesParallel, type PoolSpec } from '../../lib/parallel/pool.js'
 import { processArchives, type Outcome } from '../../lib/run-archives.js'
+import { archiveKey } from '../../lib/source/archive-key.js'
 import { locationOpener } from '../../lib/storage/open.js'
 import { queryTable } from '../support/duck.js'
 import { tempDir } from '../support/temp.js'
@@ -82,5 +83,11 @@ describe('processArchivesAuto', () => {
     await expect(processArchivesAuto(few.pipeline, few.spec, corpus.keys)).rejects.toThrow(/could not start/)
     const forced = await processArchivesAuto(few.pipeline, few.spec, corpus.keys, { workers: 1 })
     expect(forced).toMatchObject({ archives: 8, failed: 0 })
+  }, 60_000)
+
+  it('sends a single big archive (by the size in its key) to a worker', async () => {
+    const few = await setup({ encoderModule: 'file:///no/such/encoder.js' })
+    const big = archiveKey({ region: 'cn-shanghai', deliveredAt: new Date('2021-02-03T04:15:00Z'), eventCount: 1, fileSize: BIG_ARCHIVE_BYTES, md5: 'ab' })
+    await expect(processArchivesAuto(few.pipeline, few.spec, [big])).rejects.toThrow(/could not start/)
   }, 60_000)
 })
