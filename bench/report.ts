@@ -27,7 +27,8 @@ export interface BoundedMemory {
 export interface BenchReport {
   corpus: { events: number; archives: number; seed: number; cccEvents: number; gzipBytes: number; jsonBytes: number }
   results: Result[]
-  ratios: { vsDuckdb: number; vsFloor: number; vsParquetjsLite: number }
+  /** ccc-trail wall time / the other's; null when either was not run. */
+  ratios: { vsDuckdb: number | null; vsFloor: number | null; vsParquetjsLite: number | null }
   boundedMemory: BoundedMemory | null
   machine: { cpus: number; cpuModel: string; node: string }
 }
@@ -49,9 +50,12 @@ export function resultOf(measurement: Measurement, corpus: BenchCorpus, rows: nu
 }
 
 export function ratiosOf(results: Result[]): BenchReport['ratios'] {
-  const wall = (name: string) => results.find((r) => r.name === name)?.wallSeconds ?? NaN
-  const ours = wall('ccc-trail')
-  return { vsDuckdb: round(ours / wall('duckdb'), 3), vsFloor: round(ours / wall('floor'), 3), vsParquetjsLite: round(ours / wall('ccc-trail+parquetjs-lite'), 3) }
+  const wall = (name: string) => results.find((r) => r.name === name)?.wallSeconds
+  const ratio = (other: string) => {
+    const [ours, theirs] = [wall('ccc-trail'), wall(other)]
+    return ours === undefined || theirs === undefined ? null : round(ours / theirs, 3)
+  }
+  return { vsDuckdb: ratio('duckdb'), vsFloor: ratio('floor'), vsParquetjsLite: ratio('ccc-trail+parquetjs-lite') }
 }
 
 export function tableLines(report: BenchReport): string[] {
@@ -68,7 +72,7 @@ export function tableLines(report: BenchReport): string[] {
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
     '',
-    `ccc-trail wall time / other: vs DuckDB ${report.ratios.vsDuckdb}, vs floor ${report.ratios.vsFloor}, vs parquetjs-lite ${report.ratios.vsParquetjsLite}`,
+    `ccc-trail wall time / other: vs DuckDB ${report.ratios.vsDuckdb ?? 'n/a'}, vs floor ${report.ratios.vsFloor ?? 'n/a'}, vs parquetjs-lite ${report.ratios.vsParquetjsLite ?? 'n/a'}`,
   ]
   const big = report.boundedMemory
   if (big) {

@@ -10,12 +10,13 @@ import { measure } from './measure.js'
 import { benchDir } from './paths.js'
 import { ratiosOf, resultOf, tableLines, type BenchReport, type BoundedMemory } from './report.js'
 
-const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--repeat N] [--big-mb MB] [--dir folder] [--json]
+const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--repeat N] [--big-mb MB] [--only names] [--dir folder] [--json]
   --events    events in the corpus (default 200000, about 70% CCC)
   --archives  archives they are spread over (default 40)
   --seed      corpus seed (default 1)
   --repeat    runs per variant, the fastest kept (default 1)
   --big-mb    size of the single-archive memory test in MB of JSON; 0 skips it (default 300)
+  --only      comma-separated variants to run: floor,duckdb,ccc-trail,ccc-trail+parquetjs-lite (default all)
   --dir       where corpora are cached and outputs written (default .bench/ in the package)
   --json      print the report as one JSON object on the last line`
 
@@ -25,7 +26,7 @@ const BIG_MEMORY_LIMIT_MB = 256
 async function run(): Promise<void> {
   const { values } = parseArgs({ options: {
     events: { type: 'string', default: '200000' }, archives: { type: 'string', default: '40' }, seed: { type: 'string', default: '1' },
-    repeat: { type: 'string', default: '1' }, 'big-mb': { type: 'string', default: '300' }, dir: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+    repeat: { type: 'string', default: '1' }, 'big-mb': { type: 'string', default: '300' }, dir: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
   } })
   if (values.help) return void console.log(USAGE)
   const number = (name: 'events' | 'archives' | 'seed' | 'repeat' | 'big-mb', min: number) => {
@@ -41,8 +42,11 @@ async function run(): Promise<void> {
   const corpus = await benchCorpus(parameters, dir)
   await warmPageCache(corpus)
 
+  const only = values.only?.split(',').map((name) => name.trim())
+  const unknown = only?.filter((name) => !(VARIANT_ORDER as readonly string[]).includes(name)) ?? []
+  if (unknown.length) throw new Error(`unknown variant(s) ${unknown.join(', ')}\n${USAGE}`)
   const results = []
-  for (const name of VARIANT_ORDER) {
+  for (const name of VARIANT_ORDER.filter((n) => !only || only.includes(n))) {
     progress(`running ${name}${repeat > 1 ? ` (${repeat} times)` : ''}...`)
     const dest = path.join(dir, 'out', name)
     const measurement = await measure(name, { source: corpus.root, dest }, { repeat })
