@@ -1,5 +1,5 @@
 import type { Pipeline } from '../pipeline.js'
-import { processArchives, type Outcome, type RunSummary } from '../run-archives.js'
+import { processArchives, type Outcome, type RunOptions, type RunSummary } from '../run-archives.js'
 import { planWindow, type DayPlan, type PendingArchive } from './plan.js'
 import type { DayWindow } from './window.js'
 
@@ -14,6 +14,8 @@ export interface BackfillOptions {
   onDayPlanned?: (day: DayPlan) => void
   onPlanned?: (plan: WindowPlan) => void
   onOutcome?: (outcome: Outcome) => void
+  /** How the pending archives are run; default in-process. The CLI passes the worker-thread pool. */
+  runArchives?: (keys: string[], options: RunOptions) => Promise<RunSummary>
 }
 
 export interface WindowPlan {
@@ -45,7 +47,8 @@ export async function runBackfill(pipeline: Pipeline, options: BackfillOptions):
   const started = Date.now()
   const plan = await planAll(pipeline, options)
   options.onPlanned?.(plan)
-  const run = await processArchives(pipeline, plan.pending.map((p) => p.key), {
+  const runArchives = options.runArchives ?? ((keys, runOptions) => processArchives(pipeline, keys, runOptions))
+  const run = await runArchives(plan.pending.map((p) => p.key), {
     concurrency: options.concurrency,
     force: options.force,
     stopRequested: options.stopRequested,

@@ -2,6 +2,7 @@ import { createPipeline } from '../../app.js'
 import { backfillSummaryLines } from '../../backfill/report.js'
 import { ProgressReporter } from '../../backfill/progress.js'
 import { runBackfill } from '../../backfill/run-backfill.js'
+import { processArchivesAuto } from '../../parallel/auto.js'
 import { SIGNAL_EXIT, stopOnSignals } from '../../backfill/stop-signals.js'
 import { resolveWindow, WindowError } from '../../backfill/window.js'
 import { normalizePrefix } from '../../location.js'
@@ -21,6 +22,7 @@ export const backfillCommand: Command = {
     to: { type: 'string', description: 'last delivery-folder date, UTC (default today)', placeholder: 'YYYY-MM-DD' },
     prefix: { type: 'string', description: 'key prefix before AliyunLogs/ in the source (default: the prefix of --source)', placeholder: 'prefix' },
     concurrency: { type: 'string', description: 'archives in flight at once (default 4)', placeholder: 'n' },
+    workers: { type: 'string', description: 'worker threads (default: one per core when there are more than 3 archives; 1 = in-process)', placeholder: 'n' },
     force: { type: 'boolean', description: 'reprocess archives that are already done (rewrites the same files)' },
     'progress-interval': { type: 'string', description: 'seconds between progress lines when stderr is not a terminal (default 5)', placeholder: 's' },
     json: { type: 'boolean', description: 'print the summary as one JSON object' },
@@ -31,7 +33,10 @@ export const backfillCommand: Command = {
     const window = windowFromFlags(input)
     const open = locationOpener(config)
     const source = open(config.source)
-    const pipeline = createPipeline(config, source, open(config.dest), input.log)
+    const dest = open(config.dest)
+    const pipeline = createPipeline(config, source, dest, input.log)
+    const spec = { config, source: source.spec, dest: dest.spec }
+    const workers = input.values.workers === undefined ? undefined : intFlag(input, 'workers', 1)
     const sourcePrefix = typeof input.values.prefix === 'string' ? normalizePrefix(input.values.prefix) : source.prefix
     const progress = new ProgressReporter({ write: (text) => process.stderr.write(text), tty: Boolean(process.stderr.isTTY), intervalMs: progressInterval(input) })
     const stop = stopOnSignals((signal) => progress.note(`${signal}: finishing the archives in flight, starting no new ones (send it again to quit at once)`))
@@ -42,6 +47,7 @@ export const backfillCommand: Command = {
         concurrency: intFlag(input, 'concurrency', 4),
         force: Boolean(input.values.force),
         stopRequested: stop.requested,
+        runArchives: (keys, options) => processArchivesAuto(pipeline, spec, keys, { ...options, workers }),
         onPlanned: (plan) => {
           progress.note(`listed ${plan.days} days: ${plan.listed} archives, ${plan.done} done, ${plan.pending.length} to process`)
           progress.start(plan.pending.length)
