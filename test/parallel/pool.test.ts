@@ -4,7 +4,7 @@ import { createPipeline } from '../../lib/app.js'
 import { loadConfig } from '../../lib/config.js'
 import { generateCorpus, type CorpusSummary } from '../../lib/demo/corpus.js'
 import { silentLogger } from '../../lib/log.js'
-import { BIG_ARCHIVE_BYTES, processArchivesAuto } from '../../lib/parallel/auto.js'
+import { BIG_ARCHIVE_BYTES, processArchivesAuto, SMALL_ARCHIVE_BYTES } from '../../lib/parallel/auto.js'
 import { processArchivesParallel, type PoolSpec } from '../../lib/parallel/pool.js'
 import { processArchives, type Outcome } from '../../lib/run-archives.js'
 import { archiveKey } from '../../lib/source/archive-key.js'
@@ -75,14 +75,16 @@ describe('processArchivesParallel', () => {
 })
 
 describe('processArchivesAuto', () => {
-  it('runs a few archives in-process and many on workers, with the same results', async () => {
+  it('runs few or small archives in-process and many sizeable ones on workers', async () => {
     const few = await setup({ encoderModule: 'file:///no/such/encoder.js' })
     // In-process: the unloadable worker encoder is never touched.
     const small = await processArchivesAuto(few.pipeline, few.spec, corpus.keys.slice(0, 3))
     expect(small).toMatchObject({ archives: 3, failed: 0 })
-    await expect(processArchivesAuto(few.pipeline, few.spec, corpus.keys)).rejects.toThrow(/could not start/)
-    const forced = await processArchivesAuto(few.pipeline, few.spec, corpus.keys, { workers: 1 })
-    expect(forced).toMatchObject({ archives: 8, failed: 0 })
+    const manySmall = await processArchivesAuto(few.pipeline, few.spec, corpus.keys)
+    expect(manySmall).toMatchObject({ archives: 8, failed: 0 })
+    const sizeable = [1, 2, 3, 4, 5].map((minute) => archiveKey({ region: 'cn-shanghai', deliveredAt: new Date(`2021-02-03T04:0${minute}:00Z`), eventCount: 1, fileSize: SMALL_ARCHIVE_BYTES, md5: 'ab' }))
+    await expect(processArchivesAuto(few.pipeline, few.spec, sizeable)).rejects.toThrow(/could not start/)
+    await expect(processArchivesAuto(few.pipeline, few.spec, sizeable, { workers: 1 })).resolves.toMatchObject({ archives: 5, failed: 0 })
   }, 60_000)
 
   it('sends a single big archive (by the size in its key) to a worker', async () => {
