@@ -16,7 +16,7 @@ export const BIG_ARCHIVE_BYTES = 8 * 1024 * 1024
 export const SMALL_ARCHIVE_BYTES = 64 * 1024
 
 export interface AutoRunOptions extends RunOptions {
-  /** Worker threads; 1 = in-process. Default: one per core for more than FEW_ARCHIVES archives or a big one. */
+  /** Worker threads; 1 = in-process. Default: one per core for more than FEW_ARCHIVES archives that are not small on average, or a big one. */
   workers?: number
   log?: Logger
 }

@@ -19,7 +19,7 @@ export const processCommand: Command = {
     force: { type: 'boolean', description: 'reprocess archives that are already done (rewrites the same files)' },
     'replay-quarantine': { type: 'boolean', description: 'reprocess every archive that has a quarantine record at --dest' },
     concurrency: { type: 'string', description: 'archives in flight at once (default 4)', placeholder: 'n' },
-    workers: { type: 'string', description: 'worker threads (default: one per core when there are more than 3 archives; 1 = in-process)', placeholder: 'n' },
+    workers: { type: 'string', description: 'worker threads (default: one per core for more than 3 archives of 64 KB or more on average, or one of 8 MB or more; 1 = in-process)', placeholder: 'n' },
     json: { type: 'boolean', description: 'print one JSON object per archive and a JSON summary' },
   },
   async run(input) {
