@@ -22,7 +22,7 @@ export const backfillCommand: Command = {
     to: { type: 'string', description: 'last delivery-folder date, UTC (default today)', placeholder: 'YYYY-MM-DD' },
     prefix: { type: 'string', description: 'key prefix before AliyunLogs/ in the source (default: the prefix of --source)', placeholder: 'prefix' },
     concurrency: { type: 'string', description: 'archives in flight at once (default 4)', placeholder: 'n' },
-    workers: { type: 'string', description: 'worker threads (default: one per core when there are more than 3 archives; 1 = in-process)', placeholder: 'n' },
+    workers: { type: 'string', description: 'worker threads (default: one per core for more than 3 archives of 64 KB or more on average, or one of 8 MB or more; 1 = in-process)', placeholder: 'n' },
     force: { type: 'boolean', description: 'reprocess archives that are already done (rewrites the same files)' },
     'progress-interval': { type: 'string', description: 'seconds between progress lines when stderr is not a terminal (default 5)', placeholder: 's' },
     json: { type: 'boolean', description: 'print the summary as one JSON object' },
