@@ -13,6 +13,7 @@ describe('ccc-trail demo (npm start)', () => {
     expect(generated).not.toBeNull()
     expect(run.stdout).toContain('quarantined  ') // the broken archive, with its reason
     expect(run.stdout).toMatch(/reason (truncated_gzip|not_gzip)/)
+    expect(run.stdout).toMatch(/^skipped +AliyunLogs\/Actiontrail\/README.txt +\(not_an_archive\)/m)
     expect(run.stdout).toMatch(/ListConfig\s+\| Get configuration items in batch\s+\| 批量获取配置/)
 
     const lake = path.join(dir, 'lake')

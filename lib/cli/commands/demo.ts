@@ -44,10 +44,10 @@ export const demoCommand: Command = {
       forms: ['array', 'ndjson', 'records'], brokenArchives: 1, regions: ['cn-shanghai', 'cn-beijing'],
     })
     input.out(`Generated ${corpus.archives} ActionTrail archives (${corpus.events} events, ${corpus.cccEvents} of them CCC, 1 broken on purpose) in ${bucket}`)
-    await source.storage.put('AliyunLogs/Actiontrail/README.txt', 'not an archive: skipped\n')
+    await source.storage.put('AliyunLogs/Actiontrail/README.txt', 'not an archive: the pipeline skips and counts it\n')
 
     const keys: string[] = []
-    for await (const listed of listArchiveTree(source.storage, '')) if (listed.kind === 'archive') keys.push(listed.key)
+    for await (const listed of listArchiveTree(source.storage, '')) keys.push(listed.key)
     const pipeline = createPipeline(config, source, dest, input.log)
     const summary = await processArchives(pipeline, keys, {
       concurrency: 4,
