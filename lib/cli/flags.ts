@@ -14,6 +14,17 @@ export const TUNING_OPTIONS = {
   'accept-count-mismatch': { type: 'boolean', description: 'write archives whose event count disagrees with the key instead of quarantining them' },
 } satisfies Record<string, OptionSpec>
 
+/** How many archives run at once, and where: shared by process and backfill. */
+export const RUN_OPTIONS = {
+  concurrency: { type: 'string', description: 'archives in flight at once (default 4)', placeholder: 'n' },
+  workers: { type: 'string', description: 'worker threads (default: one per core for more than 3 archives of 64 KB or more on average, or one of 8 MB or more; 1 = in-process)', placeholder: 'n' },
+} satisfies Record<string, OptionSpec>
+
+/** `--concurrency` and `--workers` as run options (workers undefined: let the pool decide). */
+export function runFlags(input: CommandInput): { concurrency: number; workers?: number } {
+  return { concurrency: intFlag(input, 'concurrency', 4), workers: input.values.workers === undefined ? undefined : intFlag(input, 'workers', 1) }
+}
+
 const FLAG_SETTINGS: Record<string, keyof Settings> = {
   source: 'SOURCE',
   dest: 'DEST',

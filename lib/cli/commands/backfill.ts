@@ -9,7 +9,7 @@ import { normalizePrefix } from '../../location.js'
 import type { Outcome } from '../../run-archives.js'
 import { locationOpener } from '../../storage/open.js'
 import { EXIT, UsageError, type Command, type CommandInput } from '../command.js'
-import { configFromFlags, intFlag, LOCATION_OPTIONS, TUNING_OPTIONS } from '../flags.js'
+import { configFromFlags, LOCATION_OPTIONS, RUN_OPTIONS, runFlags, TUNING_OPTIONS } from '../flags.js'
 import { outcomeLine } from '../report.js'
 
 export const backfillCommand: Command = {
@@ -21,8 +21,7 @@ export const backfillCommand: Command = {
     from: { type: 'string', description: 'first delivery-folder date, UTC (default yesterday)', placeholder: 'YYYY-MM-DD' },
     to: { type: 'string', description: 'last delivery-folder date, UTC (default today)', placeholder: 'YYYY-MM-DD' },
     prefix: { type: 'string', description: 'key prefix before AliyunLogs/ in the source (default: the prefix of --source)', placeholder: 'prefix' },
-    concurrency: { type: 'string', description: 'archives in flight at once (default 4)', placeholder: 'n' },
-    workers: { type: 'string', description: 'worker threads (default: one per core for more than 3 archives of 64 KB or more on average, or one of 8 MB or more; 1 = in-process)', placeholder: 'n' },
+    ...RUN_OPTIONS,
     force: { type: 'boolean', description: 'reprocess archives that are already done (rewrites the same files)' },
     'progress-interval': { type: 'string', description: 'seconds between progress lines when stderr is not a terminal (default 5)', placeholder: 's' },
     json: { type: 'boolean', description: 'print the summary as one JSON object' },
@@ -36,7 +35,6 @@ export const backfillCommand: Command = {
     const dest = open(config.dest)
     const pipeline = createPipeline(config, source, dest, input.log)
     const spec = { config, source: source.spec, dest: dest.spec }
-    const workers = input.values.workers === undefined ? undefined : intFlag(input, 'workers', 1)
     const sourcePrefix = typeof input.values.prefix === 'string' ? normalizePrefix(input.values.prefix) : source.prefix
     const progress = new ProgressReporter({ write: (text) => process.stderr.write(text), tty: Boolean(process.stderr.isTTY), intervalMs: progressInterval(input) })
     const stop = stopOnSignals((signal) => progress.note(`${signal}: finishing the archives in flight, starting no new ones (send it again to quit at once)`))
@@ -44,10 +42,9 @@ export const backfillCommand: Command = {
       const summary = await runBackfill(pipeline, {
         sourcePrefix,
         window,
-        concurrency: intFlag(input, 'concurrency', 4),
         force: Boolean(input.values.force),
         stopRequested: stop.requested,
-        runArchives: (keys, options) => processArchivesAuto(pipeline, spec, keys, { ...options, workers }),
+        runArchives: (keys, options) => processArchivesAuto(pipeline, spec, keys, { ...options, ...runFlags(input) }),
         onPlanned: (plan) => {
           progress.note(`listed ${plan.days} days: ${plan.listed} archives, ${plan.done} done, ${plan.pending.length} to process`)
           progress.start(plan.pending.length)

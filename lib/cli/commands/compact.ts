@@ -6,12 +6,13 @@ import { loadConfig, type Settings } from '../../config.js'
 import { locationOpener } from '../../storage/open.js'
 import { partitionPath } from '../../write/partition.js'
 import { EXIT, UsageError, type Command } from '../command.js'
+import { LOCATION_OPTIONS } from '../flags.js'
 
 export const compactCommand: Command = {
   name: 'compact',
   summary: 'merge the small per-archive files of finished dt partitions into large files, dropping duplicate event ids',
   options: {
-    dest: { type: 'string', description: 'the table: a folder or oss://bucket/prefix (env DEST)', placeholder: 'location' },
+    dest: LOCATION_OPTIONS.dest,
     date: { type: 'string', description: 'compact this one day only', placeholder: 'YYYY-MM-DD' },
     before: { type: 'string', description: 'compact days before this one (default: days at least 2 days old)', placeholder: 'YYYY-MM-DD' },
     since: { type: 'string', description: 'with --before: from this day on', placeholder: 'YYYY-MM-DD' },

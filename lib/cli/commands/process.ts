@@ -6,7 +6,7 @@ import { listQuarantine } from '../../quarantine.js'
 import { listArchiveTree } from '../../source/list-archives.js'
 import { locationOpener, type Location } from '../../storage/open.js'
 import { EXIT, UsageError, type Command } from '../command.js'
-import { configFromFlags, intFlag, LOCATION_OPTIONS, TUNING_OPTIONS } from '../flags.js'
+import { configFromFlags, LOCATION_OPTIONS, RUN_OPTIONS, runFlags, TUNING_OPTIONS } from '../flags.js'
 import { outcomeLine, summaryLines } from '../report.js'
 
 export const processCommand: Command = {
@@ -18,8 +18,7 @@ export const processCommand: Command = {
     ...TUNING_OPTIONS,
     force: { type: 'boolean', description: 'reprocess archives that are already done (rewrites the same files)' },
     'replay-quarantine': { type: 'boolean', description: 'reprocess every archive that has a quarantine record at --dest' },
-    concurrency: { type: 'string', description: 'archives in flight at once (default 4)', placeholder: 'n' },
-    workers: { type: 'string', description: 'worker threads (default: one per core for more than 3 archives of 64 KB or more on average, or one of 8 MB or more; 1 = in-process)', placeholder: 'n' },
+    ...RUN_OPTIONS,
     json: { type: 'boolean', description: 'print one JSON object per archive and a JSON summary' },
   },
   async run(input) {
@@ -33,8 +32,7 @@ export const processCommand: Command = {
     const keys = replay ? quarantinedKeys(dest) : input.positionals.length ? input.positionals.map((k) => (k.startsWith(source.prefix) ? k : source.prefix + k)) : archiveKeys(source)
     const print = input.values.json ? (o: Outcome) => input.out(JSON.stringify(o)) : (o: Outcome) => input.out(outcomeLine(o))
     const spec = { config, source: source.spec, dest: dest.spec }
-    const workers = input.values.workers === undefined ? undefined : intFlag(input, 'workers', 1)
-    const summary = await processArchivesAuto(pipeline, spec, keys, { workers, concurrency: intFlag(input, 'concurrency', 4), force: Boolean(input.values.force) || replay, onOutcome: print })
+    const summary = await processArchivesAuto(pipeline, spec, keys, { ...runFlags(input), force: Boolean(input.values.force) || replay, onOutcome: print })
     await writeCatalog(dest.storage, dest.prefix)
     if (input.values.json) input.out(JSON.stringify({ summary }))
     else for (const line of summaryLines(summary)) input.out(line)

@@ -5,13 +5,14 @@ import { localTable } from '../../query/local-table.js'
 import { createViews } from '../../query/views.js'
 import { locationOpener } from '../../storage/open.js'
 import { EXIT, UsageError, type Command } from '../command.js'
+import { LOCATION_OPTIONS } from '../flags.js'
 
 export const queryCommand: Command = {
   name: 'query',
   summary: 'run SQL (DuckDB) over the table: views ccc_events (with dt, event_name) and ccc_api_catalog',
   args: '"<SQL>"',
   options: {
-    dest: { type: 'string', description: 'the table: a folder or oss://bucket/prefix (env DEST)', placeholder: 'location' },
+    dest: LOCATION_OPTIONS.dest,
     format: { type: 'string', description: 'table (default), json or csv', placeholder: 'format' },
     cache: { type: 'string', description: 'local mirror folder for an OSS table (default: the system temp folder)', placeholder: 'folder' },
   },
