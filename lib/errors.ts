@@ -15,7 +15,7 @@ export class RetryableError extends CccTrailError {}
 
 export class PermanentError extends CccTrailError {}
 
-/** Machine-readable quarantine reason codes, listed in the README failure matrix. */
+/** Machine-readable quarantine reason codes, listed in docs/reliability.md. */
 export type QuarantineReason =
   | 'not_gzip'
   | 'truncated_gzip'

@@ -1,5 +1,5 @@
 /**
- * Prints the cookbook of README.md (Querying): every recipe of lib/query/cookbook.ts with its SQL and the
+ * Prints the cookbook of docs/querying.md: every recipe of lib/query/cookbook.ts with its SQL and the
  * rows it returns on the generated table COOKBOOK_CORPUS (processed and compacted like production).
  *   npx tsx scripts/cookbook-doc.ts > /tmp/cookbook.md
  */

@@ -12,7 +12,7 @@ export interface Recipe {
   sql: string
 }
 
-/** The generated table the documented outputs come from (README.md (Querying), scripts/cookbook-doc.ts). */
+/** The generated table the documented outputs come from (docs/querying.md, scripts/cookbook-doc.ts). */
 export const COOKBOOK_CORPUS: CorpusOptions = { seed: 20210201, startDate: '2021-02-01', days: 3, archivesPerDay: 16, eventsPerArchive: 50, lateEvents: false }
 
 // One meaning per API name: a name that exists in both API versions keeps the 2017-07-05 wording.

@@ -14,7 +14,7 @@ import { OssStorage } from '../../lib/storage/oss.js'
 import { startOssServer, type OssServer, type RecordedRequest } from '../support/oss-server.js'
 
 /**
- * deploy/ram-policy.json, filled in as README.md (Deploy) says, must allow every OSS request the trigger
+ * deploy/ram-policy.json, filled in as docs/deploy.md says, must allow every OSS request the trigger
  * really makes (recorded by the OSS test server) and nothing outside the trail and the table.
  */
 
