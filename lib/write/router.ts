@@ -1,6 +1,7 @@
 import type { Element } from '../decode/splitter.js'
 import type { QuarantineReason } from '../errors.js'
 import { COLUMNS, type Value } from '../normalize/columns.js'
+import { cccTextFilter, type TextFilter } from '../normalize/prefilter.js'
 import { elementToRow } from '../normalize/to-row.js'
 import { dateInZone } from './partition.js'
 import { UNIQUE_PER_ROW, type EncoderFactory } from './parquet.js'
@@ -45,14 +46,20 @@ export class ArchiveRouter {
    */
   private readonly interned = new Map<string, string>()
   private readonly dateOf: (millis: number) => string
+  private readonly mayBeCcc: TextFilter
 
   constructor(private readonly sourceKey: string, private readonly options: RouterOptions) {
     this.dateOf = dateInZone(options.timeZone)
+    this.mayBeCcc = cccTextFilter(options.extraServices)
     this.rawBudget = options.quarantineRawBytes ?? 8 * 1024 * 1024
   }
 
   readonly add = (element: Element): void => {
     const index = this.elements++
+    if ('text' in element && !this.mayBeCcc(element.text)) {
+      this.nonCcc++
+      return
+    }
     const verdict = elementToRow(element, this.sourceKey, this.options.extraServices)
     if (verdict.kind === 'not_ccc') {
       this.nonCcc++
