@@ -1,6 +1,7 @@
 import { compactionGuard, type CompactionGuard } from './compact/pipeline-guard.js'
 import { boundedTasks } from './util/bounded.js'
 import { readElements } from './decode/read-elements.js'
+import { cccByteFilter } from './normalize/prefilter.js'
 import { PermanentInputError, NotFoundError } from './errors.js'
 import { manifestKey, outputKey } from './layout.js'
 import type { Logger } from './log.js'
@@ -95,7 +96,7 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
   let stats
   try {
     const stream = await pipeline.source.get(archive.key)
-    stats = await readElements(stream, router.add, { maxEventBytes: options.maxEventBytes })
+    stats = await readElements(stream, router.add, { maxEventBytes: options.maxEventBytes, keep: cccByteFilter(options.extraServices) })
     if (options.verifyEventCount && stats.elements !== archive.eventCount) {
       throw new PermanentInputError('event_count_mismatch', `the key says ${archive.eventCount} events, the archive holds ${stats.elements}`)
     }

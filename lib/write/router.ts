@@ -1,7 +1,6 @@
 import type { Element } from '../decode/splitter.js'
 import type { QuarantineReason } from '../errors.js'
 import { COLUMNS, type Value } from '../normalize/columns.js'
-import { cccTextFilter, type TextFilter } from '../normalize/prefilter.js'
 import { elementToRow } from '../normalize/to-row.js'
 import { dateInZone } from './partition.js'
 import { UNIQUE_PER_ROW, type EncoderFactory } from './parquet.js'
@@ -46,17 +45,15 @@ export class ArchiveRouter {
    */
   private readonly interned = new Map<string, string>()
   private readonly dateOf: (millis: number) => string
-  private readonly mayBeCcc: TextFilter
 
   constructor(private readonly sourceKey: string, private readonly options: RouterOptions) {
     this.dateOf = dateInZone(options.timeZone)
-    this.mayBeCcc = cccTextFilter(options.extraServices)
     this.rawBudget = options.quarantineRawBytes ?? 8 * 1024 * 1024
   }
 
   readonly add = (element: Element): void => {
     const index = this.elements++
-    if ('text' in element && !this.mayBeCcc(element.text)) {
+    if ('notCcc' in element) {
       this.nonCcc++
       return
     }
