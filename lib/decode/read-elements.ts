@@ -2,9 +2,8 @@ import type { Readable } from 'node:stream'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
-import type { ByteFilter } from '../normalize/prefilter.js'
 import { CccTrailError, PermanentInputError, RetryableError, errorMessage } from '../errors.js'
-import { ElementSplitter, type BodyForm, type Element } from './splitter.js'
+import { ElementSplitter, type BodyForm, type ByteFilter, type Element } from './splitter.js'
 
 export interface DecodeStats {
   form: BodyForm | undefined

@@ -1,5 +1,4 @@
 import { PermanentInputError } from '../errors.js'
-import type { ByteFilter } from '../normalize/prefilter.js'
 
 /**
  * One top-level event's JSON text (not yet parsed), a note that it was too large to keep, or one
@@ -8,6 +7,9 @@ import type { ByteFilter } from '../normalize/prefilter.js'
 export type Element = { text: string; bytes: number } | { tooLarge: true; bytes: number; head: string } | { notCcc: true; bytes: number }
 
 export type BodyForm = 'array' | 'records' | 'ndjson'
+
+/** Whether the element in `bytes[start, end)` should be decoded; `false` reports it as `notCcc` (see normalize/prefilter.ts). */
+export type ByteFilter = (bytes: Buffer, start: number, end: number) => boolean
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, NEWLINE = 0x0a
 const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d

@@ -40,7 +40,7 @@ export function asBoolean(value: unknown): boolean | null {
 /** JSON text with object keys sorted at every level, so equal values compare equal as text. */
 export function canonicalJson(value: unknown): string | null {
   if (value === null || value === undefined) return null
-  // Most documents arrive with their keys already in order: then the text is the same without a sorted copy.
+  // A document whose keys already arrive in order needs no sorted copy: its text is the same.
   return JSON.stringify(inCanonicalOrder(value) ? value : sortKeys(value))
 }
 

@@ -6,14 +6,13 @@
  * object with none of the markers and no `\u` cannot be a CCC event, whatever else it holds.
  * Most of a trail is other services' events: they are counted without being decoded or parsed.
  */
-
-/** `true` when the element in `bytes[start, end)` may be a CCC event, `false` when it certainly is not. */
-export type ByteFilter = (bytes: Buffer, start: number, end: number) => boolean
+import type { ByteFilter } from '../decode/splitter.js'
 
 const CCC_MARKERS = ['CloudCallCenter', '"ccc.', 'CCC', '\\u']
 
 /**
- * The CCC pre-filter for a stream of elements. Elements that do not start with `{` always pass, so
+ * The CCC pre-filter for a stream of elements: `true` when the element in `bytes[start, end)` may be
+ * a CCC event, `false` when it certainly is not. Elements that do not start with `{` always pass, so
  * that non-objects keep their own verdict. Calls with the same buffer must move forward (as the
  * splitter's do): the next position of each marker is kept per buffer, so each marker search
  * covers a chunk once rather than once per element.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { ElementSplitter, type Element } from '../../lib/decode/splitter.js'
+import { ElementSplitter, type ByteFilter, type Element } from '../../lib/decode/splitter.js'
 import { cccEvent, noiseEvent } from '../../lib/demo/events.js'
 import { createRng, type Rng } from '../../lib/demo/rng.js'
-import { cccByteFilter, type ByteFilter } from '../../lib/normalize/prefilter.js'
+import { cccByteFilter } from '../../lib/normalize/prefilter.js'
 import { elementToRow } from '../../lib/normalize/to-row.js'
 import { ArchiveRouter } from '../../lib/write/router.js'
 
