@@ -1,4 +1,4 @@
-import { handleBackfillEvent, type FcBackfillResult } from '../lib/backfill/fc-backfill.js'
+import { handleBackfillEvent, type FcBackfillResult } from '../lib/handlers/backfill.js'
 import { backfillDeps } from '../lib/backfill/fc-deps.js'
 import { fcContainer } from '../lib/fc/container.js'
 import type { FcContext } from '../lib/fc/context.js'

@@ -1,4 +1,4 @@
-import { handleCompactTimer, type CompactInvocationResult } from '../lib/compact/handle-timer.js'
+import { handleCompactTimer, type CompactInvocationResult } from '../lib/handlers/compact-timer.js'
 import { fcContainer } from '../lib/fc/container.js'
 import type { FcContext } from '../lib/fc/context.js'
 

@@ -1,6 +1,6 @@
 import { fcContainer } from '../lib/fc/container.js'
 import type { FcContext } from '../lib/fc/context.js'
-import { handleOssEvent, type OssTriggerSummary } from '../lib/fc/handle-oss-event.js'
+import { handleOssEvent, type OssTriggerSummary } from '../lib/handlers/oss-trigger.js'
 
 /**
  * FC 3.0 OSS trigger (oss:ObjectCreated:*, prefix `<SOURCE_PREFIX>AliyunLogs/Actiontrail/`, suffix `.gz`).

@@ -1,10 +1,10 @@
-import { compactionGuard, type CompactionGuard } from './compact/pipeline-guard.js'
-import { boundedTasks } from './util/bounded.js'
+import { compactionGuard, type CompactionGuard } from './ledger/compaction-guard.js'
+import { boundedTasks } from './util/concurrency.js'
 import { readElements } from './decode/read-elements.js'
 import { PermanentInputError, NotFoundError } from './errors.js'
 import { manifestKey, outputKey } from './layout.js'
 import type { Logger } from './log.js'
-import { findManifests, readManifest, writeManifest, type Counts, type Manifest, type OutputFile } from './manifest.js'
+import { findManifests, readManifest, writeManifest, type Counts, type Manifest, type OutputFile } from './ledger/manifest.js'
 import { writeQuarantine } from './quarantine.js'
 import { classifyKey, type ArchiveKey } from './source/archive-key.js'
 import type { ObjectInfo, Storage } from './storage/types.js'
@@ -75,7 +75,7 @@ export async function processArchive(pipeline: Pipeline, key: string, options: {
   }
   // Read before convert: a forced rerun overwrites the manifest of the same version.
   const superseded = await Promise.all(previous.map((m) => readManifest(pipeline.dest, m.key)))
-  // Earlier runs' rows may already sit in compacted files: see lib/compact/pipeline-guard.ts.
+  // Earlier runs' rows may already sit in compacted files: see lib/ledger/compaction-guard.ts.
   const guard = await compactionGuard(pipeline.dest, pipeline.destPrefix, key, info.etag, superseded)
   const result = await convert(pipeline, verdict.archive, info, guard)
   await removeSuperseded(pipeline, superseded, result.manifest)

@@ -1,6 +1,6 @@
 import type { QuarantineReason } from './errors.js'
 import { QUARANTINE_DIR, quarantineKey } from './layout.js'
-import type { Counts } from './manifest.js'
+import type { Counts } from './ledger/manifest.js'
 import { listObjects, readJson } from './storage/list.js'
 import type { Storage } from './storage/types.js'
 import type { QuarantinedEvent } from './write/router.js'

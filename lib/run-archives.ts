@@ -1,5 +1,5 @@
 import { errorMessage, isRetryable } from './errors.js'
-import type { Counts } from './manifest.js'
+import type { Counts } from './ledger/manifest.js'
 import { processArchive, type ArchiveResult, type Pipeline } from './pipeline.js'
 
 export interface FailedArchive {

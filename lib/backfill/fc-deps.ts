@@ -1,9 +1,9 @@
-import { createPipeline } from '../app.js'
+import { createPipeline } from '../pipeline-from-config.js'
 import { ConfigError } from '../errors.js'
 import type { FcContext } from '../fc/context.js'
-import type { InvocationDeps } from '../fc/handle-oss-event.js'
+import type { InvocationDeps } from '../handlers/oss-trigger.js'
 import { createFcInvoker, internalFcEndpoint, type Invoker } from '../fc/invoker.js'
-import type { FcBackfillDeps } from './fc-backfill.js'
+import type { FcBackfillDeps } from '../handlers/backfill.js'
 
 /** A window larger than this must be split into several requests. */
 export const MAX_WINDOW_DAYS = 366

@@ -6,7 +6,7 @@ import { compactionId, outputKey, type PartitionRef } from './layout.js'
 import { mergeRuns } from './merge.js'
 import { OutputFiles } from './output.js'
 import { listDataFiles, type DataFile } from './partitions.js'
-import { writeRecord, type CompactionRecord } from './records.js'
+import { writeRecord, type CompactionRecord } from '../ledger/compaction-records.js'
 import { recoverPartition } from './recover.js'
 
 export interface CompactContext {

@@ -1,6 +1,6 @@
 import { COLUMNS, type Value } from '../normalize/columns.js'
 import { ParquetFileBuilder, type ColumnBatch } from '../write/parquet.js'
-import type { CompactionOutput } from './records.js'
+import type { CompactionOutput } from '../ledger/compaction-records.js'
 
 const MAX_GROUP_ROWS = 100_000
 const MIN_GROUP_BYTES = 64 * 1024

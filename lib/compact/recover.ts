@@ -2,7 +2,7 @@ import type { Logger } from '../log.js'
 import { listObjects } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
 import { outputPrefix, type PartitionRef } from './layout.js'
-import { listRecords, type CompactionRecord } from './records.js'
+import { listRecords, type CompactionRecord } from '../ledger/compaction-records.js'
 
 export interface Recovery {
   /** Interrupted compactions whose leftover inputs were deleted now. */

@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js'
 import { jsonLogger } from '../log.js'
 import { locationOpener } from '../storage/open.js'
 import { invocationFields, type FcContext } from './context.js'
-import type { InvocationDeps } from './handle-oss-event.js'
+import type { InvocationDeps } from '../handlers/oss-trigger.js'
 
 export type LineWriter = (line: string) => void
 

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads'
-import { createPipeline } from '../app.js'
+import { createPipeline } from '../pipeline-from-config.js'
 import type { Logger } from '../log.js'
 import { processArchives } from '../run-archives.js'
 import type { LocationSpec } from '../location.js'

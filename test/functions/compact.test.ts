@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { handler } from '../../functions/compact.js'
-import { handleCompactTimer } from '../../lib/compact/handle-timer.js'
+import { handleCompactTimer } from '../../lib/handlers/compact-timer.js'
 import { loadConfig } from '../../lib/config.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import type { FcContext } from '../../lib/fc/context.js'

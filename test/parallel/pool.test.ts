@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createPipeline } from '../../lib/app.js'
+import { createPipeline } from '../../lib/pipeline-from-config.js'
 import { loadConfig } from '../../lib/config.js'
 import { generateCorpus, type CorpusSummary } from '../../lib/demo/corpus.js'
 import { silentLogger } from '../../lib/log.js'

@@ -1,4 +1,4 @@
-import { createPipeline } from '../../app.js'
+import { createPipeline } from '../../pipeline-from-config.js'
 import { backfillSummaryLines } from '../../backfill/report.js'
 import { ProgressReporter } from '../../backfill/progress.js'
 import { runBackfill } from '../../backfill/run-backfill.js'

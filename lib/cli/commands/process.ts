@@ -1,4 +1,4 @@
-import { createPipeline } from '../../app.js'
+import { createPipeline } from '../../pipeline-from-config.js'
 import { writeCatalog } from '../../catalog/write-catalog.js'
 import { processArchivesAuto } from '../../parallel/auto.js'
 import type { Outcome } from '../../run-archives.js'

@@ -1,14 +1,14 @@
-import { createPipeline } from '../app.js'
+import { createPipeline } from '../pipeline-from-config.js'
 import type { Config } from '../config.js'
 import { AccessError, CccTrailError, ConfigError, errorMessage, isRetryable } from '../errors.js'
 import type { LogFields, Logger } from '../log.js'
-import type { Counts } from '../manifest.js'
+import type { Counts } from '../ledger/manifest.js'
 import { processArchive, type ArchiveStatus } from '../pipeline.js'
 import type { Location } from '../storage/open.js'
 import type { LocationSpec } from '../location.js'
-import { InvalidEventError } from './event-body.js'
-import { routeObject } from './object-route.js'
-import { parseOssEvent, type OssObjectEvent } from './oss-event.js'
+import { InvalidEventError } from '../fc/event-body.js'
+import { routeObject } from '../fc/object-route.js'
+import { parseOssEvent, type OssObjectEvent } from '../fc/oss-event.js'
 
 /** What an invocation needs, built by the caller (once per container in FC). */
 export interface InvocationDeps {

@@ -1,8 +1,8 @@
 import { InvalidEventError, timerOrDirectPayload } from '../fc/event-body.js'
 import type { FcContext } from '../fc/context.js'
-import type { InvocationDeps } from '../fc/handle-oss-event.js'
-import { compactTable, type CompactSummary } from './compact-table.js'
-import { compactionWindow, type WindowRequest } from './window.js'
+import type { InvocationDeps } from './oss-trigger.js'
+import { compactTable, type CompactSummary } from '../compact/compact-table.js'
+import { compactionWindow, type WindowRequest } from '../compact/window.js'
 
 /** Without `since`, a timer run looks this many days back from `before`: late archives older than that are rare. */
 export const DEFAULT_LOOKBACK_DAYS = 14

@@ -1,9 +1,9 @@
-import type { Manifest, OutputFile } from '../manifest.js'
+import type { Manifest, OutputFile } from './manifest.js'
 import type { Storage } from '../storage/types.js'
 import { partitionPath } from '../write/partition.js'
 import { ParquetFileBuilder } from '../write/parquet.js'
-import { recordDayPrefix } from './layout.js'
-import { listRecords } from './records.js'
+import { recordDayPrefix } from '../compact/layout.js'
+import { listRecords } from './compaction-records.js'
 
 /**
  * How the pipeline keeps compacted partitions exact when it converts an archive it converted before

@@ -1,6 +1,6 @@
 import { listObjects, readJson } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
-import { recordKey, recordPrefix, type PartitionRef } from './layout.js'
+import { recordKey, recordPrefix, type PartitionRef } from '../compact/layout.js'
 
 export interface CompactionInput {
   key: string

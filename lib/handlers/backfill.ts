@@ -5,11 +5,11 @@ import { normalizePrefix } from '../location.js'
 import type { Logger } from '../log.js'
 import type { Pipeline } from '../pipeline.js'
 import { processArchives, type Outcome, type RunSummary } from '../run-archives.js'
-import { checkpointKey, loadCheckpoint, newCheckpoint, saveCheckpoint, type BackfillStats, type Checkpoint } from './checkpoint.js'
-import { BatchDispatcher } from './fanout.js'
-import { parseBackfillEvent, type BackfillRequest } from './payload.js'
-import { planWindow, type DayPlan } from './plan.js'
-import { addDays, resolveWindow, WindowError, type DayWindow } from './window.js'
+import { checkpointKey, loadCheckpoint, newCheckpoint, saveCheckpoint, type BackfillStats, type Checkpoint } from '../backfill/checkpoint.js'
+import { BatchDispatcher } from '../backfill/fanout.js'
+import { parseBackfillEvent, type BackfillRequest } from '../backfill/payload.js'
+import { planWindow, type DayPlan } from '../backfill/plan.js'
+import { addDays, resolveWindow, WindowError, type DayWindow } from '../backfill/window.js'
 
 /** Everything the FC backfill needs, built by the handler from config and the FC context. */
 export interface FcBackfillDeps {
