@@ -1,9 +1,32 @@
 import { createPipeline } from '../pipeline-from-config.js'
 import { ConfigError } from '../errors.js'
 import type { FcContext } from '../fc/context.js'
-import type { InvocationDeps } from '../handlers/oss-trigger.js'
+import type { InvocationDeps } from '../fc/container.js'
+import type { Logger } from '../log.js'
+import type { Pipeline } from '../pipeline.js'
 import { createFcInvoker, internalFcEndpoint, type Invoker } from '../fc/invoker.js'
-import type { FcBackfillDeps } from '../handlers/backfill.js'
+
+/** Everything the FC backfill needs, built by the handler from config and the FC context. */
+export interface FcBackfillDeps {
+  pipeline: Pipeline
+  invoker: Invoker
+  /** Source key prefix before `AliyunLogs/` (config); a payload's `prefix` overrides it. */
+  sourcePrefix: string
+  /** This function (context.function.name): continuations and unfinished batches go here. */
+  selfName: string
+  /** The function that processes fanned-out batches. */
+  workerName: string
+  fanoutThreshold: number
+  fanoutBatchSize: number
+  concurrency: number
+  maxWindowDays: number
+  now: () => Date
+  /** Milliseconds until FC stops this invocation. */
+  remainingMs: () => number
+  /** Stop starting work when less than this is left: in-flight archives must finish in it. */
+  marginMs: number
+  log: Logger
+}
 
 /** A window larger than this must be split into several requests. */
 export const MAX_WINDOW_DAYS = 366

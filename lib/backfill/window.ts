@@ -1,3 +1,5 @@
+import { WindowError } from '../errors.js'
+
 /**
  * A backfill window: an inclusive range of UTC delivery-folder dates (`YYYY/MM/DD/` under each
  * region). Events of day D may sit in D+1's folder (late delivery), so a window selects archives by
@@ -13,8 +15,6 @@ export interface DayWindow {
 const DAY_MS = 86_400_000
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
 
-/** Why a window was refused; the message names the field and the bad value. */
-export class WindowError extends Error {}
 
 /** Milliseconds of midnight UTC, or undefined when `text` is not a real calendar day. */
 export function parseDay(text: string): number | undefined {

@@ -1,5 +1,6 @@
+import { WindowError } from '../../lib/errors.js'
 import { describe, expect, it } from 'vitest'
-import { addDays, daysOf, defaultWindow, parseDay, resolveWindow, WindowError } from '../../lib/backfill/window.js'
+import { addDays, daysOf, defaultWindow, parseDay, resolveWindow } from '../../lib/backfill/window.js'
 
 const NOW = new Date('2021-03-01T00:30:00Z')
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkpointKey, loadCheckpoint } from '../../lib/backfill/checkpoint.js'
-import { handleBackfillEvent, type FcBackfillDeps } from '../../lib/handlers/backfill.js'
+import type { FcBackfillDeps } from '../../lib/backfill/fc-deps.js'
+import { handleBackfillEvent } from '../../lib/handlers/backfill.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import { RetryableError } from '../../lib/errors.js'
 import { jsonLogger, silentLogger } from '../../lib/log.js'

@@ -1,3 +1,4 @@
+import { UsageError } from '../../errors.js'
 import { createPipeline } from '../../pipeline-from-config.js'
 import { writeCatalog } from '../../catalog/write-catalog.js'
 import { processArchivesAuto } from '../../parallel/auto.js'
@@ -5,7 +6,7 @@ import type { Outcome } from '../../run-archives.js'
 import { listQuarantine } from '../../quarantine.js'
 import { listArchiveTree } from '../../source/list-archives.js'
 import { locationOpener, type Location } from '../../storage/open.js'
-import { EXIT, UsageError, type Command } from '../command.js'
+import { EXIT, type Command } from '../command.js'
 import { configFromFlags, LOCATION_OPTIONS, RUN_OPTIONS, runFlags, TUNING_OPTIONS } from '../flags.js'
 import { outcomeLine, summaryLines } from '../report.js'
 
