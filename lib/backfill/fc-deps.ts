@@ -1,4 +1,5 @@
 import { createPipeline } from '../pipeline-from-config.js'
+import { invocationCredentials } from '../credentials.js'
 import { ConfigError } from '../errors.js'
 import type { FcContext } from '../fc/context.js'
 import type { InvocationDeps } from '../fc/container.js'
@@ -80,12 +81,7 @@ export function concurrencyFor(functionMemoryMb: number | undefined, memoryLimit
 
 function invokerFromContext(context: FcContext, env: NodeJS.ProcessEnv): Invoker {
   if (!context.accountId || !context.region) throw new ConfigError('context.accountId/context.region', 'are missing; they name the FC endpoint for fan-out')
-  const credentials = context.credentials?.accessKeyId ? context.credentials : {
-    accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID,
-    accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-    securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN,
-  }
-  if (!credentials.accessKeyId || !credentials.accessKeySecret) throw new ConfigError('context.credentials', 'are missing; give the function a role so it can invoke FC')
+  const credentials = invocationCredentials(context, env, 'FC (give the function a role so it can invoke FC)')
   return createFcInvoker({
     accessKeyId: credentials.accessKeyId,
     accessKeySecret: credentials.accessKeySecret,

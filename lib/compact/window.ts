@@ -1,6 +1,7 @@
 import { WindowError } from '../errors.js'
 import { dateInZone } from '../write/partition.js'
-import { isDay, type DateSelection } from './partitions.js'
+import { addDays, isDay } from '../util/days.js'
+import type { DateSelection } from './partitions.js'
 
 /** Partitions younger than this many days may still receive late archives; they are left alone by default. */
 export const MIN_AGE_DAYS = 2
@@ -31,8 +32,4 @@ export function compactionWindow(request: WindowRequest, timeZone: string, now =
   const before = request.before ?? addDays(today, -(MIN_AGE_DAYS - 1))
   const since = request.since ?? (request.lookbackDays !== undefined ? addDays(before, -request.lookbackDays) : undefined)
   return { before, since }
-}
-
-export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 }

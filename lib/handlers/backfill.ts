@@ -1,14 +1,16 @@
+import { addDays } from '../util/days.js'
+import { addTotals } from '../util/totals.js'
 import { backfillDeps, type FcBackfillDeps } from '../backfill/fc-deps.js'
 import { InvalidEventError, RetryableError, WindowError } from '../errors.js'
 import type { InvocationDeps } from '../fc/container.js'
 import type { FcContext } from '../fc/context.js'
 import { normalizePrefix } from '../location.js'
 import { processArchives, type Outcome, type RunSummary } from '../run-archives.js'
-import { checkpointKey, loadCheckpoint, newCheckpoint, saveCheckpoint, type BackfillStats, type Checkpoint } from '../backfill/checkpoint.js'
+import { checkpointKey, emptyStats, loadCheckpoint, newCheckpoint, saveCheckpoint, type BackfillStats, type Checkpoint } from '../backfill/checkpoint.js'
 import { BatchDispatcher } from '../backfill/fanout.js'
 import { parseBackfillEvent, type BackfillRequest } from '../backfill/payload.js'
 import { planWindow, type DayPlan } from '../backfill/plan.js'
-import { addDays, resolveWindow, type DayWindow } from '../backfill/window.js'
+import { resolveWindow, type DayWindow } from '../backfill/window.js'
 
 export interface FcBackfillResult {
   status: 'done' | 'continued' | 'invalid' | 'abandoned'
@@ -52,7 +54,7 @@ export async function handleBackfillEvent(deps: FcBackfillDeps, event: unknown):
 }
 
 function nothing(): Omit<FcBackfillResult, 'status'> {
-  return { listed: 0, skippedDone: 0, pending: 0, stats: { written: 0, quarantined: 0, failed: 0, events: 0, rows: 0, batches: 0, dispatched: 0 } }
+  return { listed: 0, skippedDone: 0, pending: 0, stats: emptyStats() }
 }
 
 /** A stop rule that lets at least one archive start, so every invocation makes progress. */
@@ -165,7 +167,7 @@ async function runInline(run: WindowRun, days: DayPlan[]): Promise<FcBackfillRes
       if (!(outcome.status === 'failed' && outcome.retryable)) unfinished.delete(outcome.key)
     },
   })
-  addStats(run.checkpoint.stats, statsOf(summary))
+  addTotals(run.checkpoint.stats, statsOf(summary))
   run.checkpoint.mode = 'inline'
   const started = summary.archives
   if (started < dayOf.size) {
@@ -226,8 +228,4 @@ async function finish(run: WindowRun, mode: 'inline' | 'fanout', retry: string[]
 
 function statsOf(run: RunSummary): BackfillStats {
   return { written: run.written, quarantined: run.quarantined, failed: run.failed, events: run.counts.events, rows: run.counts.rows, batches: 0, dispatched: 0 }
-}
-
-function addStats(into: BackfillStats, add: BackfillStats): void {
-  for (const name of Object.keys(into) as (keyof BackfillStats)[]) into[name] += add[name]
 }

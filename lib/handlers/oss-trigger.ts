@@ -5,6 +5,7 @@ import type { InvocationDeps } from '../fc/container.js'
 import type { LogFields } from '../log.js'
 import type { Counts } from '../ledger/manifest.js'
 import { processArchive, type ArchiveStatus } from '../pipeline.js'
+import { addTotals } from '../util/totals.js'
 import { routeObject } from '../fc/object-route.js'
 import { parseOssEvent, type OssObjectEvent } from '../fc/oss-event.js'
 
@@ -106,13 +107,7 @@ function failureReason(error: unknown): string {
 export function summarize(outcomes: ObjectOutcome[]): OssTriggerSummary {
   const count = (...statuses: ObjectStatus[]) => outcomes.filter((o) => statuses.includes(o.status)).length
   const counts: Counts = { events: 0, rows: 0, nonCcc: 0, quarantined: 0 }
-  for (const o of outcomes) {
-    if (!o.counts) continue
-    counts.events += o.counts.events
-    counts.rows += o.counts.rows
-    counts.nonCcc += o.counts.nonCcc
-    counts.quarantined += o.counts.quarantined
-  }
+  for (const o of outcomes) if (o.counts) addTotals(counts, o.counts)
   return {
     objects: outcomes.length,
     written: count('written'),
