@@ -1,5 +1,5 @@
+import { readAll } from '../storage/read.js'
 import { SOURCE_OBJECT_INDEX } from '../normalize/columns.js'
-import { readAll } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
 import { openParquet, type ParquetTable } from '../write/parquet-read.js'
 import { COMPACT_PREFIX, PART_PREFIX, sourceId } from '../layout.js'

@@ -1,4 +1,5 @@
-import { listObjects, readJson } from '../storage/list.js'
+import { readJson } from '../storage/read.js'
+import { listObjects } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
 import { compactionRecordKey, compactionRecordPrefix, type PartitionRef } from '../layout.js'
 

@@ -1,5 +1,6 @@
+import { readJson } from '../storage/read.js'
 import { manifestKey, manifestPrefix } from '../layout.js'
-import { listObjects, readJson } from '../storage/list.js'
+import { listObjects } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
 
 export interface Counts {

@@ -1,7 +1,7 @@
+import { readAll } from '../../lib/storage/read.js'
 import { inspect } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AccessError, ConfigError, NotFoundError, RetryableError } from '../../lib/errors.js'
-import { readAll } from '../../lib/storage/list.js'
 import { createOssStorage, OssStorage, type OssStorageOptions } from '../../lib/storage/oss.js'
 import { startOssServer, type Fault, type OssServer } from '../support/oss-server.js'
 import { storageContract } from './contract.js'
