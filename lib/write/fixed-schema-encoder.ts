@@ -1,0 +1,471 @@
+import { COLUMNS, UNIQUE_PER_ROW, type Value } from '../normalize/columns.js'
+import { ByteSink } from './byte-sink.js'
+import type { ColumnBatch, FileEncoder, TableColumn } from './parquet.js'
+import { bitWidthFor, writeRleHybrid } from './rle-hybrid.js'
+import { compressInto, maxCompressedLength } from './snappy.js'
+import { lowerBound, upperBound } from './statistics-bounds.js'
+import { ThriftWriter } from './thrift-compact.js'
+
+/**
+ * A Parquet writer specialised for tables of our own column kinds (ccc_events is one): the same file
+ * the hyparquet-writer path produces — schema, SNAPPY, statistics, dictionaries — without its
+ * per-file generic machinery. Page headers and the footer are Thrift written straight into one output
+ * buffer with plain numbers; pages are DATA_PAGE (v1) so every Parquet reader takes them.
+ */
+
+const CREATED_BY = 'ccc-trail (fixed-schema encoder)'
+const MAGIC = new Uint8Array([0x50, 0x41, 0x52, 0x31]) // PAR1
+const PAGE_BYTES = 1 << 20
+/** A dictionary is abandoned when its values would hold more than this. */
+const MAX_DICTIONARY_BYTES = 1 << 20
+
+// parquet.thrift enums
+const Type = { BOOLEAN: 0, INT32: 1, INT64: 2, BYTE_ARRAY: 6 } as const
+const Repetition = { REQUIRED: 0, OPTIONAL: 1 } as const
+const Converted = { UTF8: 0, TIMESTAMP_MILLIS: 9 } as const
+const Encoding = { PLAIN: 0, RLE: 3, RLE_DICTIONARY: 8 } as const
+const PageType = { DATA_PAGE: 0, DICTIONARY_PAGE: 2 } as const
+const SNAPPY = 1
+
+interface ColumnPlan {
+  readonly column: TableColumn
+  readonly type: number
+  /** Statistics are written for every column but JSON documents (see parquet.ts). */
+  readonly statistics: boolean
+  readonly tryDictionary: boolean
+}
+
+interface ChunkMeta {
+  type: number
+  encodings: number[]
+  path: string
+  numValues: number
+  uncompressed: number
+  compressed: number
+  dataPageOffset: number
+  dictionaryPageOffset: number | undefined
+  nullCount: number | undefined
+  min: Uint8Array | undefined
+  max: Uint8Array | undefined
+  minExact: boolean
+  maxExact: boolean
+}
+
+interface RowGroupMeta {
+  rows: number
+  fileOffset: number
+  chunks: ChunkMeta[]
+}
+
+function planFor(column: TableColumn, uniquePerRow: ReadonlySet<string>): ColumnPlan {
+  const text = column.kind === 'string' || column.kind === 'json'
+  const type = column.kind === 'timestamp' ? Type.INT64 : column.kind === 'int32' ? Type.INT32 : column.kind === 'boolean' ? Type.BOOLEAN : Type.BYTE_ARRAY
+  return { column, type, statistics: column.kind !== 'json', tryDictionary: text && !uniquePerRow.has(column.name) }
+}
+
+/** Working buffers shared by every encoder on this thread (encoding is synchronous). */
+const scratch = { page: new ByteSink(1 << 16), values: new ByteSink(1 << 16), compressed: new Uint8Array(1 << 16), levels: new Uint8Array(1 << 12) }
+const utf8 = new TextEncoder()
+
+export class FixedSchemaEncoder implements FileEncoder {
+  private readonly out = new ByteSink(16 * 1024)
+  private readonly plans: ColumnPlan[]
+  private readonly rowGroups: RowGroupMeta[] = []
+  rows = 0
+
+  constructor(private readonly columns: readonly TableColumn[] = COLUMNS, uniquePerRow: ReadonlySet<string> = UNIQUE_PER_ROW) {
+    this.plans = columns.map((column) => planFor(column, uniquePerRow))
+    this.out.bytes(MAGIC)
+  }
+
+  /** Appends one row group; rows should already be in event_time order. */
+  addRowGroup(columns: ColumnBatch): void {
+    const count = columns[0]?.length ?? 0
+    if (count === 0) return
+    const fileOffset = this.out.offset
+    const chunks = this.plans.map((plan, i) => this.writeChunk(plan, columns[i], count))
+    this.rowGroups.push({ rows: count, fileOffset, chunks })
+    this.rows += count
+  }
+
+  /** Bytes written so far (row groups only; the footer adds a little). */
+  get size(): number {
+    return this.out.offset
+  }
+
+  finish(): Uint8Array {
+    const footerStart = this.out.offset
+    this.writeFooter()
+    this.out.int32(this.out.offset - footerStart)
+    this.out.bytes(MAGIC)
+    return this.out.toBytes()
+  }
+
+  private writeChunk(plan: ColumnPlan, values: Value[], count: number): ChunkMeta {
+    const { column } = plan
+    if (values.length !== count) throw new Error(`column ${column.name} has ${values.length} values, expected ${count}`)
+    const levels = definitionLevels(values, count, column.required)
+    const chunk: ChunkMeta = {
+      type: plan.type, encodings: [], path: column.name, numValues: count, uncompressed: 0, compressed: 0,
+      dataPageOffset: 0, dictionaryPageOffset: undefined, nullCount: undefined, min: undefined, max: undefined, minExact: true, maxExact: true,
+    }
+    const start = this.out.offset
+    switch (column.kind) {
+      case 'timestamp':
+        this.writeFixedWidth(chunk, values, levels, count, 8, writeInt64s)
+        if (plan.statistics) numberStatistics(chunk, values, (v) => int64Bytes(v))
+        break
+      case 'int32':
+        this.writeFixedWidth(chunk, values, levels, count, 4, writeInt32s)
+        if (plan.statistics) numberStatistics(chunk, values, (v) => int32Bytes(v))
+        break
+      case 'boolean':
+        this.writeFixedWidth(chunk, values, levels, count, count, writeBooleans)
+        if (plan.statistics) numberStatistics(chunk, values, (v) => Uint8Array.of(v ? 1 : 0))
+        break
+      case 'string':
+      case 'json':
+        this.writeText(plan, chunk, values, levels, count)
+        break
+    }
+    chunk.compressed = this.out.offset - start
+    if (!column.required) chunk.encodings.push(Encoding.RLE)
+    return chunk
+  }
+
+  /** Columns of fixed-width values: pages of about PAGE_BYTES each. */
+  private writeFixedWidth(chunk: ChunkMeta, values: Value[], levels: Uint8Array | undefined, count: number, width: number, write: (out: ByteSink, values: Value[], from: number, to: number) => void): void {
+    chunk.encodings.push(Encoding.PLAIN)
+    chunk.dataPageOffset = this.out.offset
+    const rowsPerPage = width >= count ? count : Math.max(1, Math.floor(PAGE_BYTES / width))
+    for (let from = 0; from < count; from += rowsPerPage) {
+      const to = Math.min(count, from + rowsPerPage)
+      const page = startPage(levels, from, to)
+      write(page, values, from, to)
+      chunk.uncompressed += this.writePage(PageType.DATA_PAGE, to - from, Encoding.PLAIN, page)
+    }
+  }
+
+  private writeText(plan: ColumnPlan, chunk: ChunkMeta, values: Value[], levels: Uint8Array | undefined, count: number): void {
+    if (plan.tryDictionary && this.writeDictionaryText(plan, chunk, values, levels, count)) return
+    chunk.encodings.push(Encoding.PLAIN)
+    chunk.dataPageOffset = this.out.offset
+    let min: string | undefined
+    let max: string | undefined
+    let from = 0
+    const encoded = scratch.values
+    encoded.offset = 0
+    for (let r = 0; r < count; r++) {
+      const value = values[r]
+      if (value !== null) {
+        const text = value as string
+        appendByteArray(encoded, text)
+        if (plan.statistics) {
+          if (min === undefined || compareUtf8(text, min) < 0) min = text
+          if (max === undefined || compareUtf8(text, max) > 0) max = text
+        }
+      }
+      if (encoded.offset >= PAGE_BYTES || r === count - 1) {
+        const page = startPage(levels, from, r + 1)
+        page.bytes(encoded.buffer.subarray(0, encoded.offset))
+        chunk.uncompressed += this.writePage(PageType.DATA_PAGE, r + 1 - from, Encoding.PLAIN, page)
+        encoded.offset = 0
+        from = r + 1
+      }
+    }
+    if (plan.statistics) textStatistics(chunk, count - nonNullCount(values), min, max)
+  }
+
+  /** Dictionary page + one data page of indices; false (nothing written) when a dictionary does not pay. */
+  private writeDictionaryText(plan: ColumnPlan, chunk: ChunkMeta, values: Value[], levels: Uint8Array | undefined, count: number): boolean {
+    const ids = new Map<string, number>()
+    const indices = new Int32Array(count)
+    let nonNull = 0
+    let dictionaryBytes = 0
+    const distinctLimit = count / 2
+    for (let r = 0; r < count; r++) {
+      const value = values[r]
+      if (value === null) continue
+      let id = ids.get(value as string)
+      if (id === undefined) {
+        id = ids.size
+        if (id >= distinctLimit) return false
+        dictionaryBytes += (value as string).length
+        if (dictionaryBytes > MAX_DICTIONARY_BYTES) return false
+        ids.set(value as string, id)
+      }
+      indices[nonNull++] = id
+    }
+    if (nonNull === 0) return false
+    const dictionary = [...ids.keys()]
+    const dictionaryPage = scratch.page
+    dictionaryPage.offset = 0
+    let min = dictionary[0]
+    let max = dictionary[0]
+    for (const text of dictionary) {
+      appendByteArray(dictionaryPage, text)
+      if (compareUtf8(text, min) < 0) min = text
+      if (compareUtf8(text, max) > 0) max = text
+    }
+    chunk.dictionaryPageOffset = this.out.offset
+    chunk.uncompressed += this.writePage(PageType.DICTIONARY_PAGE, dictionary.length, Encoding.PLAIN, dictionaryPage)
+    chunk.encodings.push(Encoding.PLAIN, Encoding.RLE_DICTIONARY)
+    chunk.dataPageOffset = this.out.offset
+    const page = startPage(levels, 0, count)
+    const bitWidth = bitWidthFor(dictionary.length - 1)
+    page.byte(bitWidth)
+    writeRleHybrid(page, indices, nonNull, bitWidth)
+    chunk.uncompressed += this.writePage(PageType.DATA_PAGE, count, Encoding.RLE_DICTIONARY, page)
+    if (plan.statistics) textStatistics(chunk, count - nonNull, min, max)
+    return true
+  }
+
+  /** Compresses the page body and writes header + body; returns the uncompressed size (header included). */
+  private writePage(pageType: number, numValues: number, encoding: number, body: ByteSink): number {
+    const length = body.offset
+    const bound = maxCompressedLength(length)
+    if (scratch.compressed.length < bound) scratch.compressed = new Uint8Array(Math.max(bound, scratch.compressed.length * 2))
+    const compressedLength = compressInto(body.buffer.subarray(0, length), scratch.compressed, 0)
+    const headerStart = this.out.offset
+    const thrift = new ThriftWriter(this.out)
+    thrift.begin()
+    thrift.i32(1, pageType)
+    thrift.i32(2, length)
+    thrift.i32(3, compressedLength)
+    if (pageType === PageType.DATA_PAGE) {
+      thrift.struct(5)
+      thrift.i32(1, numValues)
+      thrift.i32(2, encoding)
+      thrift.i32(3, Encoding.RLE)
+      thrift.i32(4, Encoding.RLE)
+      thrift.end()
+    } else {
+      thrift.struct(7)
+      thrift.i32(1, numValues)
+      thrift.i32(2, encoding)
+      thrift.end()
+    }
+    thrift.end()
+    const headerLength = this.out.offset - headerStart
+    this.out.bytes(scratch.compressed.subarray(0, compressedLength))
+    return headerLength + length
+  }
+
+  private writeFooter(): void {
+    const t = new ThriftWriter(this.out)
+    t.begin()
+    t.i32(1, 2)
+    t.structList(2, this.columns.length + 1)
+    t.begin()
+    t.string(4, 'schema')
+    t.i32(5, this.columns.length)
+    t.end()
+    for (const plan of this.plans) writeSchemaElement(t, plan)
+    t.i64(3, this.rows)
+    t.structList(4, this.rowGroups.length)
+    for (const group of this.rowGroups) {
+      t.begin()
+      t.structList(1, group.chunks.length)
+      let uncompressed = 0
+      let compressed = 0
+      for (const chunk of group.chunks) {
+        writeColumnChunk(t, chunk)
+        uncompressed += chunk.uncompressed
+        compressed += chunk.compressed
+      }
+      t.i64(2, uncompressed)
+      t.i64(3, group.rows)
+      t.i64(5, group.fileOffset)
+      t.i64(6, compressed)
+      t.end()
+    }
+    t.string(6, CREATED_BY)
+    t.structList(7, this.columns.length) // column_orders: TYPE_ORDER for each column, so readers trust min/max
+    for (let i = 0; i < this.columns.length; i++) {
+      t.begin()
+      t.struct(1)
+      t.end()
+      t.end()
+    }
+    t.end()
+  }
+}
+
+function writeSchemaElement(t: ThriftWriter, plan: ColumnPlan): void {
+  const { column } = plan
+  t.begin()
+  t.i32(1, plan.type)
+  t.i32(3, column.required ? Repetition.REQUIRED : Repetition.OPTIONAL)
+  t.string(4, column.name)
+  if (column.kind === 'timestamp') {
+    t.i32(6, Converted.TIMESTAMP_MILLIS)
+    t.struct(10) // LogicalType
+    t.struct(8) // TIMESTAMP
+    t.bool(1, true) // isAdjustedToUTC
+    t.struct(2) // unit
+    t.struct(1) // MILLIS
+    t.end()
+    t.end()
+    t.end()
+    t.end()
+  } else if (column.kind === 'string' || column.kind === 'json') {
+    t.i32(6, Converted.UTF8)
+  }
+  t.end()
+}
+
+function writeColumnChunk(t: ThriftWriter, chunk: ChunkMeta): void {
+  t.begin()
+  t.i64(2, chunk.dictionaryPageOffset ?? chunk.dataPageOffset)
+  t.struct(3)
+  t.i32(1, chunk.type)
+  t.i32List(2, chunk.encodings)
+  t.stringList(3, [chunk.path])
+  t.i32(4, SNAPPY)
+  t.i64(5, chunk.numValues)
+  t.i64(6, chunk.uncompressed)
+  t.i64(7, chunk.compressed)
+  t.i64(9, chunk.dataPageOffset)
+  if (chunk.dictionaryPageOffset !== undefined) t.i64(11, chunk.dictionaryPageOffset)
+  if (chunk.nullCount !== undefined) {
+    t.struct(12)
+    t.i64(3, chunk.nullCount)
+    if (chunk.max) t.binary(5, chunk.max)
+    if (chunk.min) t.binary(6, chunk.min)
+    if (!chunk.maxExact) t.bool(7, false)
+    if (!chunk.minExact) t.bool(8, false)
+    t.end()
+  }
+  t.end()
+  t.end()
+}
+
+/** Definition levels (1 = present) for an optional column; undefined for a required one. */
+function definitionLevels(values: Value[], count: number, required: boolean): Uint8Array | undefined {
+  if (required) {
+    for (let r = 0; r < count; r++) if (values[r] === null || values[r] === undefined) throw new Error('a required column holds a null')
+    return undefined
+  }
+  if (scratch.levels.length < count) scratch.levels = new Uint8Array(Math.max(count, scratch.levels.length * 2))
+  const levels = scratch.levels
+  for (let r = 0; r < count; r++) levels[r] = values[r] === null ? 0 : 1
+  return levels
+}
+
+/** Resets the page scratch buffer and writes the rows' definition levels (v1: 4-byte length first). */
+function startPage(levels: Uint8Array | undefined, from: number, to: number): ByteSink {
+  const page = scratch.page
+  page.offset = 0
+  if (levels) {
+    page.int32(0)
+    const start = page.offset
+    writeRleHybrid(page, levels.subarray(from, to), to - from, 1)
+    const length = page.offset - start
+    page.buffer[0] = length
+    page.buffer[1] = length >>> 8
+    page.buffer[2] = length >>> 16
+    page.buffer[3] = length >>> 24
+  }
+  return page
+}
+
+function appendByteArray(out: ByteSink, text: string): void {
+  out.reserve(4 + text.length * 3)
+  const start = out.offset
+  const { written } = utf8.encodeInto(text, out.buffer.subarray(start + 4))
+  out.int32(written)
+  out.offset = start + 4 + written
+}
+
+function writeInt64s(out: ByteSink, values: Value[], from: number, to: number): void {
+  for (let r = from; r < to; r++) if (values[r] !== null) out.int64(values[r] as number)
+}
+
+function writeInt32s(out: ByteSink, values: Value[], from: number, to: number): void {
+  for (let r = from; r < to; r++) if (values[r] !== null) out.int32(values[r] as number)
+}
+
+function writeBooleans(out: ByteSink, values: Value[], from: number, to: number): void {
+  let byte = 0
+  let bit = 0
+  for (let r = from; r < to; r++) {
+    const value = values[r]
+    if (value === null) continue
+    if (value) byte |= 1 << bit
+    if (++bit === 8) {
+      out.byte(byte)
+      byte = 0
+      bit = 0
+    }
+  }
+  if (bit > 0) out.byte(byte)
+}
+
+function nonNullCount(values: Value[]): number {
+  let n = 0
+  for (const value of values) if (value !== null) n++
+  return n
+}
+
+function numberStatistics(chunk: ChunkMeta, values: Value[], toBytes: (value: number) => Uint8Array): void {
+  let min = Infinity
+  let max = -Infinity
+  let nulls = 0
+  for (const value of values) {
+    if (value === null) nulls++
+    else {
+      const n = Number(value)
+      if (n < min) min = n
+      if (n > max) max = n
+    }
+  }
+  chunk.nullCount = nulls
+  if (nulls < values.length) {
+    chunk.min = toBytes(min)
+    chunk.max = toBytes(max)
+  }
+}
+
+function textStatistics(chunk: ChunkMeta, nulls: number, min: string | undefined, max: string | undefined): void {
+  chunk.nullCount = nulls
+  if (min !== undefined && max !== undefined) {
+    const lower = lowerBound(utf8.encode(min))
+    const upper = upperBound(utf8.encode(max))
+    chunk.min = lower.bytes
+    chunk.minExact = lower.exact
+    chunk.max = upper.bytes
+    chunk.maxExact = upper.exact
+  }
+}
+
+function int32Bytes(value: number): Uint8Array {
+  const sink = new ByteSink(4)
+  sink.int32(value)
+  return sink.toBytes()
+}
+
+function int64Bytes(value: number): Uint8Array {
+  const sink = new ByteSink(8)
+  sink.int64(value)
+  return sink.toBytes()
+}
+
+/**
+ * Orders strings as their UTF-8 bytes compare (Parquet's order for BYTE_ARRAY statistics). UTF-16
+ * code-unit order agrees except between a surrogate (U+D800–DFFF) and U+E000–FFFF, fixed up here.
+ */
+export function compareUtf8(a: string, b: string): number {
+  if (a === b) return 0
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i)
+    let y = b.charCodeAt(i)
+    if (x === y) continue
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000
+    }
+    return x - y
+  }
+  return a.length - b.length
+}
