@@ -19,7 +19,7 @@ export interface PipelineOptions {
   memoryLimitBytes: number
   maxEventBytes: number
   verifyEventCount: boolean
-  /** Output file encoder; the default (hyparquet-writer Parquet) unless a benchmark swaps it. */
+  /** Output file encoder; the default (the fixed-schema Parquet encoder) unless a benchmark swaps it. */
   encoder?: EncoderFactory
 }
 

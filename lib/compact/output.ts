@@ -1,5 +1,5 @@
 import { toColumns, type Value } from '../normalize/columns.js'
-import { ParquetFileBuilder } from '../write/parquet.js'
+import { FixedSchemaEncoder } from '../write/fixed-schema-encoder.js'
 import type { CompactionOutput } from '../ledger/compaction-records.js'
 
 const MAX_GROUP_ROWS = 100_000
@@ -12,7 +12,7 @@ const MAX_GROUP_BYTES = 64 * 1024 * 1024
  */
 export class OutputFiles {
   readonly outputs: CompactionOutput[] = []
-  private file: ParquetFileBuilder | undefined
+  private file: FixedSchemaEncoder | undefined
   private pending: Value[][] = []
   private pendingBytes = 0
   private readonly groupBytes: number
@@ -35,7 +35,7 @@ export class OutputFiles {
 
   private async flushGroup(): Promise<void> {
     if (this.pending.length === 0) return
-    this.file ??= new ParquetFileBuilder()
+    this.file ??= new FixedSchemaEncoder()
     this.file.addRowGroup(toColumns(this.pending))
     this.pending = []
     this.pendingBytes = 0

@@ -1,7 +1,7 @@
 import type { Manifest, OutputFile } from './manifest.js'
 import type { Storage } from '../storage/types.js'
 import { partitionPath } from '../write/partition.js'
-import { ParquetFileBuilder } from '../write/parquet.js'
+import { FixedSchemaEncoder } from '../write/fixed-schema-encoder.js'
 import { compactionRecordDayPrefix } from '../layout.js'
 import { listRecords } from './compaction-records.js'
 
@@ -34,7 +34,7 @@ export async function compactionGuard(dest: Storage, destPrefix: string, sourceK
       const stones: OutputFile[] = []
       for (const old of merged.values()) {
         if (writing.has(old.key)) continue
-        const bytes = new ParquetFileBuilder().finish()
+        const bytes = new FixedSchemaEncoder().finish()
         await dest.put(old.key, bytes)
         stones.push({ ...old, rows: 0, bytes: bytes.length })
       }

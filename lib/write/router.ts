@@ -22,7 +22,7 @@ export interface RouterOptions {
   rowBufferBytes: number
   /** Bytes of raw event text kept in one archive's quarantine record. */
   quarantineRawBytes?: number
-  /** Output file encoder; Parquet through hyparquet-writer unless set. */
+  /** Output file encoder; the fixed-schema Parquet encoder unless set. */
   encoder?: EncoderFactory
 }
 

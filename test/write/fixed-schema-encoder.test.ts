@@ -132,6 +132,11 @@ describe('FixedSchemaEncoder against the hyparquet-writer path', () => {
     expect(String(meta[0].encodings)).not.toContain('DICTIONARY')
   })
 
+  it('a file without rows (a compaction tombstone) has the table schema and reads as empty', async () => {
+    const { reference, candidate } = await writeBoth([])
+    await withDuckDb((db) => expectSameTable(db, reference, candidate, 0))
+  })
+
   it('refuses a null in a required column instead of writing a file readers reject', () => {
     const rows = generatedRows(3, 10)
     rows[1][COLUMNS.findIndex((c) => c.name === 'source_object')] = null
