@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { COLUMNS, toColumns, type Value } from '../../lib/normalize/columns.js'
+import { COLUMNS, EVENT_TIME_INDEX, toColumns, type Value } from '../../lib/normalize/columns.js'
 import { sqlString, withDuckDb, type Sql } from '../../lib/query/duckdb.js'
 import { compareUtf8, FixedSchemaEncoder } from '../../lib/write/fixed-schema-encoder.js'
 import { ParquetFileBuilder, type FileEncoder } from '../../lib/write/parquet.js'
@@ -46,7 +46,7 @@ function generatedRows(count: number, seed: number, options: { hugeEvery?: numbe
       }),
     )
   }
-  return rows.sort((a, b) => (a[1] as number) - (b[1] as number))
+  return rows.sort((a, b) => (a[EVENT_TIME_INDEX] as number) - (b[EVENT_TIME_INDEX] as number))
 }
 
 async function writeBoth(groups: Value[][][]): Promise<{ reference: string; candidate: string; bytes: Uint8Array }> {
