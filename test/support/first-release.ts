@@ -1,5 +1,6 @@
 import { COLUMNS, SOURCE_OBJECT_INDEX } from '../../lib/normalize/columns.js'
-import { listObjects, readAll } from '../../lib/storage/list.js'
+import { listObjects } from '../../lib/storage/list.js'
+import { readAll } from '../../lib/storage/read.js'
 import type { Storage } from '../../lib/storage/types.js'
 import { encodeTable } from '../../lib/write/parquet.js'
 import { openParquet } from '../../lib/write/parquet-read.js'
