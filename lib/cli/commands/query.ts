@@ -1,5 +1,5 @@
 import { loadConfig } from '../../config.js'
-import { withDuckDb } from '../../query/duckdb.js'
+import { SqlError, withDuckDb } from '../../query/duckdb.js'
 import { formatRows, type OutputFormat } from '../../query/format.js'
 import { localTable } from '../../query/local-table.js'
 import { createViews } from '../../query/views.js'
@@ -13,7 +13,7 @@ export const queryCommand: Command = {
   args: '"<SQL>"',
   options: {
     dest: LOCATION_OPTIONS.dest,
-    format: { type: 'string', description: 'table (default), json or csv', placeholder: 'format' },
+    format: { type: 'string', description: 'table (default), json (one object a line; a BIGINT beyond 2^53 stays a string) or csv', placeholder: 'format' },
     cache: { type: 'string', description: 'local mirror folder for an OSS table (default: the system temp folder)', placeholder: 'folder' },
   },
   async run(input) {
@@ -23,11 +23,17 @@ export const queryCommand: Command = {
     if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv, got "${format}"`)
     const config = loadConfig(input.env, typeof input.values.dest === 'string' ? { DEST: input.values.dest } : {})
     const root = await localTable(locationOpener(config)(config.dest), input.values.cache as string | undefined)
-    const rows = await withDuckDb(async (db) => {
-      await createViews(db, root)
-      return db.rows(sql)
-    })
-    input.out(formatRows(rows, format))
-    return EXIT.ok
+    try {
+      const rows = await withDuckDb(async (db) => {
+        await createViews(db, root)
+        return format === 'json' ? db.jsonRows(sql) : db.rows(sql)
+      })
+      input.out(formatRows(rows, format))
+      return EXIT.ok
+    } catch (error) {
+      if (!(error instanceof SqlError)) throw error
+      input.err(`ccc-trail query: ${error.message}`)
+      return EXIT.usage
+    }
   },
 }
