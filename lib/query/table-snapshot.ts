@@ -53,7 +53,8 @@ export async function readTableSnapshot(storage: Storage, prefix: string): Promi
 async function dataFiles(storage: Storage, prefix: string): Promise<{ folders: Map<string, Map<string, string>>; sizes: Map<string, number> }> {
   const folders = new Map<string, Map<string, string>>()
   const sizes = new Map<string, number>()
-  for await (const info of listObjects(storage, prefix + 'dt=')) {
+  // One page as large as the driver allows: OSS caps it at 1000, a folder then lists itself once instead of once a page.
+  for await (const info of listObjects(storage, prefix + 'dt=', { limit: 1_000_000 })) {
     const match = DATA_FILE.exec(info.key.slice(prefix.length))
     if (!match) continue
     sizes.set(info.key.slice(prefix.length), info.size)
@@ -67,7 +68,7 @@ async function dataFiles(storage: Storage, prefix: string): Promise<{ folders: M
 /** Record key (relative to the table) -> etag. */
 async function recordVersions(storage: Storage, prefix: string): Promise<Map<string, string>> {
   const versions = new Map<string, string>()
-  for await (const info of listObjects(storage, prefix + COMPACTION_DIR)) {
+  for await (const info of listObjects(storage, prefix + COMPACTION_DIR, { limit: 1_000_000 })) {
     if (info.key.endsWith('.json')) versions.set(info.key.slice(prefix.length), info.etag)
   }
   return versions
