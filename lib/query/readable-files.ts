@@ -1,6 +1,5 @@
-import { COMPACT_PREFIX, PART_PREFIX } from '../compact/layout.js'
-import type { CompactionRecord } from '../compact/records.js'
-import { sourceId } from '../layout.js'
+import { COMPACT_PREFIX, PART_PREFIX, sourceId } from '../layout.js'
+import type { CompactionRecord } from '../ledger/compaction-records.js'
 
 /** One partition folder as a reader lists it: data file name -> etag, and the compaction records found there. */
 export interface PartitionListing {

@@ -1,7 +1,8 @@
-import { COMPACTION_DIR } from '../compact/layout.js'
-import type { CompactionRecord } from '../compact/records.js'
 import { NotFoundError, RetryableError } from '../errors.js'
-import { listObjects, readJson } from '../storage/list.js'
+import { COMPACTION_DIR } from '../layout.js'
+import type { CompactionRecord } from '../ledger/compaction-records.js'
+import { listObjects } from '../storage/list.js'
+import { readJson } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'
 import { mayOverlap, readablePartition, type ReadablePartition } from './readable-files.js'
 

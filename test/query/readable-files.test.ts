@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { CompactionRecord } from '../../lib/compact/records.js'
+import type { CompactionRecord } from '../../lib/ledger/compaction-records.js'
 import { sourceId } from '../../lib/layout.js'
 import { mayOverlap, readablePartition } from '../../lib/query/readable-files.js'
 
