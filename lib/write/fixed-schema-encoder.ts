@@ -65,6 +65,15 @@ function planFor(column: TableColumn, uniquePerRow: ReadonlySet<string>): Column
 
 /** Working buffers shared by every encoder on this thread (encoding is synchronous). */
 const scratch = { page: new ByteSink(1 << 16), values: new ByteSink(1 << 16), compressed: new Uint8Array(1 << 16), levels: new Uint8Array(1 << 12) }
+/** Past this a scratch buffer grown for one huge value or row group is dropped, so it is not held for the thread's life. */
+const SCRATCH_KEEP_BYTES = 8 << 20
+
+function releaseLargeScratch(): void {
+  if (scratch.page.buffer.length > SCRATCH_KEEP_BYTES) scratch.page = new ByteSink(1 << 16)
+  if (scratch.values.buffer.length > SCRATCH_KEEP_BYTES) scratch.values = new ByteSink(1 << 16)
+  if (scratch.compressed.length > SCRATCH_KEEP_BYTES) scratch.compressed = new Uint8Array(1 << 16)
+  if (scratch.levels.length > SCRATCH_KEEP_BYTES) scratch.levels = new Uint8Array(1 << 12)
+}
 const utf8 = new TextEncoder()
 
 export class FixedSchemaEncoder implements FileEncoder {
@@ -84,6 +93,7 @@ export class FixedSchemaEncoder implements FileEncoder {
     if (count === 0) return
     const fileOffset = this.out.offset
     const chunks = this.plans.map((plan, i) => this.writeChunk(plan, columns[i], count))
+    releaseLargeScratch()
     this.rowGroups.push({ rows: count, fileOffset, chunks })
     this.rows += count
   }
