@@ -1,7 +1,7 @@
 import { compactionGuard, type CompactionGuard } from './compact/pipeline-guard.js'
 import { boundedTasks } from './util/bounded.js'
 import { readElements } from './decode/read-elements.js'
-import { PermanentInputError, NotFoundError } from './errors.js'
+import { PermanentInputError, asInputFault } from './errors.js'
 import { manifestKey, outputKey } from './layout.js'
 import type { Logger } from './log.js'
 import { findManifests, readManifest, writeManifest, type Counts, type Manifest, type OutputFile } from './manifest.js'
@@ -93,20 +93,21 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
     encoder: options.encoder,
   })
   let stats
+  let outputs: OutputFile[]
   try {
     const stream = await pipeline.source.get(archive.key)
     stats = await readElements(stream, router.add, { maxEventBytes: options.maxEventBytes })
     if (options.verifyEventCount && stats.elements !== archive.eventCount) {
       throw new PermanentInputError('event_count_mismatch', `the key says ${archive.eventCount} events, the archive holds ${stats.elements}`)
     }
+    outputs = await writeOutputs(pipeline, archive.key, router, guard)
   } catch (error) {
-    if (error instanceof NotFoundError) throw error
+    // Storage faults, refusals and a vanished object are thrown; only faults of the input are quarantined.
     if (!(error instanceof PermanentInputError)) throw error
     // A whole body was read when only the count disagrees: account for every event it held.
-    const events = Math.max(archive.eventCount, stats?.elements ?? 0)
+    const events = Math.max(archive.eventCount, stats?.elements ?? router.elements)
     return quarantineArchive(pipeline, archive, info, error, guard, events)
   }
-  const outputs = await writeOutputs(pipeline, archive.key, router, guard)
   const counts: Counts = { events: router.elements, rows: router.rows, nonCcc: router.nonCcc, quarantined: router.quarantined.length }
   let quarantine: string | undefined
   if (router.quarantined.length > 0) {
@@ -128,11 +129,22 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
 /** Puts in flight at once per archive: an archive writes one small file per partition, so latency, not bandwidth, bounds it. */
 const PARALLEL_PUTS = 8
 
+/**
+ * Encodes and puts each partition's file. A file the encoder cannot make is an `unexpected_error`
+ * of this input: the files already put by this run are removed, so a quarantined archive has no rows.
+ */
 async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: ArchiveRouter, guard: CompactionGuard): Promise<OutputFile[]> {
   const outputs: OutputFile[] = []
   const puts = boundedTasks(PARALLEL_PUTS)
   for (const partition of router.partitions.values()) {
-    const bytes = await partition.finish()
+    let bytes: Uint8Array
+    try {
+      bytes = await partition.finish()
+    } catch (error) {
+      await puts.drain()
+      for (const output of outputs) if (guard.shouldWrite(output.key)) await pipeline.dest.delete(output.key)
+      throw asInputFault(error)
+    }
     const key = outputKey(pipeline.destPrefix, partition.dt, partition.eventName, sourceKey)
     if (guard.shouldWrite(key)) await puts.add(() => pipeline.dest.put(key, bytes))
     outputs.push({ key, dt: partition.dt, eventName: partition.eventName, rows: partition.file.rows, bytes: bytes.length })

@@ -1,7 +1,14 @@
 import { PermanentInputError } from '../errors.js'
 
-/** One top-level event's JSON text (not yet parsed), or a note that it was too large to keep. */
-export type Element = { text: string; bytes: number } | { tooLarge: true; bytes: number; head: string }
+/** One top-level event's JSON text (not yet parsed), or a note that it was too large or too deeply nested to keep. */
+export type Element = { text: string; bytes: number } | { tooLarge: true; bytes: number; head: string } | { tooDeep: true; bytes: number; head: string }
+
+/**
+ * Most containers an event may nest, the event object itself included. Real events nest about 6
+ * deep; the limit keeps every later walk of a value (JSON.parse, the lossless parser, canonical
+ * JSON, the unmapped residual) far from the call stack's limit.
+ */
+export const MAX_EVENT_DEPTH = 512
 
 export type BodyForm = 'array' | 'records' | 'ndjson'
 
@@ -14,8 +21,9 @@ const isSpace = (b: number) => b === 0x20 || b === NEWLINE || b === 0x0d || b ==
  * Splits a JSON array, `{"Records":[...]}` or NDJSON byte stream into its top-level elements,
  * chunk by chunk, without holding more than the current element. It only tracks strings and
  * brackets; each element's own syntax is checked later by JSON.parse, so one bad event does
- * not spoil its neighbours. Structural damage (unbalanced brackets, trailing garbage, a body
- * that ends mid-event) fails the whole body with PermanentInputError.
+ * not spoil its neighbours, and an event nested deeper than MAX_EVENT_DEPTH is handed on as a
+ * note instead of its text. Structural damage (unbalanced brackets, trailing bytes, a body that
+ * ends mid-event) fails the whole body with PermanentInputError.
  */
 export class ElementSplitter {
   form: BodyForm | undefined
@@ -34,6 +42,8 @@ export class ElementSplitter {
   private pendingBytes = 0
   private tooLarge = false
   private tooLargeHead = ''
+  /** The current element nests deeper than MAX_EVENT_DEPTH; beyond it brackets are only counted. */
+  private tooDeep = false
   private offset = 0
 
   constructor(private readonly onElement: (element: Element) => void, private readonly maxElementBytes = 64 << 20) {}
@@ -97,6 +107,7 @@ export class ElementSplitter {
   private scan(chunk: Buffer): void {
     const n = chunk.length
     const elementDepth = this.elementDepth
+    const maxDepth = elementDepth + MAX_EVENT_DEPTH
     const closers = this.closers
     let depth = this.depth
     let i = 0
@@ -122,11 +133,15 @@ export class ElementSplitter {
           }
           i = j
         } else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
-          closers.push(b === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)
+          if (depth < maxDepth) closers.push(b === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)
+          else this.tooDeep = true
           depth++
         } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
-          if (closers.pop() !== b) this.fail(`unbalanced "${String.fromCharCode(b)}"`)
-          if (--depth === elementDepth) this.emit(chunk, i + 1)
+          if (depth > maxDepth) depth--
+          else {
+            if (closers.pop() !== b) this.fail(`unbalanced "${String.fromCharCode(b)}"`)
+            if (--depth === elementDepth) this.emit(chunk, i + 1)
+          }
         }
         continue
       }
@@ -136,7 +151,7 @@ export class ElementSplitter {
         this.emit(chunk, i)
       }
       if (isSpace(b)) continue
-      if (this.closed && b !== CLOSE_OBJECT && b !== CLOSE_ARRAY) this.fail('content after the end of the event list')
+      if (this.closed && b !== CLOSE_OBJECT && b !== CLOSE_ARRAY) this.fail('content after the end of the event list', 'trailing_bytes')
       if (b === QUOTE) {
         if (depth === elementDepth && this.start < 0) this.begin(i, false)
         const end = this.closingQuote(chunk, i + 1)
@@ -211,6 +226,8 @@ export class ElementSplitter {
     if (this.tooLarge || bytes > this.maxElementBytes) {
       const head = this.tooLarge ? this.tooLargeHead : chunk.toString('utf8', this.start, Math.min(end, this.start + 256))
       this.onElement({ tooLarge: true, bytes, head })
+    } else if (this.tooDeep) {
+      this.onElement({ tooDeep: true, bytes, head: this.headOf(chunk, end) })
     } else if (this.pending.length === 0) {
       this.onElement({ text: chunk.toString('utf8', this.start, end), bytes })
     } else {
@@ -220,7 +237,20 @@ export class ElementSplitter {
     this.pending = []
     this.pendingBytes = 0
     this.tooLarge = false
+    this.tooDeep = false
     this.start = -1
+  }
+
+  /** The first 256 bytes of the current element, as text. */
+  private headOf(chunk: Buffer, end: number): string {
+    const parts = this.pending.length === 0 ? [chunk.subarray(this.start, end)] : [...this.pending, chunk.subarray(0, end)]
+    const head: Buffer[] = []
+    let bytes = 0
+    for (const part of parts) {
+      head.push(part)
+      if ((bytes += part.length) >= 256) break
+    }
+    return Buffer.concat(head).toString('utf8', 0, 256)
   }
 
   private emitScalarTail(): void {
@@ -232,7 +262,7 @@ export class ElementSplitter {
     this.start = -1
   }
 
-  private fail(what: string): never {
-    throw new PermanentInputError('invalid_json', `malformed JSON near byte ${this.offset}: ${what}`)
+  private fail(what: string, reason: 'invalid_json' | 'trailing_bytes' = 'invalid_json'): never {
+    throw new PermanentInputError(reason, `malformed JSON near byte ${this.offset}: ${what}`)
   }
 }

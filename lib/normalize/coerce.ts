@@ -1,3 +1,5 @@
+import { ExactNumber } from '../decode/exact-number.js'
+
 /** Loose-typed event values to column values. Never trust the type a field arrives with. */
 
 export function asString(value: unknown): string | null {
@@ -5,7 +7,8 @@ export function asString(value: unknown): string | null {
   if (typeof value === 'string') return value
   if (typeof value === 'number') return Number.isFinite(value) ? numberText(value) : null
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value)
-  return JSON.stringify(value)
+  if (value instanceof ExactNumber) return value.text
+  return jsonText(value)
 }
 
 /** Identifiers that arrive as numbers stay exact text: 1059804828509, never "1.059804828509e12" or "...509.0". */
@@ -37,15 +40,27 @@ export function asBoolean(value: unknown): boolean | null {
   return null
 }
 
-/** JSON text with object keys sorted at every level, so equal values compare equal as text. */
+/**
+ * JSON text with object keys sorted at every level, so equal values compare equal as text.
+ * ExactNumbers are written as their original digits.
+ */
 export function canonicalJson(value: unknown): string | null {
   if (value === null || value === undefined) return null
-  return JSON.stringify(sortKeys(value))
+  sawExactNumber = false
+  const sorted = sortKeys(value)
+  return sawExactNumber ? jsonText(sorted) : JSON.stringify(sorted)
 }
+
+/** Set by sortKeys, so that only values holding an ExactNumber take the slower writer. */
+let sawExactNumber = false
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys)
   if (value === null || typeof value !== 'object') return value
+  if (value instanceof ExactNumber) {
+    sawExactNumber = true
+    return value
+  }
   const sorted: Record<string, unknown> = {}
   for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key])
   return sorted
@@ -53,4 +68,16 @@ function sortKeys(value: unknown): unknown {
 
 export function field(object: unknown, name: string): unknown {
   return object !== null && typeof object === 'object' ? (object as Record<string, unknown>)[name] : undefined
+}
+
+/** JSON.stringify of a parsed event value, except that an ExactNumber is written as its own text. */
+function jsonText(value: unknown): string {
+  if (value instanceof ExactNumber) return value.text
+  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : jsonText(item))).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const members: string[] = []
+    for (const [key, item] of Object.entries(value)) if (item !== undefined) members.push(`${JSON.stringify(key)}:${jsonText(item)}`)
+    return `{${members.join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
 }

@@ -1,4 +1,6 @@
-import type { Element } from '../decode/splitter.js'
+import { ExactNumber } from '../decode/exact-number.js'
+import { parseEvent } from '../decode/parse-event.js'
+import { MAX_EVENT_DEPTH, type Element } from '../decode/splitter.js'
 import type { QuarantineReason } from '../errors.js'
 import { isCccEvent } from './ccc-filter.js'
 import { COLUMNS, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX, type Event, type Value } from './columns.js'
@@ -14,15 +16,17 @@ const EVENT_ID = COLUMNS.findIndex((c) => c.name === 'event_id')
 
 /** One archive element to a table row, a non-CCC skip, or a quarantine reason. Pure. */
 export function elementToRow(element: Element, sourceKey: string, services?: ReadonlySet<string>): Verdict {
+  if ('tooDeep' in element) return { kind: 'quarantine', reason: 'event_too_deep', message: `event of ${element.bytes} bytes nests deeper than ${MAX_EVENT_DEPTH} levels` }
   if (!('text' in element)) return { kind: 'quarantine', reason: 'event_too_large', message: `event of ${element.bytes} bytes exceeds MAX_EVENT_BYTES` }
   let event: unknown
   try {
-    event = JSON.parse(element.text)
+    event = parseEvent(element.text)
   } catch (error) {
     return { kind: 'quarantine', reason: 'event_invalid_json', message: (error as Error).message }
   }
-  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-    return { kind: 'quarantine', reason: 'event_not_object', message: `event is ${Array.isArray(event) ? 'an array' : event === null ? 'null' : typeof event}, not an object` }
+  if (event === null || typeof event !== 'object' || Array.isArray(event) || event instanceof ExactNumber) {
+    const what = Array.isArray(event) ? 'an array' : event === null ? 'null' : event instanceof ExactNumber ? 'number' : typeof event
+    return { kind: 'quarantine', reason: 'event_not_object', message: `event is ${what}, not an object` }
   }
   return eventToRow(event as Event, sourceKey, services)
 }

@@ -1,7 +1,7 @@
 import type { Element } from '../decode/splitter.js'
-import type { QuarantineReason } from '../errors.js'
+import { errorMessage, type QuarantineReason } from '../errors.js'
 import { COLUMNS, type Value } from '../normalize/columns.js'
-import { elementToRow } from '../normalize/to-row.js'
+import { elementToRow, type Verdict } from '../normalize/to-row.js'
 import { dateInZone } from './partition.js'
 import { UNIQUE_PER_ROW, type EncoderFactory } from './parquet.js'
 import { PartitionBuffer } from './partition-buffer.js'
@@ -53,7 +53,14 @@ export class ArchiveRouter {
 
   readonly add = (element: Element): void => {
     const index = this.elements++
-    const verdict = elementToRow(element, this.sourceKey, this.options.extraServices)
+    let verdict: Verdict
+    try {
+      verdict = elementToRow(element, this.sourceKey, this.options.extraServices)
+    } catch (error) {
+      // A fault of this event alone that no rule foresaw: its neighbours are still written.
+      this.quarantine(element, { index, reason: 'unexpected_error', message: `unexpected error while converting the event: ${errorMessage(error)}` })
+      return
+    }
     if (verdict.kind === 'not_ccc') {
       this.nonCcc++
       return

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ElementSplitter, type Element } from '../../lib/decode/splitter.js'
+import { ElementSplitter, MAX_EVENT_DEPTH, type Element } from '../../lib/decode/splitter.js'
 import { PermanentInputError } from '../../lib/errors.js'
 
 function split(body: string, chunkSize = 7, max?: number): { form: string | undefined; texts: string[]; elements: Element[] } {
@@ -60,12 +60,39 @@ describe('ElementSplitter', () => {
     ['[{"a":1},{"b":2}', /never closed|ends inside/],
     ['[{"a":1},{"b":', /ends inside/],
     ['[{"a":1}]}', /unbalanced/],
-    ['[{"a":1}] x', /after the end/],
     ['{"a":1},\n{"b":2}', /comma between NDJSON/],
     ['{"a":"unterminated', /ends inside/],
   ])('fails the body on structural damage: %s', (body, message) => {
     expect(() => split(body)).toThrow(message)
     try { split(body) } catch (error) { expect((error as PermanentInputError).reason).toBe('invalid_json') }
+  })
+
+  it.each([
+    ['[{"a":1}] garbage', 'array'],
+    ['[{"a":1}]\n[{"b":2}]', 'a second array'],
+    ['{"Records":[{"a":1}]} x', 'Records'],
+    ['{"Records":[{"a":1}],"more":2}', 'Records with another key'],
+  ])('fails the body with trailing_bytes on content after the event list: %s (%s)', (body) => {
+    expect(() => split(body)).toThrow(/after the end of the event list/)
+    try { split(body) } catch (error) { expect((error as PermanentInputError).reason).toBe('trailing_bytes') }
+  })
+
+  const nested = (depth: number) => '['.repeat(depth - 1) + ']'.repeat(depth - 1)
+  for (const form of ['array', 'records', 'ndjson'] as const) {
+    it(`marks an event nested deeper than MAX_EVENT_DEPTH and keeps its neighbours (${form})`, () => {
+      const deep = `{"x":${nested(5000)}}`
+      const limit = `{"x":${nested(MAX_EVENT_DEPTH)}}`
+      const over = `{"x":${nested(MAX_EVENT_DEPTH + 1)}}`
+      const list = ['{"a":1}', deep, limit, over, '{"b":2}']
+      const body = form === 'ndjson' ? list.join('\n') : form === 'records' ? `{"Records":[${list.join(',')}]}` : `[${list.join(',')}]`
+      const result = split(body, 100)
+      expect(result.elements.map((e) => ('tooDeep' in e ? 'deep' : 'text' in e ? e.text : 'large'))).toEqual(['{"a":1}', 'deep', limit, 'deep', '{"b":2}'])
+      expect(result.elements[1]).toMatchObject({ bytes: deep.length, head: deep.slice(0, 256) })
+    })
+  }
+
+  it('still checks brackets around an over-deep event', () => {
+    expect(() => split(`[{"x":${'['.repeat(600)}}]`)).toThrow(PermanentInputError)
   })
 
   it('rejects a body that is not JSON at all', () => {
