@@ -29,6 +29,7 @@ export type QuarantineReason =
   | 'event_time_invalid'
   | 'event_too_large'
   | 'event_too_deep'
+  | 'event_name_too_long'
   | 'trailing_bytes'
   | 'unexpected_error'
   | 'empty_object'

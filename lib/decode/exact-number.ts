@@ -21,7 +21,7 @@ export const KEEP_AS_TEXT = /^-?\d{16}|[eE][+-]?\d{3}/
 
 /**
  * The one cheap pre-check on an event's text: true when it may hold a literal KEEP_AS_TEXT keeps
- * (a structural character, then 16 digits; or a digit, then a 3-digit exponent). Text inside
+ * (the start or a structural character, then 16 digits; or a digit, then a 3-digit exponent). Text inside
  * strings can match too; that only costs the slower exact parse, never a wrong value.
  */
-export const NEEDS_EXACT_PARSE = /[:,[]\s*-?\d{16}|\d[eE][+-]?\d{3}/
+export const NEEDS_EXACT_PARSE = /(?:^|[:,[])\s*-?\d{16}|\d[eE][+-]?\d{3}/

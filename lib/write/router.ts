@@ -2,7 +2,7 @@ import type { Element } from '../decode/splitter.js'
 import { errorMessage, type QuarantineReason } from '../errors.js'
 import { COLUMNS, type Value } from '../normalize/columns.js'
 import { elementToRow, type Verdict } from '../normalize/to-row.js'
-import { dateInZone } from './partition.js'
+import { MAX_EVENT_NAME_BYTES, dateInZone, eventNameFitsPath } from './partition.js'
 import { UNIQUE_PER_ROW, type EncoderFactory } from './parquet.js'
 import { PartitionBuffer } from './partition-buffer.js'
 
@@ -67,6 +67,10 @@ export class ArchiveRouter {
     }
     if (verdict.kind === 'quarantine') {
       this.quarantine(element, { index, reason: verdict.reason, message: verdict.message })
+      return
+    }
+    if (!eventNameFitsPath(verdict.eventName)) {
+      this.quarantine(element, { index, reason: 'event_name_too_long', message: `eventName of ${verdict.eventName!.length} characters makes a partition folder name over ${MAX_EVENT_NAME_BYTES} bytes`, eventId: verdict.eventId })
       return
     }
     if (verdict.eventId !== null) {
