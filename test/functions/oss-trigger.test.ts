@@ -1,3 +1,5 @@
+import { gzipSync } from 'node:zlib'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { handler } from '../../functions/oss-trigger.js'
 import { loadConfig, type Settings } from '../../lib/config.js'
@@ -15,6 +17,8 @@ import type { Location } from '../../lib/storage/open.js'
 import { queryTable } from '../support/duck.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { tempDir } from '../support/temp.js'
+import { archiveBytes, archiveSpec } from '../fuzz/archives.js'
+import { FUZZ } from '../fuzz/settings.js'
 
 const ACCESS_KEY_ID = 'LTAI5tTriggerTestKeyId'
 const SECRET = 'trigger-secret-Qz7Lw2x9'
@@ -248,4 +252,40 @@ describe('the exported FC handler', () => {
     expectNoSecrets(lines)
     expect(lines.join('\n')).not.toContain('rotated-but-wrong-secret')
   })
+})
+
+describe('OSS trigger: no archive wedges the trigger', () => {
+  const events = [ccc('P1'), ccc('P2', 'ListUsers'), ecs]
+  const list = events.map((e) => JSON.stringify(e)).join(',')
+
+  it.each([
+    ['trailing bytes after the array', gzipSync(`[${list}] garbage`), 'quarantined', 'trailing_bytes'],
+    ['an event nested 5,000 arrays deep', gzipSync(`[${list.replace('"eventType"', `"deep":${'['.repeat(5000)}${']'.repeat(5000)},"eventType"`)}]`), 'written', 'event_too_deep'],
+    ['a body that is not a JSON list', gzipSync('Z]'), 'quarantined', 'unknown_body_format'],
+  ])('%s: the delivery returns normally (%s, %s)', async (_, body, status, reason) => {
+    const h = harness()
+    const key = await putArchive(h.storage, [], { prefix: SOURCE_PREFIX, body, eventCount: 3 })
+    const summary = await h.deliver({ key })
+    expect(summary.outcomes).toEqual([expect.objectContaining({ key, status, reason })])
+    expect(summary).toMatchObject({ failed: 0, counts: { events: 3 } })
+    const { events: n, rows, nonCcc, quarantined } = summary.counts
+    expect(rows + nonCcc + quarantined).toBe(n)
+    expect((await h.deliver({ key })).outcomes[0]).toMatchObject({ status: 'already_done' })
+  })
+
+  it(`any fuzzed archive: the delivery returns normally, accounted, and a second delivery is already done (seed ${FUZZ.seed})`, async () => {
+    await fc.assert(
+      fc.asyncProperty(archiveSpec, async (spec) => {
+        const h = harness()
+        const key = await putArchive(h.storage, [], { prefix: SOURCE_PREFIX, body: archiveBytes(spec), eventCount: spec.events.length })
+        const summary = await h.deliver({ key })
+        expect(summary.failed).toBe(0)
+        expect(['written', 'quarantined']).toContain(summary.outcomes[0].status)
+        const { events: n, rows, nonCcc, quarantined } = summary.counts
+        expect(rows + nonCcc + quarantined).toBe(n)
+        expect((await h.deliver({ key })).outcomes[0]).toMatchObject({ status: 'already_done' })
+      }),
+      FUZZ.parameters(25),
+    )
+  }, FUZZ.testTimeout)
 })
