@@ -20,8 +20,9 @@ export class ExactNumber {
 export const KEEP_AS_TEXT = /^-?\d{16}|[eE][+-]?\d{3}/
 
 /**
- * The one cheap pre-check on an event's text: true when it may hold a literal KEEP_AS_TEXT keeps
- * (the start or a structural character, then 16 digits; or a digit, then a 3-digit exponent). Text inside
- * strings can match too; that only costs the slower exact parse, never a wrong value.
+ * The one cheap pre-check on an event's text: true when it may hold a literal KEEP_AS_TEXT keeps:
+ * where a value starts (the text's start, or after `:`, `,` or `[`), 16 digits, or a number with a
+ * 3-digit exponent. Text inside strings can match too; that only costs the slower exact parse,
+ * never a wrong value. Hex ids (`"e9e96614"`) do not match: a string value starts with a quote.
  */
-export const NEEDS_EXACT_PARSE = /(?:^|[:,[])\s*-?\d{16}|\d[eE][+-]?\d{3}/
+export const NEEDS_EXACT_PARSE = /(?:^|[:,[])\s*-?(?:\d{16}|[\d.]+[eE][+-]?\d{3})/
