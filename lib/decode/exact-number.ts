@@ -15,14 +15,6 @@ export class ExactNumber {
 /**
  * A number literal that must stay text: 16 or more digits before its fraction, or an exponent of
  * three or more digits. Deliberately a property of the literal alone, so an event gives the same
- * values whichever parser reads it (see NEEDS_EXACT_PARSE).
+ * values whichever parser reads it (the splitter's `longNumbers` pre-check finds these literals).
  */
 export const KEEP_AS_TEXT = /^-?\d{16}|[eE][+-]?\d{3}/
-
-/**
- * The one cheap pre-check on an event's text: true when it may hold a literal KEEP_AS_TEXT keeps:
- * where a value starts (the text's start, or after `:`, `,` or `[`), 16 digits, or a number with a
- * 3-digit exponent. Text inside strings can match too; that only costs the slower exact parse,
- * never a wrong value. Hex ids (`"e9e96614"`) do not match: a string value starts with a quote.
- */
-export const NEEDS_EXACT_PARSE = /(?:^|[:,[])\s*-?(?:\d{16}|[\d.]+[eE][+-]?\d{3})/

@@ -1,7 +1,11 @@
 import { PermanentInputError } from '../errors.js'
 
-/** One top-level event's JSON text (not yet parsed), or a note that it was too large or too deeply nested to keep. */
-export type Element = { text: string; bytes: number } | { tooLarge: true; bytes: number; head: string } | { tooDeep: true; bytes: number; head: string }
+/**
+ * One top-level event's JSON text (not yet parsed), or a note that it was too large or too deeply
+ * nested to keep. `longNumbers`: the text may hold a number literal a double would change (see
+ * lib/decode/parse-event.ts); false means it surely does not, absent means unknown.
+ */
+export type Element = { text: string; bytes: number; longNumbers?: boolean } | { tooLarge: true; bytes: number; head: string } | { tooDeep: true; bytes: number; head: string }
 
 /**
  * Most containers an event may nest, the event object itself included. Real events nest about 6
@@ -14,6 +18,7 @@ export type BodyForm = 'array' | 'records' | 'ndjson'
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, NEWLINE = 0x0a
 const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d
+const DIGIT_0 = 0x30, DIGIT_9 = 0x39, LOWER_E = 0x65, DOT = 0x2e, MINUS = 0x2d, PLUS = 0x2b
 const RECORDS_HEAD = /^\{\s*"Records"\s*:\s*\[/
 const isSpace = (b: number) => b === 0x20 || b === NEWLINE || b === 0x0d || b === 0x09
 
@@ -44,6 +49,9 @@ export class ElementSplitter {
   private tooLargeHead = ''
   /** The current element nests deeper than MAX_EVENT_DEPTH; beyond it brackets are only counted. */
   private tooDeep = false
+  /** Digits in a row outside strings (see the hot loop), and whether the current element reached 16. */
+  private digits = 0
+  private longNumbers = false
   private offset = 0
 
   constructor(private readonly onElement: (element: Element) => void, private readonly maxElementBytes = 64 << 20) {}
@@ -110,6 +118,7 @@ export class ElementSplitter {
     const maxDepth = elementDepth + MAX_EVENT_DEPTH
     const closers = this.closers
     let depth = this.depth
+    let digits = this.digits
     let i = 0
     if (this.inString) {
       i = this.closingQuote(chunk, 0) + 1
@@ -136,13 +145,20 @@ export class ElementSplitter {
           if (depth < maxDepth) closers.push(b === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)
           else this.tooDeep = true
           depth++
+          digits = 0
         } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
           if (depth > maxDepth) depth--
           else {
             if (closers.pop() !== b) this.fail(`unbalanced "${String.fromCharCode(b)}"`)
             if (--depth === elementDepth) this.emit(chunk, i + 1)
           }
-        }
+        } else if (b <= DIGIT_9 && b >= DIGIT_0) {
+          // The exact-number pre-check, free here since strings are skipped: 16 digits before a
+          // fraction, or 3 after an exponent (an "e" starts the count at 13).
+          if (++digits >= 16) this.longNumbers = true
+        } else if ((b | 0x20) === LOWER_E) digits = 13
+        else if (b === DOT) digits = -64
+        else if (b !== MINUS && b !== PLUS) digits = 0
         continue
       }
       // Between events, in the Records wrapper, or in a scalar element.
@@ -173,6 +189,7 @@ export class ElementSplitter {
       }
     }
     this.depth = depth
+    this.digits = digits
     if (this.start >= 0) this.keepPartial(chunk)
   }
 
@@ -229,15 +246,16 @@ export class ElementSplitter {
     } else if (this.tooDeep) {
       this.onElement({ tooDeep: true, bytes, head: this.headOf(chunk, end) })
     } else if (this.pending.length === 0) {
-      this.onElement({ text: chunk.toString('utf8', this.start, end), bytes })
+      this.onElement({ text: chunk.toString('utf8', this.start, end), bytes, longNumbers: this.longNumbers })
     } else {
       this.pending.push(chunk.subarray(0, end))
-      this.onElement({ text: Buffer.concat(this.pending).toString('utf8'), bytes })
+      this.onElement({ text: Buffer.concat(this.pending).toString('utf8'), bytes, longNumbers: this.longNumbers })
     }
     this.pending = []
     this.pendingBytes = 0
     this.tooLarge = false
     this.tooDeep = false
+    this.longNumbers = false
     this.start = -1
   }
 
@@ -257,7 +275,8 @@ export class ElementSplitter {
     const text = Buffer.concat(this.pending).toString('utf8')
     this.pending = []
     this.elements++
-    this.onElement({ text, bytes: this.pendingBytes })
+    this.onElement({ text, bytes: this.pendingBytes, longNumbers: this.longNumbers })
+    this.longNumbers = false
     this.pendingBytes = 0
     this.start = -1
   }

@@ -20,7 +20,7 @@ export function elementToRow(element: Element, sourceKey: string, services?: Rea
   if (!('text' in element)) return { kind: 'quarantine', reason: 'event_too_large', message: `event of ${element.bytes} bytes exceeds MAX_EVENT_BYTES` }
   let event: unknown
   try {
-    event = parseEvent(element.text)
+    event = parseEvent(element.text, element.longNumbers)
   } catch (error) {
     return { kind: 'quarantine', reason: 'event_invalid_json', message: (error as Error).message }
   }

@@ -1,9 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseExactJson } from '../../lib/decode/exact-json.js'
-import { ExactNumber, NEEDS_EXACT_PARSE } from '../../lib/decode/exact-number.js'
+import { ExactNumber } from '../../lib/decode/exact-number.js'
 import { parseEvent } from '../../lib/decode/parse-event.js'
-import { MAX_EVENT_DEPTH } from '../../lib/decode/splitter.js'
+import { ElementSplitter, MAX_EVENT_DEPTH } from '../../lib/decode/splitter.js'
+import { numberLiteral } from '../fuzz/archives.js'
 
 /** The exact parser's value with every ExactNumber read as a double: what JSON.parse gives. */
 function asDoubles(value: unknown): unknown {
@@ -70,23 +71,46 @@ describe('the exact JSON parser', () => {
   })
 })
 
-describe('parseEvent', () => {
-  it('takes the exact parser only when the pre-check finds a long digit run or a 3-digit exponent', () => {
-    expect(NEEDS_EXACT_PARSE.test('{"accountId":"1059804828509","n":1.5}')).toBe(false)
-    expect(NEEDS_EXACT_PARSE.test('{"id": 9007199254740993}')).toBe(true)
-    expect(NEEDS_EXACT_PARSE.test('[1e308]')).toBe(true)
-    expect(parseEvent('{"id": 9007199254740993}')).toEqual({ id: new ExactNumber('9007199254740993') })
-    expect(parseEvent('{"id": 9007199254740991, "s": "x"}')).toEqual({ id: new ExactNumber('9007199254740991'), s: 'x' })
-    expect(parseEvent('{"id": 900719925474099}')).toEqual({ id: 900719925474099 })
+/** Splits a body in chunks of `chunkSize` and parses each element as the pipeline does. */
+function splitAndParse(body: string, chunkSize: number): { text: string; value: unknown; longNumbers: boolean | undefined }[] {
+  const out: { text: string; value: unknown; longNumbers: boolean | undefined }[] = []
+  const splitter = new ElementSplitter((e) => { if ('text' in e) out.push({ text: e.text, value: parseEvent(e.text, e.longNumbers), longNumbers: e.longNumbers }) })
+  const bytes = Buffer.from(body)
+  for (let i = 0; i < bytes.length; i += chunkSize) splitter.push(bytes.subarray(i, i + chunkSize))
+  splitter.finish()
+  return out
+}
+
+/** JSON values with number literals of every size and form spliced in. */
+const eventWithNumbers = fc.tuple(fc.json(), fc.array(numberLiteral, { maxLength: 4 })).map(([json, literals]) => {
+  const list = literals.map((l, i) => `"n${i}":${l}`).join(',')
+  return `{"v":${json}${list ? ',' : ''}${list},"a":[${literals.join(',')}]}`
+})
+
+describe('the pre-check in the splitter', () => {
+  it('flags exactly the events that hold a literal to keep, even split across chunks', () => {
+    const [plain, big, exponent, fraction, hexString] = splitAndParse('[{"id":900719925474099,"s":"x"},{"id":9007199254740993},{"x":[1.5e+300]},{"f":0.12345678901234567890},{"s":"e9e96614ad32"}]', 5)
+    expect(plain).toMatchObject({ longNumbers: false, value: { id: 900719925474099, s: 'x' } })
+    expect(big).toMatchObject({ longNumbers: true, value: { id: new ExactNumber('9007199254740993') } })
+    expect(exponent).toMatchObject({ longNumbers: true, value: { x: [new ExactNumber('1.5e+300')] } })
+    expect(fraction).toMatchObject({ longNumbers: false, value: { f: 0.12345678901234568 } })
+    expect(hexString).toMatchObject({ longNumbers: false })
   })
 
-  it('gives the same values whichever parser a text takes: the fast path never drops what the exact one keeps', () => {
+  it('never lets an event take the fast parser when the exact one would keep a literal', () => {
     fc.assert(
-      fc.property(fc.json(), (text) => {
-        if (NEEDS_EXACT_PARSE.test(text)) return
-        expect(parseExactJson(text)).toEqual(JSON.parse(text))
+      fc.property(fc.array(eventWithNumbers, { minLength: 1, maxLength: 4 }), fc.constantFrom('array', 'ndjson'), fc.integer({ min: 1, max: 64 }), (events, form, chunkSize) => {
+        const body = form === 'array' ? `[${events.join(',')}]` : events.join('\n')
+        const parsed = splitAndParse(body, chunkSize)
+        expect(parsed.map((p) => p.text)).toEqual(events)
+        for (const p of parsed) expect(p.value).toEqual(parseExactJson(p.text))
       }),
-      { seed: 1604, numRuns: 2000 },
+      { seed: 1604, numRuns: 1500 },
     )
+  })
+
+  it('reads an element of unknown origin (no flag) exactly', () => {
+    expect(parseEvent('{"id": 9007199254740993}', undefined)).toEqual({ id: new ExactNumber('9007199254740993') })
+    expect(parseEvent('{"id": 9007199254740993}', false)).toEqual({ id: 9007199254740992 })
   })
 })
