@@ -16,6 +16,14 @@ function numberText(value: number): string {
   return Number.isInteger(value) ? BigInt(value).toString() : String(value)
 }
 
+const SURROGATE = /[\ud800-\udfff]/
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** Lone surrogates as U+FFFD, as any UTF-8 writer stores them, so two names that store alike are alike here too. */
+export function wellFormed(text: string): string {
+  return SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\ufffd') : text
+}
+
 /** Like asString, but "" (ActionTrail's "no error") becomes null. */
 export function asNonEmptyString(value: unknown): string | null {
   const text = asString(value)

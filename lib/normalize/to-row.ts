@@ -3,6 +3,7 @@ import { parseEvent } from '../decode/parse-event.js'
 import { MAX_EVENT_DEPTH, type Element } from '../decode/splitter.js'
 import type { QuarantineReason } from '../errors.js'
 import { isCccEvent } from './ccc-filter.js'
+import { wellFormed } from './coerce.js'
 import { COLUMNS, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX, type Event, type Value } from './columns.js'
 import { parseEventTime } from './event-time.js'
 
@@ -42,8 +43,10 @@ export function eventToRow(event: Event, sourceKey: string, services?: ReadonlyS
   for (let i = 0; i < EXTRACTORS.length; i++) row[i] = EXTRACTORS[i](event)
   row[EVENT_TIME_INDEX] = time.millis
   row[SOURCE_OBJECT_INDEX] = sourceKey
+  // The partition folder is the name as stored, so names that store alike must be one partition
+  // (else the second file overwrites the first): "" , [] and a missing name are all null, and lone
+  // surrogates are U+FFFD, as in the folder name.
   const name = event.eventName
-  // An empty name and a missing one both land in __HIVE_DEFAULT_PARTITION__: one partition, one file.
-  const eventName = typeof name === 'string' ? name || null : name === null || name === undefined ? null : String(name)
+  const eventName = wellFormed(typeof name === 'string' ? name : name === null || name === undefined ? '' : String(name)) || null
   return { kind: 'row', row, eventName, millis: time.millis, eventId: row[EVENT_ID] as string | null }
 }

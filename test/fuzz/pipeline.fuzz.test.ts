@@ -65,6 +65,8 @@ async function checkArchive(spec: ArchiveSpec): Promise<void> {
 
 describe('fuzzed archives through the pipeline', () => {
   it(`every archive ends written or quarantined, accounted, readable by DuckDB, inside the destination, unchanged by a rerun (seed ${FUZZ.seed})`, async () => {
-    await fc.assert(fc.asyncProperty(archiveSpec, checkArchive), FUZZ.parameters(60))
+    const pipelineFuzz = FUZZ.counted('pipeline', checkArchive)
+    await fc.assert(fc.asyncProperty(archiveSpec, pipelineFuzz.check), FUZZ.parameters(60))
+    pipelineFuzz.report()
   }, FUZZ.testTimeout)
 })

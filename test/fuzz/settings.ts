@@ -15,6 +15,17 @@ export const FUZZ = {
   parameters<T>(defaultRuns: number): fc.Parameters<T> {
     return { seed, numRuns: runs ?? defaultRuns, interruptAfterTimeLimit: millis, markInterruptAsFailure: false, endOnFailure: false }
   },
+  /** Counts the archives a property checked; a long campaign (FUZZ_RUNS set) prints the count. */
+  counted<A extends unknown[]>(name: string, check: (...args: A) => Promise<void>): { check: (...args: A) => Promise<void>; report: () => void } {
+    let checked = 0
+    return {
+      check: async (...args) => {
+        checked++
+        await check(...args)
+      },
+      report: () => { if (runs !== undefined) console.log(`fuzz ${name}: ${checked} archives checked, seed ${seed}`) },
+    }
+  },
   /** The test's own timeout: the budget plus room for shrinking a failure. */
   testTimeout: millis * 3 + 60_000,
 }

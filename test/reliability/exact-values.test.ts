@@ -64,3 +64,19 @@ describe('invalid UTF-8 and lone surrogates', () => {
     expect(await quarantineRecords(pipeline.dest)).toEqual([])
   })
 })
+
+describe('event names that store alike share one partition', () => {
+  it('"", [] and a missing name are one __HIVE_DEFAULT_PARTITION__ file; two different lone surrogates are one U+FFFD file; no row is overwritten', async () => {
+    const events = [
+      cccEvent('empty', { eventName: '' }), cccEvent('array', { eventName: [] }), cccEvent('missing', { eventName: undefined }),
+      cccEvent('high', { eventName: 'X\ud800' }), cccEvent('low', { eventName: 'X\udc00' }), cccEvent('replacement', { eventName: 'X\ufffd' }),
+    ]
+    const { result, rows, pipeline } = await table(Buffer.from(JSON.stringify(events)), 6, 'SELECT event_id, event_name FROM ccc_events ORDER BY event_id')
+    expect(result).toMatchObject({ status: 'written', files: 2, counts: { rows: 6, quarantined: 0 } })
+    expect(rows).toEqual([
+      { event_id: 'array', event_name: null }, { event_id: 'empty', event_name: null }, { event_id: 'high', event_name: 'X\ufffd' },
+      { event_id: 'low', event_name: 'X\ufffd' }, { event_id: 'missing', event_name: null }, { event_id: 'replacement', event_name: 'X\ufffd' },
+    ])
+    expect(await quarantineRecords(pipeline.dest)).toEqual([])
+  })
+})
