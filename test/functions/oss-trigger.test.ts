@@ -17,7 +17,7 @@ import type { Location } from '../../lib/storage/open.js'
 import { queryTable } from '../support/duck.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { tempDir } from '../support/temp.js'
-import { archiveBytes, archiveSpec } from '../fuzz/archives.js'
+import { archiveBytes, archiveSpec, type ArchiveSpec } from '../fuzz/archives.js'
 import { FUZZ } from '../fuzz/settings.js'
 
 const ACCESS_KEY_ID = 'LTAI5tTriggerTestKeyId'
@@ -274,18 +274,17 @@ describe('OSS trigger: no archive wedges the trigger', () => {
   })
 
   it(`any fuzzed archive: the delivery returns normally, accounted, and a second delivery is already done (seed ${FUZZ.seed})`, async () => {
-    await fc.assert(
-      fc.asyncProperty(archiveSpec, async (spec) => {
-        const h = harness()
-        const key = await putArchive(h.storage, [], { prefix: SOURCE_PREFIX, body: archiveBytes(spec), eventCount: spec.events.length })
-        const summary = await h.deliver({ key })
-        expect(summary.failed).toBe(0)
-        expect(['written', 'quarantined']).toContain(summary.outcomes[0].status)
-        const { events: n, rows, nonCcc, quarantined } = summary.counts
-        expect(rows + nonCcc + quarantined).toBe(n)
-        expect((await h.deliver({ key })).outcomes[0]).toMatchObject({ status: 'already_done' })
-      }),
-      FUZZ.parameters(25),
-    )
+    const triggerFuzz = FUZZ.counted('oss-trigger', async (spec: ArchiveSpec) => {
+      const h = harness()
+      const key = await putArchive(h.storage, [], { prefix: SOURCE_PREFIX, body: archiveBytes(spec), eventCount: spec.events.length })
+      const summary = await h.deliver({ key })
+      expect(summary.failed).toBe(0)
+      expect(['written', 'quarantined']).toContain(summary.outcomes[0].status)
+      const { events: n, rows, nonCcc, quarantined } = summary.counts
+      expect(rows + nonCcc + quarantined).toBe(n)
+      expect((await h.deliver({ key })).outcomes[0]).toMatchObject({ status: 'already_done' })
+    })
+    await fc.assert(fc.asyncProperty(archiveSpec, triggerFuzz.check), FUZZ.parameters(25))
+    triggerFuzz.report()
   }, FUZZ.testTimeout)
 })
