@@ -1,11 +1,16 @@
 import { PermanentInputError } from '../errors.js'
 
 /**
- * One top-level event's JSON text (not yet parsed), or a note that it was too large or too deeply
- * nested to keep. `longNumbers`: the text may hold a number literal a double would change (see
+ * One top-level event's JSON text (not yet parsed); a note that it was too large or too deeply
+ * nested to keep; or one the splitter's filter said cannot be a CCC event (never decoded).
+ * `longNumbers`: the text may hold a number literal a double would change (see
  * lib/decode/parse-event.ts); false means it surely does not, absent means unknown.
  */
-export type Element = { text: string; bytes: number; longNumbers?: boolean } | { tooLarge: true; bytes: number; head: string } | { tooDeep: true; bytes: number; head: string }
+export type Element =
+  | { text: string; bytes: number; longNumbers?: boolean }
+  | { tooLarge: true; bytes: number; head: string }
+  | { tooDeep: true; bytes: number; head: string }
+  | { notCcc: true; bytes: number }
 
 /**
  * Most containers an event may nest, the event object itself included. Real events nest about 6
@@ -15,6 +20,9 @@ export type Element = { text: string; bytes: number; longNumbers?: boolean } | {
 export const MAX_EVENT_DEPTH = 512
 
 export type BodyForm = 'array' | 'records' | 'ndjson'
+
+/** Whether the element in `bytes[start, end)` should be decoded; `false` reports it as `notCcc` (see normalize/prefilter.ts). */
+export type ByteFilter = (bytes: Buffer, start: number, end: number) => boolean
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, NEWLINE = 0x0a
 const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d
@@ -54,7 +62,8 @@ export class ElementSplitter {
   private longNumbers = false
   private offset = 0
 
-  constructor(private readonly onElement: (element: Element) => void, private readonly maxElementBytes = 64 << 20) {}
+  /** `keep`, when given, sees each element's bytes first; those it rejects are reported as `notCcc`, not decoded. */
+  constructor(private readonly onElement: (element: Element) => void, private readonly maxElementBytes = 64 << 20, private readonly keep?: ByteFilter) {}
 
   push(chunk: Buffer): void {
     if (this.form === undefined) {
@@ -243,13 +252,17 @@ export class ElementSplitter {
     if (this.tooLarge || bytes > this.maxElementBytes) {
       const head = this.tooLarge ? this.tooLargeHead : chunk.toString('utf8', this.start, Math.min(end, this.start + 256))
       this.onElement({ tooLarge: true, bytes, head })
-    } else if (this.tooDeep) {
-      this.onElement({ tooDeep: true, bytes, head: this.headOf(chunk, end) })
     } else if (this.pending.length === 0) {
-      this.onElement({ text: chunk.toString('utf8', this.start, end), bytes, longNumbers: this.longNumbers })
+      if (this.keep && !this.keep(chunk, this.start, end)) this.onElement({ notCcc: true, bytes })
+      else if (this.tooDeep) this.onElement({ tooDeep: true, bytes, head: this.headOf(chunk, end) })
+      else this.onElement({ text: chunk.toString('utf8', this.start, end), bytes, longNumbers: this.longNumbers })
     } else {
+      const head = this.tooDeep ? this.headOf(chunk, end) : ''
       this.pending.push(chunk.subarray(0, end))
-      this.onElement({ text: Buffer.concat(this.pending).toString('utf8'), bytes, longNumbers: this.longNumbers })
+      const whole = Buffer.concat(this.pending)
+      if (this.keep && !this.keep(whole, 0, whole.length)) this.onElement({ notCcc: true, bytes })
+      else if (this.tooDeep) this.onElement({ tooDeep: true, bytes, head })
+      else this.onElement({ text: whole.toString('utf8'), bytes, longNumbers: this.longNumbers })
     }
     this.pending = []
     this.pendingBytes = 0

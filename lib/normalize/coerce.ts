@@ -54,9 +54,35 @@ export function asBoolean(value: unknown): boolean | null {
  */
 export function canonicalJson(value: unknown): string | null {
   if (value === null || value === undefined) return null
+  // A document whose keys already arrive in order needs no sorted copy: its text is the same.
+  if (inCanonicalOrder(value)) return JSON.stringify(value)
   sawExactNumber = false
   const sorted = sortKeys(value)
   return sawExactNumber ? jsonText(sorted) : JSON.stringify(sorted)
+}
+
+/**
+ * Whether JSON.stringify(value) already equals JSON.stringify(sortKeys(value)): every object's keys
+ * ascending. Keys starting with a digit may be array indices, which objects enumerate first in
+ * numeric order whatever the insertion order, and `__proto__` is dropped by the copy: both take the
+ * sorting path, so the output stays exactly what it always was. So does an ExactNumber, which
+ * JSON.stringify cannot write.
+ */
+function inCanonicalOrder(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true
+  if (Array.isArray(value)) {
+    for (const item of value) if (!inCanonicalOrder(item)) return false
+    return true
+  }
+  if (value instanceof ExactNumber) return false
+  let previous = ''
+  for (const key in value) {
+    const first = key.charCodeAt(0)
+    if ((first >= 0x30 && first <= 0x39) || key <= previous || key === '__proto__') return false
+    if (!inCanonicalOrder((value as Record<string, unknown>)[key])) return false
+    previous = key
+  }
+  return true
 }
 
 /** Set by sortKeys, so that only values holding an ExactNumber take the slower writer. */

@@ -53,6 +53,10 @@ export class ArchiveRouter {
 
   readonly add = (element: Element): void => {
     const index = this.elements++
+    if ('notCcc' in element) {
+      this.nonCcc++
+      return
+    }
     let verdict: Verdict
     try {
       verdict = elementToRow(element, this.sourceKey, this.options.extraServices)
