@@ -4,8 +4,9 @@ import { MAX_EVENT_DEPTH, type Element } from '../decode/splitter.js'
 import type { QuarantineReason } from '../errors.js'
 import { isCccEvent } from './ccc-filter.js'
 import { wellFormed } from './coerce.js'
-import { COLUMNS, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX, type Event, type Value } from './columns.js'
+import { COLUMNS, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX, UNMAPPED_INDEX, type Event, type Value } from './columns.js'
 import { parseEventTime } from './event-time.js'
+import { unmappedOf } from './unmapped.js'
 
 export type Verdict =
   | { kind: 'row'; row: Value[]; eventName: string | null; millis: number; eventId: string | null }
@@ -44,6 +45,7 @@ export function eventToRow(event: Event, sourceKey: string, services?: ReadonlyS
   for (let i = 0; i < EXTRACTORS.length; i++) row[i] = EXTRACTORS[i](event)
   row[EVENT_TIME_INDEX] = time.millis
   row[SOURCE_OBJECT_INDEX] = sourceKey
+  row[UNMAPPED_INDEX] = unmappedOf(event, row)
   // The partition folder is the name as stored, so names that store alike must be one partition
   // (else the second file overwrites the first): "" , [] and a missing name are all null, and lone
   // surrogates are U+FFFD, as in the folder name.
