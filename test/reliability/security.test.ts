@@ -11,6 +11,7 @@ import { readAll } from '../../lib/storage/list.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { resetFaultsAfterEach } from '../support/oss-fixture.js'
 import { testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
 import { captureLog, cccEvent, keysUnder, tableIds } from './harness.js'
@@ -36,6 +37,7 @@ describe('credentials never reach logs or errors', () => {
     server = await startOssServer({ accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN })
   })
   afterAll(() => server.close())
+  resetFaultsAfterEach(() => server)
 
   async function ossPipeline(secret: string) {
     const bucket = `security-${++buckets}`

@@ -8,6 +8,7 @@ import { processArchives, type Outcome } from '../../lib/run-archives.js'
 import { listArchiveTree } from '../../lib/source/list-archives.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import { startOssServer, type Fault, type FaultKind, type OssOperation, type OssServer } from '../support/oss-server.js'
+import { resetFaultsAfterEach } from '../support/oss-fixture.js'
 import { expectAccounted, testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
 import { captureLog, cccEvent, dataFiles, ecsEvent, idsOf, manifests, quarantineKeys, sorted, tableIds } from './harness.js'
@@ -41,6 +42,7 @@ beforeAll(async () => {
   server = await startOssServer(CREDENTIALS)
 })
 afterAll(() => server.close())
+resetFaultsAfterEach(() => server)
 
 /** A bucket holding one archive under `trail/`, and a pipeline writing the table under `lake/` of the same bucket. */
 async function ossScenario(events = EVENTS) {
@@ -101,7 +103,7 @@ describe('transient OSS faults within the retry budget are invisible', () => {
       it(`${kind} on the ${what} (${op})`, async () => {
         const s = await ossScenario()
         const fault: Fault = { op, kind, keyPrefix, times: timesOf(kind), delayMs: 1_000 }
-        server.inject(fault)
+        server.inject({ ...fault, bucket: s.bucket })
         const result = await processArchive(s.pipeline, s.key)
         expect(injected(s, op, kind)).toBe(timesOf(kind))
         await expectCommitted(s, result)
@@ -114,7 +116,7 @@ describe('faults beyond the retry budget throw RetryableError and commit nothing
   for (const { op, keyPrefix, what } of WHERE) {
     it(`503 on every try of the ${what} (${op})`, async () => {
       const s = await ossScenario()
-      server.inject({ op, kind: '503', keyPrefix, times: RETRIES + 1 })
+      server.inject({ bucket: s.bucket, op, kind: '503', keyPrefix, times: RETRIES + 1 })
       const error = await failure(processArchive(s.pipeline, s.key))
       expect(error).toBeInstanceOf(RetryableError)
       expect(error.message).toMatch(new RegExp(`^oss://${s.bucket}: ${op === 'ListObjects' ? 'ListObjects' : op} ".+" failed after ${RETRIES + 1} attempt\\(s\\): ServiceUnavailable `))
@@ -130,7 +132,7 @@ describe('faults beyond the retry budget throw RetryableError and commit nothing
     it(`a body cut mid-stream (${kind}) is a retryable read failure, not a truncated archive`, async () => {
       const many = [...EVENTS, ...Array.from({ length: 300 }, (_, i) => cccEvent(`m${i}`))]
       const s = await ossScenario(many)
-      server.inject({ op: 'GetObject', kind, keyPrefix: SOURCE })
+      server.inject({ bucket: s.bucket, op: 'GetObject', kind, keyPrefix: SOURCE })
       const error = await failure(processArchive(s.pipeline, s.key))
       expect(error).toBeInstanceOf(RetryableError)
       expect(error.message).toMatch(new RegExp(`^oss://${s.bucket}: GetObject ".+" interrupted: `))
@@ -144,7 +146,7 @@ describe('faults beyond the retry budget throw RetryableError and commit nothing
 
   it('a failed write of the quarantine record commits nothing; the retry writes the record and the rows once', async () => {
     const s = await ossScenario([...EVENTS, cccEvent('no-time', { eventTime: undefined })])
-    server.inject({ op: 'PutObject', kind: 'SlowDown', keyPrefix: `${DEST}_quarantine/`, times: RETRIES + 1 })
+    server.inject({ bucket: s.bucket, op: 'PutObject', kind: 'SlowDown', keyPrefix: `${DEST}_quarantine/`, times: RETRIES + 1 })
     expect(await failure(processArchive(s.pipeline, s.key))).toBeInstanceOf(RetryableError)
     await expectNothingCommitted(s, [DEST])
     const result = await processArchive(s.pipeline, s.key)
@@ -156,7 +158,7 @@ describe('faults beyond the retry budget throw RetryableError and commit nothing
   it('through processArchives: reported as a retryable failure with an error log line, the other archives written', async () => {
     const s = await ossScenario()
     const second = await putArchive(s.storage, [cccEvent('other-1')], { prefix: SOURCE, deliveredAt: new Date('2021-02-03T04:25:00Z') })
-    server.inject({ op: 'GetObject', kind: '503', keyPrefix: s.key, times: RETRIES + 1 })
+    server.inject({ bucket: s.bucket, op: 'GetObject', kind: '503', keyPrefix: s.key, times: RETRIES + 1 })
     const outcomes: Outcome[] = []
     const summary = await processArchives(s.pipeline, [s.key, second], { concurrency: 1, onOutcome: (o) => outcomes.push(o) })
     expect(summary).toMatchObject({ archives: 2, written: 1, failed: 1 })
@@ -176,7 +178,7 @@ describe('listing the source', () => {
   for (const kind of TRANSIENT) {
     it(`${kind} on the source listing is retried away`, async () => {
       const s = await ossScenario()
-      server.inject({ op: 'ListObjects', kind, keyPrefix: SOURCE, times: timesOf(kind), delayMs: 1_000 })
+      server.inject({ bucket: s.bucket, op: 'ListObjects', kind, keyPrefix: SOURCE, times: timesOf(kind), delayMs: 1_000 })
       const summary = await processArchives(s.pipeline, listed(s))
       expect(injected(s, 'ListObjects', kind)).toBe(timesOf(kind))
       expect(summary).toMatchObject({ archives: 1, written: 1, failed: 0 })
@@ -186,7 +188,7 @@ describe('listing the source', () => {
 
   it('a listing that keeps failing throws RetryableError before anything is written', async () => {
     const s = await ossScenario()
-    server.inject({ op: 'ListObjects', kind: 'reset', keyPrefix: SOURCE, times: RETRIES + 1 })
+    server.inject({ bucket: s.bucket, op: 'ListObjects', kind: 'reset', keyPrefix: SOURCE, times: RETRIES + 1 })
     expect(await failure(processArchives(s.pipeline, listed(s)))).toBeInstanceOf(RetryableError)
     await expectNothingCommitted(s)
     expect(await dataFiles(s.storage, DEST)).toEqual([])

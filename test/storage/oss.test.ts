@@ -4,6 +4,7 @@ import { AccessError, ConfigError, NotFoundError, RetryableError } from '../../l
 import { readAll } from '../../lib/storage/list.js'
 import { createOssStorage, OssStorage, ossCredentials, type OssStorageOptions } from '../../lib/storage/oss.js'
 import { startOssServer, type Fault, type OssServer } from '../support/oss-server.js'
+import { resetFaultsAfterEach } from '../support/oss-fixture.js'
 import { storageContract } from './contract.js'
 
 const ACCESS_KEY_ID = 'LTAI5tTestAccessKeyId'
@@ -17,6 +18,7 @@ beforeAll(async () => {
   server = await startOssServer({ accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN })
 })
 afterAll(() => server.close())
+resetFaultsAfterEach(() => server)
 
 function freshBucket(): string {
   const name = `bucket-${++bucketCount}`

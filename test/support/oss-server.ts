@@ -23,6 +23,8 @@ export interface Fault {
   /** `ListObjects` matches both list versions; `*` matches every operation. */
   op: OssOperation | '*'
   kind: FaultKind
+  /** Only requests to this bucket. */
+  bucket?: string
   /** Only requests whose key (for lists: prefix) starts with this. */
   keyPrefix?: string
   /** How many matching requests fail; default 1. */
@@ -54,6 +56,12 @@ export interface OssServer {
   /** Creates the bucket if it does not exist. */
   bucket(name: string): void
   inject(fault: Fault): void
+  /** Faults injected but not (fully) taken yet. */
+  pendingFaults(): Fault[]
+  /** Drops every injected fault and the token expiry: a test's faults never reach the next test. */
+  resetFaults(): void
+  /** A new bucket holding a copy of every object of `from`, ETags and times included. */
+  cloneBucket(from: string, to: string): void
   /** From now on, requests with the configured security token fail with SecurityTokenExpired. */
   expireSecurityToken(): void
   readonly requests: RecordedRequest[]
@@ -87,8 +95,8 @@ class ServerState {
 
   constructor(readonly credentials: OssCredentials) {}
 
-  takeFault(op: RecordedRequest['op'], key: string): Fault | undefined {
-    const fault = this.faults.find((f) => f.times > 0 && opMatches(f.op, op) && key.startsWith(f.keyPrefix ?? ''))
+  takeFault(op: RecordedRequest['op'], bucket: string | undefined, key: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.times > 0 && opMatches(f.op, op) && (f.bucket === undefined || f.bucket === bucket) && key.startsWith(f.keyPrefix ?? ''))
     if (fault) fault.times--
     return fault
   }
@@ -120,6 +128,16 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
     port,
     bucket: (name) => void (state.buckets.has(name) || state.buckets.set(name, new Map())),
     inject: (fault) => void state.faults.push({ times: 1, ...fault }),
+    pendingFaults: () => state.faults.filter((f) => f.times > 0).map((f) => ({ ...f })),
+    resetFaults: () => {
+      state.faults.length = 0
+      state.tokenExpired = false
+    },
+    cloneBucket: (from, to) => {
+      const objects = state.buckets.get(from)
+      if (!objects) throw new Error(`no bucket ${from}`)
+      state.buckets.set(to, new Map([...objects].map(([key, object]) => [key, { ...object }])))
+    },
     expireSecurityToken: () => void (state.tokenExpired = true),
     requests: state.requests,
     close: async () => {
@@ -140,7 +158,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
     record.op = operationOf(record.method, target)
     record.bucket = target.bucket
     record.key = target.key || (target.query.get('prefix') ?? '')
-    const fault = state.takeFault(record.op, record.key)
+    const fault = state.takeFault(record.op, record.bucket, record.key)
     if (fault) record.fault = fault.kind
     if (fault?.kind === 'delay') await state.sleep(fault.delayMs ?? 1000)
     if (fault?.kind === 'reset') return void req.socket.destroy()
