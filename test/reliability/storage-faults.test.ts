@@ -9,9 +9,9 @@ import { listArchiveTree } from '../../lib/source/list-archives.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import { startOssServer, type Fault, type FaultKind, type OssOperation, type OssServer } from '../support/oss-server.js'
 import { resetFaultsAfterEach } from '../support/oss-fixture.js'
-import { expectAccounted, testPipeline } from '../support/pipeline.js'
+import { testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
-import { captureLog, cccEvent, dataFiles, ecsEvent, idsOf, manifests, quarantineKeys, sorted, tableIds } from './harness.js'
+import { captureLog, cccEvent, dataFiles, ecsEvent, expectAccountedExactly, idsOf, manifests, quarantineKeys, sorted, tableIds } from './harness.js'
 
 /**
  * OSS faults on read, write and list, through the real ali-oss client against the OSS-protocol test
@@ -65,13 +65,12 @@ function injected(s: Scenario, op: OssOperation, kind: FaultKind): number {
 /** Committed exactly once: one manifest listing exactly the files present, the table holding each CCC event once. */
 async function expectCommitted(s: Scenario, result: ArchiveResult): Promise<void> {
   expect(result).toMatchObject({ status: 'written', files: 3, counts: { events: 5, rows: 4, nonCcc: 1, quarantined: 0 } })
-  expectAccounted(result)
   const [manifestKey, ...more] = await manifests(s.storage, DEST)
   expect(more).toEqual([])
   const manifest = await readManifest(s.storage, manifestKey)
   expect(manifest).toMatchObject({ source: s.key, etag: result.etag, status: 'written' })
   expect(sorted(await dataFiles(s.storage, DEST))).toEqual(sorted(manifest.outputs.map((o) => o.key)))
-  expect(await s.table()).toEqual(CCC_IDS)
+  expectAccountedExactly([result], await s.table(), CCC_IDS)
 }
 
 /** Nothing committed: no manifest, no quarantine record; data files only under this archive's own names. */
@@ -140,7 +139,7 @@ describe('faults beyond the retry budget throw RetryableError and commit nothing
       expect(await dataFiles(s.storage, DEST)).toEqual([])
       const result = await processArchive(s.pipeline, s.key)
       expect(result).toMatchObject({ status: 'written', counts: { events: 305, rows: 304, nonCcc: 1, quarantined: 0 } })
-      expect(await s.table()).toEqual(sorted(idsOf(many.filter((e) => e.serviceName === 'CloudCallCenter'))))
+      expectAccountedExactly([result], await s.table(), idsOf(many.filter((e) => e.serviceName === 'CloudCallCenter')))
     })
   }
 
@@ -152,7 +151,7 @@ describe('faults beyond the retry budget throw RetryableError and commit nothing
     const result = await processArchive(s.pipeline, s.key)
     expect(result).toMatchObject({ status: 'written', counts: { events: 6, rows: 4, nonCcc: 1, quarantined: 1 } })
     expect(await quarantineKeys(s.storage, DEST)).toEqual([`${DEST}_quarantine/${s.key}@${result.etag}.json`])
-    expect(await s.table()).toEqual(CCC_IDS)
+    expectAccountedExactly([result], await s.table(), CCC_IDS)
   })
 
   it('through processArchives: reported as a retryable failure with an error log line, the other archives written', async () => {
@@ -164,9 +163,10 @@ describe('faults beyond the retry budget throw RetryableError and commit nothing
     expect(summary).toMatchObject({ archives: 2, written: 1, failed: 1 })
     expect(outcomes[0]).toMatchObject({ key: s.key, status: 'failed', retryable: true, message: expect.stringMatching(/ServiceUnavailable/) })
     expect(s.lines.find((line) => line.level === 'error')).toMatchObject({ message: `archive failed: ${(outcomes[0] as { message: string }).message}`, source: s.key, retryable: true })
-    expect(await s.table()).toEqual(['other-1'])
-    expect((await processArchive(s.pipeline, s.key)).status).toBe('written')
-    expect(await s.table()).toEqual(sorted([...CCC_IDS, 'other-1']))
+    expectAccountedExactly([outcomes[1] as ArchiveResult, summary], await s.table(), ['other-1'])
+    const retry = await processArchive(s.pipeline, s.key)
+    expect(retry.status).toBe('written')
+    expectAccountedExactly([retry], await s.table(), [...CCC_IDS, 'other-1'])
   })
 })
 
@@ -182,7 +182,7 @@ describe('listing the source', () => {
       const summary = await processArchives(s.pipeline, listed(s))
       expect(injected(s, 'ListObjects', kind)).toBe(timesOf(kind))
       expect(summary).toMatchObject({ archives: 1, written: 1, failed: 0 })
-      expect(await s.table()).toEqual(CCC_IDS)
+      expectAccountedExactly([summary], await s.table(), CCC_IDS)
     })
   }
 
@@ -192,7 +192,8 @@ describe('listing the source', () => {
     expect(await failure(processArchives(s.pipeline, listed(s)))).toBeInstanceOf(RetryableError)
     await expectNothingCommitted(s)
     expect(await dataFiles(s.storage, DEST)).toEqual([])
-    expect(await processArchives(s.pipeline, listed(s))).toMatchObject({ written: 1 })
-    expect(await s.table()).toEqual(CCC_IDS)
+    const summary = await processArchives(s.pipeline, listed(s))
+    expect(summary).toMatchObject({ archives: 1, written: 1, failed: 0 })
+    expectAccountedExactly([summary], await s.table(), CCC_IDS)
   })
 })
