@@ -15,9 +15,10 @@ export type OssOperation = 'PutObject' | 'GetObject' | 'HeadObject' | 'DeleteObj
 /**
  * `503`: ServiceUnavailable; `SlowDown`: 503 with code SlowDown; `delay`: wait `delayMs`, then answer
  * normally; `reset`: destroy the socket without answering; `truncate`: send the headers and half the body,
- * then destroy the socket (a reset mid-stream); `stall`: send the headers and half the body, then nothing.
+ * then destroy the socket (a reset mid-stream); `stall`: send the headers and half the body, then nothing;
+ * `hold`: keep the request waiting until `release()`, then answer normally (a deterministic "in flight").
  */
-export type FaultKind = '503' | 'SlowDown' | 'delay' | 'reset' | 'truncate' | 'stall'
+export type FaultKind = '503' | 'SlowDown' | 'delay' | 'reset' | 'truncate' | 'stall' | 'hold'
 
 export interface Fault {
   /** `ListObjects` matches both list versions; `*` matches every operation. */
@@ -60,6 +61,10 @@ export interface OssServer {
   pendingFaults(): Fault[]
   /** Drops every injected fault and the token expiry: a test's faults never reach the next test. */
   resetFaults(): void
+  /** Resolves with the first request a `hold` fault keeps waiting (at once if one is waiting already). */
+  held(): Promise<RecordedRequest>
+  /** Lets every held request go on. */
+  release(): void
   /** A new bucket holding a copy of every object of `from`, ETags and times included. */
   cloneBucket(from: string, to: string): void
   /** From now on, requests with the configured security token fail with SecurityTokenExpired. */
@@ -91,6 +96,8 @@ class ServerState {
   readonly faults: (Fault & { times: number })[] = []
   readonly requests: RecordedRequest[] = []
   readonly timers = new Set<NodeJS.Timeout>()
+  readonly holding: { request: RecordedRequest; release: () => void }[] = []
+  readonly holdWatchers: ((request: RecordedRequest) => void)[] = []
   tokenExpired = false
 
   constructor(readonly credentials: OssCredentials) {}
@@ -99,6 +106,13 @@ class ServerState {
     const fault = this.faults.find((f) => f.times > 0 && opMatches(f.op, op) && (f.bucket === undefined || f.bucket === bucket) && key.startsWith(f.keyPrefix ?? ''))
     if (fault) fault.times--
     return fault
+  }
+
+  hold(request: RecordedRequest): Promise<void> {
+    return new Promise((release) => {
+      this.holding.push({ request, release })
+      for (const watcher of this.holdWatchers.splice(0)) watcher(request)
+    })
   }
 
   sleep(ms: number): Promise<void> {
@@ -133,6 +147,10 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
       state.faults.length = 0
       state.tokenExpired = false
     },
+    held: () => new Promise((resolve) => (state.holding.length ? resolve(state.holding[0].request) : state.holdWatchers.push(resolve))),
+    release: () => {
+      for (const { release } of state.holding.splice(0)) release()
+    },
     cloneBucket: (from, to) => {
       const objects = state.buckets.get(from)
       if (!objects) throw new Error(`no bucket ${from}`)
@@ -142,6 +160,7 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
     requests: state.requests,
     close: async () => {
       for (const timer of state.timers) clearTimeout(timer)
+      for (const { release } of state.holding.splice(0)) release()
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
       await closed
@@ -161,6 +180,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
     const fault = state.takeFault(record.op, record.bucket, record.key)
     if (fault) record.fault = fault.kind
     if (fault?.kind === 'delay') await state.sleep(fault.delayMs ?? 1000)
+    if (fault?.kind === 'hold') await state.hold(record)
     if (fault?.kind === 'reset') return void req.socket.destroy()
     const reply = faultReply(fault) ?? answer(state, req, target, record.op, body)
     send(req, res, reply, record, fault?.kind)
