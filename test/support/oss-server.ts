@@ -16,7 +16,8 @@ export type OssOperation = 'PutObject' | 'GetObject' | 'HeadObject' | 'DeleteObj
  * `503`: ServiceUnavailable; `SlowDown`: 503 with code SlowDown; `delay`: wait `delayMs`, then answer
  * normally; `reset`: destroy the socket without answering; `truncate`: send the headers and half the body,
  * then destroy the socket (a reset mid-stream); `stall`: send the headers and half the body, then nothing;
- * `hold`: keep the request waiting until `release()`, then answer normally (a deterministic "in flight").
+ * `hold`: keep the request waiting until `release()`, then answer normally; a client that gives up first (a
+ * timeout) gets nothing, and the request changes nothing. A deterministic "in flight" or "too slow".
  */
 export type FaultKind = '503' | 'SlowDown' | 'delay' | 'reset' | 'truncate' | 'stall' | 'hold'
 
@@ -59,7 +60,7 @@ export interface OssServer {
   inject(fault: Fault): void
   /** Faults injected but not (fully) taken yet. */
   pendingFaults(): Fault[]
-  /** Drops every injected fault and the token expiry: a test's faults never reach the next test. */
+  /** Drops every injected fault and the token expiry, releases held requests: a test's faults never reach the next test. */
   resetFaults(): void
   /** Resolves with the first request a `hold` fault keeps waiting (at once if one is waiting already). */
   held(): Promise<RecordedRequest>
@@ -108,8 +109,9 @@ class ServerState {
     return fault
   }
 
-  hold(request: RecordedRequest): Promise<void> {
+  hold(request: RecordedRequest, req: IncomingMessage): Promise<void> {
     return new Promise((release) => {
+      req.socket.once('close', release)
       this.holding.push({ request, release })
       for (const watcher of this.holdWatchers.splice(0)) watcher(request)
     })
@@ -145,6 +147,7 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
     pendingFaults: () => state.faults.filter((f) => f.times > 0).map((f) => ({ ...f })),
     resetFaults: () => {
       state.faults.length = 0
+      for (const { release } of state.holding.splice(0)) release()
       state.tokenExpired = false
     },
     held: () => new Promise((resolve) => (state.holding.length ? resolve(state.holding[0].request) : state.holdWatchers.push(resolve))),
@@ -180,7 +183,10 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
     const fault = state.takeFault(record.op, record.bucket, record.key)
     if (fault) record.fault = fault.kind
     if (fault?.kind === 'delay') await state.sleep(fault.delayMs ?? 1000)
-    if (fault?.kind === 'hold') await state.hold(record)
+    if (fault?.kind === 'hold') {
+      await state.hold(record, req)
+      if (req.socket.destroyed) return
+    }
     if (fault?.kind === 'reset') return void req.socket.destroy()
     const reply = faultReply(fault) ?? answer(state, req, target, record.op, body)
     send(req, res, reply, record, fault?.kind)
