@@ -55,8 +55,9 @@ describe('processArchivesParallel', () => {
     const { spec } = await setup()
     let seen = 0
     const summary = await processArchivesParallel(spec, corpus.keys, { workers: 2, concurrencyPerWorker: 1, onOutcome: () => seen++, stopRequested: () => seen >= 3 })
+    // Three outcomes seen, then at most one archive in flight on each of the two workers.
     expect(summary.archives).toBeGreaterThanOrEqual(3)
-    expect(summary.archives).toBeLessThan(corpus.keys.length)
+    expect(summary.archives).toBeLessThanOrEqual(3 + 2)
   }, 60_000)
 
   it('fails the archives of a worker thread that dies, replaces it, and finishes the run', async () => {
@@ -64,8 +65,9 @@ describe('processArchivesParallel', () => {
     const summary = await processArchivesParallel(spec, corpus.keys.slice(0, 4), { workers: 2, concurrencyPerWorker: 1, onOutcome: (o) => {
       if (o.status === 'failed') expect(o).toMatchObject({ retryable: true, message: expect.stringContaining('worker thread stopped') })
     } })
-    expect(summary.archives).toBe(4)
-    expect(summary.failed).toBeGreaterThanOrEqual(3)
+    // Every archive that gets as far as writing a file kills its worker; the broken ones are quarantined before.
+    const broken = corpus.keys.slice(0, 4).filter((key) => corpus.brokenArchives.includes(key)).length
+    expect(summary).toMatchObject({ archives: 4, failed: 4 - broken, quarantined: broken })
   }, 60_000)
 
   it('fails the run when a worker cannot start', async () => {
