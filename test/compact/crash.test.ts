@@ -145,7 +145,7 @@ function crashPoints(mutations: number, count: number): number[] {
   })
 }
 
-const drivers: Record<string, (() => Promise<Lake>) | undefined> = {
+const drivers: Record<string, () => Promise<Lake>> = {
   folder: async () => folderLake(await tempDir('ccc-lake')),
   oss: async () => {
     const bucket = `crash-${++buckets}`
@@ -165,7 +165,7 @@ const matrix = Object.keys(drivers).flatMap((driver) => targets.flatMap((target)
 
 describe.each(matrix)(`compaction interrupted at a write or delete (seed ${TEST_SEED}): $driver, $target.name, $scenario`, ({ driver, target, scenario }) => {
   it('never loses a row, and the next run ends exactly where an uninterrupted run ends', async () => {
-    const lake = await drivers[driver]!()
+    const lake = await drivers[driver]()
     const pipeline = Object.assign(await testPipeline({ dest: lake.storage }), { targetBytes: target.targetBytes })
     await scenarios[scenario](pipeline, target.padBytes)
     const before = await lake.eventKeys()
