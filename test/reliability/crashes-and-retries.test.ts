@@ -11,7 +11,7 @@ import type { ListOptions, ListPage, ObjectInfo, Storage } from '../../lib/stora
 import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
-import type { Counts } from '../../lib/manifest.js'
+import type { Counts } from '../../lib/ledger/manifest.js'
 import { cccEvent, dataFiles, ecsEvent, expectAccountedExactly, idsOf, keysUnder, manifests, quarantineKeys, quarantineRecords, tableIds } from './harness.js'
 
 /**
