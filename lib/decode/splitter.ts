@@ -27,6 +27,7 @@ export type ByteFilter = (bytes: Buffer, start: number, end: number) => boolean
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, NEWLINE = 0x0a
 const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d
 const DIGIT_0 = 0x30, DIGIT_9 = 0x39, LOWER_E = 0x65, DOT = 0x2e, MINUS = 0x2d, PLUS = 0x2b
+const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 const RECORDS_HEAD = /^\{\s*"Records"\s*:\s*\[/
 const isSpace = (b: number) => b === 0x20 || b === NEWLINE || b === 0x0d || b === 0x09
 
@@ -80,7 +81,7 @@ export class ElementSplitter {
       const text = this.head.toString('utf8').trim()
       if (text === '') { this.form = 'array'; return }
       this.form = 'ndjson'
-      const rest = this.head
+      const rest = this.head.subarray(this.head.subarray(0, BOM.length).equals(BOM) ? BOM.length : 0)
       this.head = Buffer.alloc(0)
       this.elementDepth = 0
       this.scan(rest)
@@ -94,8 +95,10 @@ export class ElementSplitter {
 
   private detectForm(chunk: Buffer): Buffer {
     const head = this.head.length ? Buffer.concat([this.head, chunk]) : chunk
-    let i = 0
-    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3
+    // A byte-order mark may arrive split over chunks; it is no part of the first element.
+    if (head.length < BOM.length && BOM.subarray(0, head.length).equals(head)) { this.head = head; return head.subarray(0, 0) }
+    const bom = head.subarray(0, BOM.length).equals(BOM) ? BOM.length : 0
+    let i = bom
     while (i < head.length && isSpace(head[i])) i++
     if (i === head.length) { this.head = head; return head.subarray(0, 0) }
     const first = head[i]
@@ -118,7 +121,7 @@ export class ElementSplitter {
       throw new PermanentInputError('unknown_body_format', `body starts with ${JSON.stringify(head.toString('utf8', i, i + 16))}: not a JSON array, {"Records":[...]} or NDJSON`)
     }
     this.head = Buffer.alloc(0)
-    return head
+    return head.subarray(bom)
   }
 
   private scan(chunk: Buffer): void {

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { CCC_API_CATALOG } from '../../lib/catalog/ccc-api.js'
 import { runCli } from '../support/cli.js'
 import { queryTable } from '../support/duck.js'
 import { tempDir } from '../support/temp.js'
@@ -24,6 +25,6 @@ describe('ccc-trail demo (npm start)', () => {
     expect(Number(counts.days)).toBe(3) // two folder days plus the late events of the day before
     expect(Number(accounted[1])).toBe(Number(generated![2]))
     const [catalog] = await queryTable(lake, 'SELECT count(*) AS n FROM ccc_api_catalog')
-    expect(Number(catalog.n)).toBeGreaterThanOrEqual(22)
+    expect(Number(catalog.n)).toBe(CCC_API_CATALOG.length)
   })
 })

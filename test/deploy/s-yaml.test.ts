@@ -159,8 +159,10 @@ describe('s.yaml as Serverless Devs renders it', () => {
   it('cannot trigger on its own output: the table prefix lies outside the trigger filter', () => {
     const { vars } = rendered
     const filter = byName(rendered, 'ccc-trail-oss-trigger').triggers[0]!.triggerConfig as { filter: { key: { prefix: string } } }
-    const sameBucket = vars.destBucket === vars.bucket
-    expect(sameBucket && (vars.destPrefix.startsWith(filter.filter.key.prefix) || filter.filter.key.prefix.startsWith(vars.destPrefix))).toBe(false)
+    // The default deploys the table into the trail's own bucket: the case where a loop is possible.
+    expect(vars.destBucket).toBe(vars.bucket)
+    const prefix = filter.filter.key.prefix
+    expect(vars.destPrefix.startsWith(prefix) || prefix.startsWith(vars.destPrefix), `table ${vars.destPrefix} vs filter ${prefix}`).toBe(false)
   })
 })
 

@@ -17,6 +17,7 @@ import { OssStorage } from '../../lib/storage/oss.js'
 import type { Location } from '../../lib/storage/open.js'
 import { queryTable } from '../support/duck.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { resetFaultsAfterEach } from '../support/oss-fixture.js'
 import { tempDir } from '../support/temp.js'
 import { archiveBytes, archiveSpec, type ArchiveSpec } from '../fuzz/archives.js'
 import { FUZZ } from '../fuzz/settings.js'
@@ -37,6 +38,7 @@ beforeAll(async () => {
   server = await startOssServer({ accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN })
 })
 afterAll(() => server.close())
+resetFaultsAfterEach(() => server)
 
 interface Harness {
   bucket: string
@@ -185,7 +187,7 @@ describe('OSS trigger: failures', () => {
   it('throws a RetryableError when GetObject keeps answering 503, and the next delivery succeeds', async () => {
     const h = harness()
     const key = await putArchive(h.storage, [ccc('R1'), ccc('R2')], { prefix: SOURCE_PREFIX })
-    server.inject({ op: 'GetObject', kind: '503', keyPrefix: key, times: 3 })
+    server.inject({ bucket: h.bucket, op: 'GetObject', kind: '503', keyPrefix: key, times: 3 })
     const error = await h.deliver({ key }).then(() => expect.unreachable('expected a retryable failure'), (e: Error) => e)
     expect(error).toBeInstanceOf(RetryableError)
     expect(error.message).toContain(`oss://${h.bucket}: GetObject "${key}" failed after 3 attempt(s): ServiceUnavailable`)

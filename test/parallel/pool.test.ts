@@ -55,8 +55,9 @@ describe('processArchivesParallel', () => {
     const { spec } = await setup()
     let seen = 0
     const summary = await processArchivesParallel(spec, corpus.keys, { workers: 2, concurrencyPerWorker: 1, onOutcome: () => seen++, stopRequested: () => seen >= 3 })
+    // Three outcomes seen, then at most one archive in flight on each of the two workers.
     expect(summary.archives).toBeGreaterThanOrEqual(3)
-    expect(summary.archives).toBeLessThan(corpus.keys.length)
+    expect(summary.archives).toBeLessThanOrEqual(3 + 2)
   }, 60_000)
 
   it('fails the archives of a worker thread that dies, replaces it, and finishes the run', async () => {

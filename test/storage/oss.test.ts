@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AccessError, ConfigError, NotFoundError, RetryableError } from '../../lib/errors.js'
 import { createOssStorage, OssStorage, type OssStorageOptions } from '../../lib/storage/oss.js'
 import { startOssServer, type Fault, type OssServer } from '../support/oss-server.js'
+import { resetFaultsAfterEach } from '../support/oss-fixture.js'
 import { storageContract } from './contract.js'
 
 const ACCESS_KEY_ID = 'LTAI5tTestAccessKeyId'
@@ -17,6 +18,7 @@ beforeAll(async () => {
   server = await startOssServer({ accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN })
 })
 afterAll(() => server.close())
+resetFaultsAfterEach(() => server)
 
 function freshBucket(): string {
   const name = `bucket-${++bucketCount}`
@@ -175,34 +177,35 @@ describe('oss storage: transient faults', () => {
   })
 
   it('fails a body that stalls mid-stream instead of hanging', async () => {
-    const storage = oss({ timeoutMs: 200 })
+    const storage = oss({ timeoutMs: 1_000 })
     await storage.put('stall/key', Buffer.alloc(64 * 1024, 1))
     server.inject({ op: 'GetObject', kind: 'stall', keyPrefix: 'stall/' })
     const error = await failure(readAll(storage, 'stall/key'))
     expect(error).toBeInstanceOf(RetryableError)
-    expect(error.message).toContain('interrupted: ETIMEDOUT (no data for 200 ms)')
+    expect(error.message).toContain('interrupted: ETIMEDOUT (no data for 1000 ms)')
   })
 
   it('does not time out a body whose reader is slow', async () => {
-    const storage = oss({ timeoutMs: 100 })
+    const storage = oss({ timeoutMs: 1_000 })
     await storage.put('patient/key', Buffer.alloc(512 * 1024, 2))
     const stream = await storage.get('patient/key')
-    await new Promise((resolve) => setTimeout(resolve, 350))
+    await new Promise((resolve) => setTimeout(resolve, 2_500))
     let size = 0
     for await (const chunk of stream) size += (chunk as Buffer).length
     expect(size).toBe(512 * 1024)
   })
 
+  // `hold` never answers before the client gives up, however fast or slow the machine.
   it('retries an answer slower than the timeout', async () => {
-    const storage = oss({ timeoutMs: 150 })
+    const storage = oss({ timeoutMs: 1_000 })
     await storage.put('slow/key', 'late')
-    server.inject({ op: 'GetObject', kind: 'delay', delayMs: 600, keyPrefix: 'slow/' })
+    server.inject({ op: 'GetObject', kind: 'hold', keyPrefix: 'slow/' })
     expect((await readAll(storage, 'slow/key')).toString()).toBe('late')
   })
 
   it('gives up on answers that are always too slow with RetryableError', async () => {
-    const storage = oss({ timeoutMs: 100, retries: 1 })
-    server.inject({ op: 'ListObjects', kind: 'delay', delayMs: 400, keyPrefix: 'slower/', times: 2 })
+    const storage = oss({ timeoutMs: 1_000, retries: 1 })
+    server.inject({ op: 'ListObjects', kind: 'hold', keyPrefix: 'slower/', times: 2 })
     const error = await failure(storage.list('slower/'))
     expect(error).toBeInstanceOf(RetryableError)
     expect(error.message).toContain('ResponseTimeoutError')
