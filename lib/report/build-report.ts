@@ -1,0 +1,79 @@
+import type { Sql } from '../query/duckdb.js'
+import { renderChart } from './render-chart.js'
+import { renderPage } from './html.js'
+import type { ReportSection, SectionContext } from './model.js'
+import { administrationSection } from './sections/administration.js'
+import { afterHoursSection } from './sections/after-hours.js'
+import { customerDataSection } from './sections/customer-data.js'
+import { failuresSection } from './sections/failures.js'
+import { newcomersSection } from './sections/newcomers.js'
+import { overviewSection } from './sections/overview.js'
+import { newestDaySql, type ReportScope, type TableShape } from './sql.js'
+import { describeWorkHours, parseWorkHours, resolveWindow } from './window.js'
+
+export interface ReportOptions {
+  /** Where the table is, as shown on the page. */
+  location: string
+  from?: string
+  to?: string
+  workHours?: string
+  timeZone?: string
+  now?: Date
+}
+
+export interface BuiltReport {
+  html: string
+  scope: ReportScope
+  sections: ReportSection[]
+}
+
+const SECTIONS = [overviewSection, customerDataSection, administrationSection, failuresSection, newcomersSection, afterHoursSection]
+
+/** The audit report over the views `ccc_events` and `ccc_api_catalog` (lib/query/views.ts) that `db` already has. */
+export async function buildReport(db: Sql, options: ReportOptions): Promise<BuiltReport> {
+  const hours = parseWorkHours(options.workHours, options.timeZone)
+  const shape = await tableShape(db)
+  const [{ newest }] = await db.rows(newestDaySql)
+  const window = resolveWindow(options.from, options.to, (newest as string | null) ?? undefined, options.now)
+  const scope: ReportScope = { window, hours, shape }
+  await snapshotDays(db, scope)
+  const context: SectionContext = { db, scope, chart: renderChart }
+  const sections: ReportSection[] = []
+  for (const section of SECTIONS) sections.push(await section(context))
+  const html = renderPage({
+    location: options.location,
+    from: window.from,
+    to: window.to,
+    generatedAt: (options.now ?? new Date()).toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+    workHours: describeWorkHours(hours),
+    notes: notes(shape, newest),
+  }, sections)
+  return { html, scope, sections }
+}
+
+/**
+ * Every section reads the same few days, so they are read from the files once: temporary tables
+ * named like the views shadow them for this session (the queries shown stay runnable as they are).
+ */
+async function snapshotDays(db: Sql, { window, shape }: ReportScope): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE ccc_events AS SELECT * FROM main.ccc_events WHERE dt BETWEEN DATE '${window.previousFrom}' AND DATE '${window.to}'`)
+  if (shape.catalog !== 'none') await db.run('CREATE OR REPLACE TEMP TABLE ccc_api_catalog AS SELECT * FROM main.ccc_api_catalog')
+}
+
+async function tableShape(db: Sql): Promise<TableShape> {
+  const columns = await db.rows("SELECT DISTINCT table_name, column_name FROM information_schema.columns WHERE table_name IN ('ccc_events', 'ccc_api_catalog')")
+  const of = (table: string) => new Set(columns.filter((c) => c.table_name === table).map((c) => String(c.column_name)))
+  const catalog = of('ccc_api_catalog')
+  return {
+    eventColumns: of('ccc_events'),
+    catalog: catalog.size === 0 ? 'none' : catalog.has('category') && catalog.has('sensitive') ? 'categories' : 'meanings',
+  }
+}
+
+function notes(shape: TableShape, newest: unknown): string[] {
+  const notes: string[] = []
+  if (newest === null) notes.push('The table has no events yet.')
+  if (shape.catalog === 'none') notes.push('The table has no API catalog (_catalog/ccc_api_catalog.parquet): API meanings are missing and no call can be recognised as customer-data access or administration. Run process, compact or demo to write it.')
+  if (shape.catalog === 'meanings') notes.push('The API catalog predates categories: customer-data access and administration cannot be recognised. Run process or compact to rewrite _catalog/ccc_api_catalog.parquet.')
+  return notes
+}

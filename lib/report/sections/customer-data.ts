@@ -1,0 +1,46 @@
+import { dailyStackSpec } from '../chart-specs.js'
+import { API_COLUMN, count, formatCount, type ReportSection, type SectionContext } from '../model.js'
+import { customerDataSql, LIST_LIMIT } from '../sql.js'
+
+export async function customerDataSection({ db, scope, chart }: SectionContext): Promise<ReportSection> {
+  const sql = customerDataSql(scope)
+  const [totals] = await db.rows(sql.totals)
+  const perDay = await db.rows(sql.perDay)
+  const who = await db.rows(sql.who)
+  const calls = await db.rows(sql.calls)
+  const total = count(totals.calls)
+  const days = dayList(scope.window.from, scope.window.days)
+  return {
+    id: 'customer-data',
+    title: 'Access to customer data',
+    titleZh: '客户数据访问',
+    intro: 'Recordings, call detail records, conversations, contact lists and historical reports: the calls the API catalog marks sensitive in its customer_data and reporting categories.',
+    figures: [
+      { label: 'calls', value: formatCount(total), alert: total > 0 },
+      { label: 'callers', value: formatCount(totals.callers) },
+      { label: 'source addresses', value: formatCount(totals.addresses) },
+      { label: 'failed', value: formatCount(totals.failed) },
+    ],
+    charts: total === 0 ? [] : [{ title: 'Customer-data calls per day, by API', svg: await chart(dailyStackSpec(perDay, 'event_name', 'calls', days), 'Customer-data calls per day, by API') }],
+    tables: [
+      {
+        caption: 'Who accessed what',
+        columns: [{ key: 'caller', title: 'caller', kind: 'code' }, { key: 'calls', title: 'calls', kind: 'number' }, { key: 'failed', title: 'failed', kind: 'number' }, { key: 'apis', title: 'APIs (calls)' }, { key: 'first_call', title: 'first' }, { key: 'last_call', title: 'last' }, { key: 'addresses', title: 'from', kind: 'code' }],
+        rows: who,
+        empty: 'No one accessed customer data in this window.',
+      },
+      {
+        caption: 'Calls, newest first',
+        columns: [{ key: 'local_time', title: `time (${scope.hours.timeZone})` }, { key: 'caller', title: 'caller', kind: 'code' }, API_COLUMN, { key: 'source_ip_address', title: 'from', kind: 'code' }, { key: 'result', title: 'result', kind: 'result' }],
+        rows: calls,
+        total: total > LIST_LIMIT ? total : undefined,
+        empty: 'No customer-data calls.',
+      },
+    ],
+    queries: [{ label: 'totals', sql: sql.totals }, { label: 'per day', sql: sql.perDay }, { label: 'who', sql: sql.who }, { label: 'calls', sql: sql.calls }],
+  }
+}
+
+export function dayList(from: string, days: number): string[] {
+  return Array.from({ length: days }, (_, i) => new Date(Date.parse(`${from}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10))
+}
