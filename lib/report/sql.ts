@@ -141,27 +141,30 @@ FROM scored ORDER BY hour, error_code`,
   }
 }
 
-/** Values seen in the window and never in the same number of days before it. */
+/**
+ * Values seen in the window and never in the same number of days before it. Temporary STS keys
+ * (`STS.…`) are left out: every role session gets a new one.
+ */
 export function newcomersSql(scope: ReportScope) {
   const { window } = scope
   const kinds = `kinds AS (
   SELECT 'caller' AS kind, caller AS value, local_time, caller, event_name FROM win
-  UNION ALL SELECT 'access key', access_key_id, local_time, caller, event_name FROM win WHERE access_key_id IS NOT NULL
+  UNION ALL SELECT 'access key', access_key_id, local_time, caller, event_name FROM win WHERE access_key_id IS NOT NULL AND access_key_id NOT LIKE 'STS.%'
   UNION ALL SELECT 'source address', source_ip_address, local_time, caller, event_name FROM win WHERE source_ip_address IS NOT NULL)`
   const known = `known AS (
   SELECT 'caller' AS kind, caller AS value FROM before
-  UNION SELECT 'access key', access_key_id FROM before WHERE access_key_id IS NOT NULL
+  UNION SELECT 'access key', access_key_id FROM before WHERE access_key_id IS NOT NULL AND access_key_id NOT LIKE 'STS.%'
   UNION SELECT 'source address', source_ip_address FROM before WHERE source_ip_address IS NOT NULL)`
   const head = withWindow(scope, eventsCte('before', window.previousFrom, window.previousTo, scope), kinds, known)
   return {
     summary: head + `SELECT k.kind, count(DISTINCT k.value) AS seen, count(DISTINCT k.value) FILTER (WHERE n.value IS NULL) AS new,
   (SELECT count(*) FROM before) AS events_before
 FROM kinds k LEFT JOIN known n ON n.kind = k.kind AND n.value = k.value
-GROUP BY k.kind ORDER BY k.kind`,
+GROUP BY k.kind ORDER BY list_position(['caller', 'access key', 'source address'], k.kind)`,
     list: head + `SELECT kind, value, ${time('min(local_time)')} AS first_seen, count(*) AS calls,
   string_agg(DISTINCT caller, ', ' ORDER BY caller) AS callers, string_agg(DISTINCT event_name, ', ' ORDER BY event_name) AS apis
 FROM kinds k WHERE NOT EXISTS (SELECT 1 FROM known n WHERE n.kind = k.kind AND n.value = k.value)
-GROUP BY kind, value ORDER BY kind, first_seen, value LIMIT ${LIST_LIMIT}`,
+GROUP BY kind, value ORDER BY list_position(['caller', 'access key', 'source address'], kind), first_seen, value LIMIT ${LIST_LIMIT}`,
   }
 }
 

@@ -1,13 +1,7 @@
-import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { loadConfig, type Config } from '../../config.js'
-import { describeLocation } from '../../location.js'
-import { withDuckDb } from '../../query/duckdb.js'
-import { localTable } from '../../query/local-table.js'
-import { createViews } from '../../query/views.js'
-import { buildReport } from '../../report/build-report.js'
+import { loadConfig } from '../../config.js'
 import { DEFAULT_TIME_ZONE, DEFAULT_WORK_HOURS } from '../../report/window.js'
-import { locationOpener } from '../../storage/open.js'
+import { writeReport } from '../../report/write-report.js'
 import { EXIT, UsageError, type Command } from '../command.js'
 import { LOCATION_OPTIONS } from '../flags.js'
 
@@ -32,24 +26,11 @@ export const reportCommand: Command = {
       workHours: input.values['work-hours'] as string | undefined,
       timeZone: input.values['time-zone'] as string | undefined,
       cache: input.values.cache as string | undefined,
+    }).catch((error: unknown) => {
+      // The report's own checks of --from/--to/--work-hours/--time-zone.
+      throw error instanceof RangeError ? new UsageError(error.message) : error
     })
     input.out(`Wrote the audit report for ${written.from} to ${written.to} to ${out}`)
     return EXIT.ok
   },
-}
-
-interface WriteOptions { from?: string; to?: string; workHours?: string; timeZone?: string; cache?: string }
-
-/** Builds the report of the table at `config.dest` into `out`; shared with the demo command. */
-export async function writeReport(config: Config, out: string, options: WriteOptions = {}): Promise<{ from: string; to: string }> {
-  const dest = locationOpener(config)(config.dest)
-  const root = await localTable(dest, options.cache)
-  const report = await withDuckDb(async (db) => {
-    await createViews(db, root)
-    return buildReport(db, { ...options, location: describeLocation(dest.spec) }).catch((error: unknown) => {
-      throw error instanceof RangeError ? new UsageError(error.message) : error
-    })
-  })
-  await writeFile(out, report.html)
-  return { from: report.scope.window.from, to: report.scope.window.to }
 }

@@ -3,6 +3,7 @@ import { count, formatCount, type ReportSection, type SectionContext } from '../
 import { LIST_LIMIT, newcomersSql } from '../sql.js'
 
 const KINDS = ['caller', 'access key', 'source address'] as const
+const PLURAL: Record<(typeof KINDS)[number], string> = { caller: 'callers', 'access key': 'access keys', 'source address': 'source addresses' }
 
 export async function newcomersSection({ db, scope, chart }: SectionContext): Promise<ReportSection> {
   const sql = newcomersSql(scope)
@@ -20,10 +21,10 @@ export async function newcomersSection({ db, scope, chart }: SectionContext): Pr
     id: 'newcomers',
     title: 'New callers, access keys and addresses',
     titleZh: '新出现的调用者、访问密钥和来源地址',
-    intro: `Values seen from ${window.from} to ${window.to} and never in the ${window.days} days before (${window.previousFrom} to ${window.previousTo}).` +
+    intro: `Values seen from ${window.from} to ${window.to} and never in the ${window.days} days before (${window.previousFrom} to ${window.previousTo}). Temporary STS access keys are left out: every role session gets a new one.` +
       (eventsBefore === 0 ? ' The table has no events in that earlier period, so every value counts as new.' : ''),
     figures: [
-      ...KINDS.map((kind) => ({ label: `new ${kind}s`, value: `${formatCount(of(kind)?.new)} of ${formatCount(of(kind)?.seen)}`, alert: count(of(kind)?.new) > 0 })),
+      ...KINDS.map((kind) => ({ label: `new ${PLURAL[kind]}`, value: `${formatCount(of(kind)?.new)} of ${formatCount(of(kind)?.seen)}`, alert: count(of(kind)?.new) > 0 })),
       { label: 'events in the period before', value: formatCount(eventsBefore) },
     ],
     charts: summary.length === 0 ? [] : [{ title: 'New and returning values', svg: await chart(rankedBarsSpec(bars, { label: 'kind', value: 'values', valueTitle: 'distinct values', colorField: 'status' }), 'New and returning values') }],
