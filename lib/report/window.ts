@@ -52,10 +52,6 @@ export function parseWorkHours(text: string = DEFAULT_WORK_HOURS, timeZone: stri
   return { start, end, timeZone }
 }
 
-export function isWorkingHour(hour: number, hours: WorkHours): boolean {
-  return hours.start < hours.end ? hour >= hours.start && hour < hours.end : hour >= hours.start || hour < hours.end
-}
-
 export function describeWorkHours(hours: WorkHours): string {
   const two = (n: number) => String(n).padStart(2, '0')
   return `${two(hours.start)}:00–${two(hours.end)}:00 ${hours.timeZone}`

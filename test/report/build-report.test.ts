@@ -5,24 +5,7 @@ import { createViews } from '../../lib/query/views.js'
 import { buildReport, type BuiltReport, type ReportOptions } from '../../lib/report/build-report.js'
 import type { ReportSection } from '../../lib/report/model.js'
 import { queryTable } from '../support/duck.js'
-import { buildLake, event, ramUser } from './lake.js'
-
-const MALLORY = ramUser('mallory', 'LTAI5tMaLL0ryKeyNew0001')
-const MALLORY_IP = '198.51.100.7'
-const RESOURCES = { 'ACS::CCC::User': ['user-4711'] }
-
-/** What an intruder does on 2021-02-03 (UTC): a burst of refused record pulls, a new agent, a download at night. */
-function intrusion() {
-  const as = { userIdentity: MALLORY, sourceIpAddress: MALLORY_IP }
-  const refused = Array.from({ length: 12 }, (_, i) => event('ListCallDetailRecords', `2021-02-03T06:${String(i * 2).padStart(2, '0')}:00Z`, {
-    ...as, errorCode: 'Forbidden.NoPermission', errorMessage: 'You are not authorized to operate on the specified resource.',
-  }))
-  return [
-    ...refused,
-    event('CreateUser', '2021-02-03T02:00:00Z', { ...as, requestParameters: { InstanceId: 'ccc-test-7f3a', LoginName: 'backdoor', RoleId: 'Admin' }, referencedResources: RESOURCES }),
-    event('DownloadRecording', '2021-02-03T19:30:00Z', { ...as, requestParameters: { InstanceId: 'ccc-test-7f3a', FileName: 'call.wav' } }),
-  ]
-}
+import { buildLake, event, intrusion, MALLORY_IP, RESOURCES } from './lake.js'
 
 const names = (pick: (e: (typeof CCC_API_CATALOG)[number]) => boolean) => [...new Set(CCC_API_CATALOG.filter(pick).map((e) => `'${e.eventName}'`))].join(', ')
 const CUSTOMER_DATA = names((e) => e.sensitive && (e.category === 'customer_data' || e.category === 'reporting'))
