@@ -60,11 +60,15 @@ function renderTable(table: ReportTable): string {
   if (table.rows.length === 0) return `<h3>${esc(table.caption)}</h3><p class="empty">${esc(table.empty)}</p>`
   return `<h3>${esc(table.caption)}${shown}</h3>
 <div class="table-wrap"><table>
-<thead><tr>${table.columns.map((c) => `<th class="${c.kind ?? 'text'}">${esc(c.title)}</th>`).join('')}</tr></thead>
+<thead><tr>${table.columns.map((c) => `<th class="${classes(c)}">${esc(c.title)}</th>`).join('')}</tr></thead>
 <tbody>
-${table.rows.map((row) => `<tr>${table.columns.map((c) => `<td class="${c.kind ?? 'text'}">${cell(c, row)}</td>`).join('')}</tr>`).join('\n')}
+${table.rows.map((row) => `<tr>${table.columns.map((c) => `<td class="${classes(c)}">${cell(c, row)}</td>`).join('')}</tr>`).join('\n')}
 </tbody>
 </table></div>`
+}
+
+function classes(column: TableColumn): string {
+  return (column.kind ?? 'text') + (column.wide ? ' wide' : '')
 }
 
 function cell(column: TableColumn, row: Row): string {
@@ -100,7 +104,7 @@ const STYLE = `
 :root { --ink: #1f2933; --muted: #616e7c; --line: #e4e7eb; --soft: #f5f7fa; --accent: #3e6fb0; --alert: #c8372d; --ok: #2f9e72; }
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #fff; font: 14px/1.5 "Segoe UI", "Helvetica Neue", Arial, "PingFang SC", "Microsoft YaHei", sans-serif; }
-header.page, main, footer { max-width: 1040px; margin: 0 auto; padding: 0 28px; }
+header.page, main, footer { max-width: 1180px; margin: 0 auto; padding: 0 28px; }
 header.page { padding-top: 32px; padding-bottom: 8px; border-bottom: 3px solid var(--accent); }
 .kicker { margin: 0; color: var(--accent); font-size: 12px; letter-spacing: .08em; text-transform: uppercase; font-weight: 600; }
 h1 { margin: 4px 0 0; font-size: 28px; }
@@ -137,6 +141,8 @@ tbody tr:nth-child(even) td { background: #fafbfc; }
 th.number, td.number { text-align: right; font-variant-numeric: tabular-nums; }
 td.code code { font: 12px/1.4 ui-monospace, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
 td.code { max-width: 300px; }
+td.wide { min-width: 300px; max-width: 420px; }
+td.api { min-width: 190px; }
 .api { display: block; font-weight: 600; }
 .meaning { display: block; color: var(--muted); font-size: 12px; }
 .tag { display: inline-block; padding: 0 6px; border-radius: 3px; font-size: 11.5px; font-weight: 600; white-space: nowrap; }

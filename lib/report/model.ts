@@ -16,6 +16,8 @@ export interface TableColumn {
   key: string
   title: string
   kind?: ColumnKind
+  /** Long values (parameters, resources): the column gets room instead of wrapping every word. */
+  wide?: boolean
 }
 
 export interface ReportTable {

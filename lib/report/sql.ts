@@ -161,8 +161,8 @@ export function newcomersSql(scope: ReportScope) {
   (SELECT count(*) FROM before) AS events_before
 FROM kinds k LEFT JOIN known n ON n.kind = k.kind AND n.value = k.value
 GROUP BY k.kind ORDER BY list_position(['caller', 'access key', 'source address'], k.kind)`,
-    list: head + `SELECT kind, value, ${time('min(local_time)')} AS first_seen, count(*) AS calls,
-  string_agg(DISTINCT caller, ', ' ORDER BY caller) AS callers, string_agg(DISTINCT event_name, ', ' ORDER BY event_name) AS apis
+    list: head + `SELECT kind, value, ${time('min(local_time)')} AS first_seen, count(*) AS calls, count(DISTINCT event_name) AS apis,
+  count(DISTINCT caller) AS callers, array_to_string(list_slice(list_sort(list_distinct(list(caller))), 1, 3), ', ') AS first_callers
 FROM kinds k WHERE NOT EXISTS (SELECT 1 FROM known n WHERE n.kind = k.kind AND n.value = k.value)
 GROUP BY kind, value ORDER BY list_position(['caller', 'access key', 'source address'], kind), first_seen, value LIMIT ${LIST_LIMIT}`,
   }

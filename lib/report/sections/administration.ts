@@ -34,8 +34,9 @@ export async function administrationSection({ db, scope, chart }: SectionContext
         caption: 'Changes, newest first',
         columns: [
           { key: 'local_time', title: `time (${scope.hours.timeZone})` }, { key: 'caller', title: 'caller', kind: 'code' }, API_COLUMN,
-          { key: 'instance_id', title: 'instance', kind: 'code' }, { key: 'referenced_resources', title: 'resources', kind: 'code' },
-          { key: 'parameters', title: 'parameters', kind: 'code' }, { key: 'result', title: 'result', kind: 'result' },
+          { key: 'instance_id', title: 'instance', kind: 'code' },
+          ...(withResources ? [{ key: 'referenced_resources', title: 'resources', kind: 'code' as const, wide: true }] : []),
+          { key: 'parameters', title: 'parameters', kind: 'code', wide: true }, { key: 'result', title: 'result', kind: 'result' },
         ],
         rows: changes,
         total: total > LIST_LIMIT ? total : undefined,

@@ -1,6 +1,6 @@
 import { hourlyFailuresSpec } from '../chart-specs.js'
 import { count, formatCount, type ReportSection, type SectionContext } from '../model.js'
-import { failuresSql } from '../sql.js'
+import { failuresSql, LIST_LIMIT } from '../sql.js'
 
 export async function failuresSection({ db, scope, chart }: SectionContext): Promise<ReportSection> {
   const sql = failuresSql(scope)
@@ -37,10 +37,11 @@ export async function failuresSection({ db, scope, chart }: SectionContext): Pro
       {
         caption: 'By caller',
         columns: [{ key: 'caller', title: 'caller', kind: 'code' }, { key: 'error_code', title: 'error code', kind: 'result' }, { key: 'calls', title: 'calls', kind: 'number' }, { key: 'apis', title: 'APIs' }],
-        rows: byCaller,
+        rows: byCaller.slice(0, LIST_LIMIT),
+        total: byCaller.length > LIST_LIMIT ? byCaller.length : undefined,
         empty: 'No failed calls in this window.',
       },
     ],
-    queries: [{ label: 'by error code', sql: sql.byCode }, { label: 'by caller', sql: sql.byCaller }, { label: 'per hour, with spikes', sql: sql.hourly }],
+    queries: [{ label: 'by error code', sql: sql.byCode }, { label: 'by caller (the page shows the first rows)', sql: sql.byCaller }, { label: 'per hour, with spikes', sql: sql.hourly }],
   }
 }

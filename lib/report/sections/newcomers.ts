@@ -30,7 +30,11 @@ export async function newcomersSection({ db, scope, chart }: SectionContext): Pr
     charts: summary.length === 0 ? [] : [{ title: 'New and returning values', svg: await chart(rankedBarsSpec(bars, { label: 'kind', value: 'values', valueTitle: 'distinct values', colorField: 'status' }), 'New and returning values') }],
     tables: [{
       caption: 'New values, first seen first',
-      columns: [{ key: 'kind', title: 'kind' }, { key: 'value', title: 'value', kind: 'code' }, { key: 'first_seen', title: `first seen (${scope.hours.timeZone})` }, { key: 'calls', title: 'calls', kind: 'number' }, { key: 'callers', title: 'callers', kind: 'code' }, { key: 'apis', title: 'APIs' }],
+      columns: [
+        { key: 'kind', title: 'kind' }, { key: 'value', title: 'value', kind: 'code' }, { key: 'first_seen', title: `first seen (${scope.hours.timeZone})` },
+        { key: 'calls', title: 'calls', kind: 'number' }, { key: 'apis', title: 'APIs', kind: 'number' }, { key: 'callers', title: 'callers', kind: 'number' },
+        { key: 'first_callers', title: 'used by (first 3)', kind: 'code' },
+      ],
       rows: list,
       total: totalNew > LIST_LIMIT ? totalNew : undefined,
       empty: 'Nothing new: every caller, key and address was seen before.',
