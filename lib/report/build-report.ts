@@ -8,7 +8,7 @@ import { customerDataSection } from './sections/customer-data.js'
 import { failuresSection } from './sections/failures.js'
 import { newcomersSection } from './sections/newcomers.js'
 import { overviewSection } from './sections/overview.js'
-import { newestDaySql, type ReportScope, type TableShape } from './sql.js'
+import { tableDaysSql, type ReportScope, type TableShape } from './sql.js'
 import { describeWorkHours, parseWorkHours, resolveWindow } from './window.js'
 
 export interface ReportOptions {
@@ -33,8 +33,8 @@ const SECTIONS = [overviewSection, customerDataSection, administrationSection, f
 export async function buildReport(db: Sql, options: ReportOptions): Promise<BuiltReport> {
   const hours = parseWorkHours(options.workHours, options.timeZone)
   const shape = await tableShape(db)
-  const [{ newest }] = await db.rows(newestDaySql)
-  const window = resolveWindow(options.from, options.to, (newest as string | null) ?? undefined, options.now)
+  const [{ oldest, newest }] = await db.rows(tableDaysSql)
+  const window = resolveWindow(options.from, options.to, { oldest: (oldest as string | null) ?? undefined, newest: (newest as string | null) ?? undefined }, options.now)
   const scope: ReportScope = { window, hours, shape }
   await snapshotDays(db, scope)
   const context: SectionContext = { db, scope, chart: renderChart }

@@ -63,7 +63,7 @@ export function outsideHours(hours: WorkHours, hour = 'hour(local_time)'): strin
   return hours.start < hours.end ? `(${hour} < ${hours.start} OR ${hour} >= ${hours.end})` : `(${hour} < ${hours.start} AND ${hour} >= ${hours.end})`
 }
 
-export const newestDaySql = 'SELECT max(dt)::VARCHAR AS newest FROM ccc_events'
+export const tableDaysSql = 'SELECT min(dt)::VARCHAR AS oldest, max(dt)::VARCHAR AS newest FROM ccc_events'
 
 export function overviewSql(scope: ReportScope) {
   const { window } = scope

@@ -22,17 +22,24 @@ export const DEFAULT_TIME_ZONE = 'Asia/Shanghai'
 
 const DAY_MS = 86_400_000
 
+/** The first and last `dt` in the table, when it has any. */
+export interface TableDays {
+  oldest?: string
+  newest?: string
+}
+
 /**
- * Resolves --from/--to against the newest `dt` in the table: both given, as given; one given,
- * seven days from or up to it; none, the last seven days present (ending at the newest `dt`,
- * or today when the table is empty).
+ * Resolves --from/--to against the days in the table: both given, as given; one given, seven days
+ * from or up to it; none, the last seven days present (ending at the newest `dt`, starting no
+ * earlier than the oldest; today's week when the table is empty).
  */
-export function resolveWindow(from: string | undefined, to: string | undefined, newestDay: string | undefined, today: Date = new Date()): ReportWindow {
+export function resolveWindow(from: string | undefined, to: string | undefined, table: TableDays = {}, today: Date = new Date()): ReportWindow {
   for (const [flag, value] of [['--from', from], ['--to', to]] as const) {
     if (value !== undefined && !isDay(value)) throw new RangeError(`${flag} must be a date YYYY-MM-DD, got "${value}"`)
   }
-  const end = to ?? (from ? addDays(from, DEFAULT_DAYS - 1) : newestDay ?? today.toISOString().slice(0, 10))
-  const start = from ?? addDays(end, -(DEFAULT_DAYS - 1))
+  const end = to ?? (from ? addDays(from, DEFAULT_DAYS - 1) : table.newest ?? today.toISOString().slice(0, 10))
+  const weekBefore = addDays(end, -(DEFAULT_DAYS - 1))
+  const start = from ?? (!to && table.oldest && table.oldest > weekBefore ? table.oldest : weekBefore)
   if (start > end) throw new RangeError(`--from ${start} is after --to ${end}`)
   const days = Math.round((Date.parse(end) - Date.parse(start)) / DAY_MS) + 1
   return { from: start, to: end, previousFrom: addDays(start, -days), previousTo: addDays(start, -1), days }
