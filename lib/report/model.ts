@@ -1,6 +1,6 @@
 import type { Sql } from '../query/duckdb.js'
 import type { Row } from './chart-specs.js'
-import type { ReportScope } from './sql.js'
+import { LIST_LIMIT, type ReportScope } from './sql.js'
 
 /** What the page shows, independent of HTML: the sections' numbers, charts and the SQL behind them. */
 export interface Figure {
@@ -56,3 +56,14 @@ export const formatCount = (value: unknown): string => count(value).toLocaleStri
 
 /** The API column: the name with its English and Chinese meanings from the catalog. */
 export const API_COLUMN: TableColumn = { key: 'event_name', title: 'API · 接口', kind: 'api' }
+
+/** The table of single calls, newest first, that several sections end with. */
+export function callListTable(caption: string, rows: Row[], matched: number, scope: ReportScope, empty: string): ReportTable {
+  return {
+    caption,
+    columns: [{ key: 'local_time', title: `time (${scope.hours.timeZone})` }, { key: 'caller', title: 'caller', kind: 'code' }, API_COLUMN, { key: 'source_ip_address', title: 'from', kind: 'code' }, { key: 'result', title: 'result', kind: 'result' }],
+    rows,
+    total: matched > LIST_LIMIT ? matched : undefined,
+    empty,
+  }
+}

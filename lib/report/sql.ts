@@ -63,6 +63,13 @@ export function outsideHours(hours: WorkHours, hour = 'hour(local_time)'): strin
   return hours.start < hours.end ? `(${hour} < ${hours.start} OR ${hour} >= ${hours.end})` : `(${hour} < ${hours.start} AND ${hour} >= ${hours.end})`
 }
 
+/** The newest calls matching `where`: when, who, what, from where, and the result. */
+function callListSql(scope: ReportScope, where: string): string {
+  return withWindow(scope) + `SELECT ${time('local_time')} AS local_time, caller, event_name, meaning_en, meaning_zh, source_ip_address,
+  coalesce(error_code, 'OK') AS result
+FROM win WHERE ${where} ORDER BY event_time DESC, event_id LIMIT ${LIST_LIMIT}`
+}
+
 export const tableDaysSql = 'SELECT min(dt)::VARCHAR AS oldest, max(dt)::VARCHAR AS newest FROM ccc_events'
 
 export function overviewSql(scope: ReportScope) {
@@ -94,9 +101,7 @@ FROM win WHERE ${customerData} GROUP BY ALL ORDER BY dt, event_name`,
   (SELECT string_agg(event_name || ' ×' || n, ', ' ORDER BY n DESC, event_name) FROM per_api p WHERE p.caller = w.caller) AS apis,
   string_agg(DISTINCT source_ip_address, ', ' ORDER BY source_ip_address) AS addresses
 FROM win w WHERE ${customerData} GROUP BY caller ORDER BY calls DESC, caller`,
-    calls: withWindow(scope) + `SELECT ${time('local_time')} AS local_time, caller, event_name, meaning_en, meaning_zh, source_ip_address,
-  coalesce(error_code, 'OK') AS result
-FROM win WHERE ${customerData} ORDER BY event_time DESC, event_id LIMIT ${LIST_LIMIT}`,
+    calls: callListSql(scope, customerData),
   }
 }
 
@@ -181,8 +186,6 @@ GROUP BY ALL ORDER BY hour`,
   ${time('min(local_time)')} AS first_call, ${time('max(local_time)')} AS last_call,
   string_agg(DISTINCT event_name, ', ' ORDER BY event_name) AS apis
 FROM win WHERE ${outside} GROUP BY caller ORDER BY events DESC, caller`,
-    sensitiveCalls: withWindow(scope) + `SELECT ${time('local_time')} AS local_time, caller, event_name, meaning_en, meaning_zh, source_ip_address,
-  coalesce(error_code, 'OK') AS result
-FROM win WHERE ${outside} AND sensitive ORDER BY event_time DESC, event_id LIMIT ${LIST_LIMIT}`,
+    sensitiveCalls: callListSql(scope, `${outside} AND sensitive`),
   }
 }

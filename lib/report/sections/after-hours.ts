@@ -1,6 +1,6 @@
 import { hourOfDaySpec } from '../chart-specs.js'
-import { API_COLUMN, count, formatCount, type ReportSection, type SectionContext } from '../model.js'
-import { afterHoursSql, LIST_LIMIT } from '../sql.js'
+import { callListTable, count, formatCount, type ReportSection, type SectionContext } from '../model.js'
+import { afterHoursSql } from '../sql.js'
 import { describeWorkHours } from '../window.js'
 
 export async function afterHoursSection({ db, scope, chart }: SectionContext): Promise<ReportSection> {
@@ -30,13 +30,7 @@ export async function afterHoursSection({ db, scope, chart }: SectionContext): P
         rows: byCaller,
         empty: 'No activity outside working hours.',
       },
-      {
-        caption: 'Sensitive calls outside working hours, newest first',
-        columns: [{ key: 'local_time', title: `time (${scope.hours.timeZone})` }, { key: 'caller', title: 'caller', kind: 'code' }, API_COLUMN, { key: 'source_ip_address', title: 'from', kind: 'code' }, { key: 'result', title: 'result', kind: 'result' }],
-        rows: sensitiveCalls,
-        total: sensitive > LIST_LIMIT ? sensitive : undefined,
-        empty: 'No sensitive calls outside working hours.',
-      },
+      callListTable('Sensitive calls outside working hours, newest first', sensitiveCalls, sensitive, scope, 'No sensitive calls outside working hours.'),
     ],
     queries: [{ label: 'totals', sql: sql.totals }, { label: 'by hour of day', sql: sql.byHour }, { label: 'by caller', sql: sql.byCaller }, { label: 'sensitive calls', sql: sql.sensitiveCalls }],
   }

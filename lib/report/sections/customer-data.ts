@@ -1,6 +1,6 @@
 import { dailyStackSpec } from '../chart-specs.js'
-import { API_COLUMN, count, formatCount, type ReportSection, type SectionContext } from '../model.js'
-import { customerDataSql, LIST_LIMIT } from '../sql.js'
+import { callListTable, count, formatCount, type ReportSection, type SectionContext } from '../model.js'
+import { customerDataSql } from '../sql.js'
 
 export async function customerDataSection({ db, scope, chart }: SectionContext): Promise<ReportSection> {
   const sql = customerDataSql(scope)
@@ -29,13 +29,7 @@ export async function customerDataSection({ db, scope, chart }: SectionContext):
         rows: who,
         empty: 'No one accessed customer data in this window.',
       },
-      {
-        caption: 'Calls, newest first',
-        columns: [{ key: 'local_time', title: `time (${scope.hours.timeZone})` }, { key: 'caller', title: 'caller', kind: 'code' }, API_COLUMN, { key: 'source_ip_address', title: 'from', kind: 'code' }, { key: 'result', title: 'result', kind: 'result' }],
-        rows: calls,
-        total: total > LIST_LIMIT ? total : undefined,
-        empty: 'No customer-data calls.',
-      },
+      callListTable('Calls, newest first', calls, total, scope, 'No customer-data calls.'),
     ],
     queries: [{ label: 'totals', sql: sql.totals }, { label: 'per day', sql: sql.perDay }, { label: 'who', sql: sql.who }, { label: 'calls', sql: sql.calls }],
   }
