@@ -23,7 +23,7 @@ GROUP BY ALL ORDER BY e.dt, events DESC, e.event_name`
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'generate sample archives into ./demo/bucket, process them into ./demo/lake, and print a summary',
+  summary: 'generate sample archives into ./demo/bucket, process them into ./demo/lake, print a summary and write the audit report ./demo/report.html',
   options: {
     dir: { type: 'string', description: 'demo folder (default ./demo); its bucket/ and lake/ are recreated', placeholder: 'folder' },
     days: { type: 'string', description: 'days of archives to generate (default 3)', placeholder: 'n' },
