@@ -28,10 +28,18 @@ export interface AutoRunOptions extends RunOptions {
 export async function processArchivesAuto(pipeline: Pipeline, spec: PoolSpec, keys: Iterable<string> | AsyncIterable<string>, options: AutoRunOptions = {}): Promise<RunSummary> {
   const { head, rest } = await peek(keys, FEW_ARCHIVES + 1)
   const all = concat(head, rest)
-  const workers = options.workers ?? (head.some(isBig) || (head.length > FEW_ARCHIVES && meanSize(head) >= SMALL_ARCHIVE_BYTES) ? availableParallelism() : 1)
+  const workers = options.workers ?? workerCount(head, availableParallelism())
   const concurrency = options.concurrency ?? 4
   if (workers <= 1) return processArchives(pipeline, all, options)
   return processArchivesParallel(spec, all, { ...options, workers, concurrencyPerWorker: Math.ceil(concurrency / workers), log: options.log ?? pipeline.log })
+}
+
+/**
+ * Worker threads for a run whose first keys are `head` (up to FEW_ARCHIVES + 1 of them): one per core
+ * when one archive is big, or when there are more than FEW_ARCHIVES that are not small on average; else 1 (in-process).
+ */
+export function workerCount(head: readonly string[], cores: number): number {
+  return head.some(isBig) || (head.length > FEW_ARCHIVES && meanSize(head) >= SMALL_ARCHIVE_BYTES) ? cores : 1
 }
 
 function sizeOf(key: string): number {
@@ -43,7 +51,7 @@ function isBig(key: string): boolean {
   return sizeOf(key) >= BIG_ARCHIVE_BYTES
 }
 
-function meanSize(keys: string[]): number {
+function meanSize(keys: readonly string[]): number {
   return keys.reduce((sum, key) => sum + sizeOf(key), 0) / keys.length
 }
 

@@ -1,9 +1,9 @@
 import type { Element } from '../decode/splitter.js'
 import type { QuarantineReason } from '../errors.js'
-import { COLUMNS, type Value } from '../normalize/columns.js'
+import { COLUMNS, UNIQUE_PER_ROW, type Value } from '../normalize/columns.js'
 import { elementToRow } from '../normalize/to-row.js'
 import { dateInZone } from './partition.js'
-import { UNIQUE_PER_ROW, type EncoderFactory } from './parquet.js'
+import type { EncoderFactory } from './parquet.js'
 import { PartitionBuffer } from './partition-buffer.js'
 
 export interface QuarantinedEvent {
