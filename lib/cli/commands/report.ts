@@ -2,7 +2,8 @@ import path from 'node:path'
 import { loadConfig } from '../../config.js'
 import { DEFAULT_TIME_ZONE, DEFAULT_WORK_HOURS } from '../../report/window.js'
 import { writeReport } from '../../report/write-report.js'
-import { EXIT, UsageError, type Command } from '../command.js'
+import { UsageError, WindowError } from '../../errors.js'
+import { EXIT, type Command } from '../command.js'
 import { LOCATION_OPTIONS } from '../flags.js'
 
 export const reportCommand: Command = {
@@ -28,7 +29,7 @@ export const reportCommand: Command = {
       cache: input.values.cache as string | undefined,
     }).catch((error: unknown) => {
       // The report's own checks of --from/--to/--work-hours/--time-zone.
-      throw error instanceof RangeError ? new UsageError(error.message) : error
+      throw error instanceof WindowError ? new UsageError(error.message) : error
     })
     input.out(`Wrote the audit report for ${written.from} to ${written.to} to ${out}`)
     return EXIT.ok

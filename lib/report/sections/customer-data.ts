@@ -1,6 +1,7 @@
 import { dailyStackSpec } from '../chart-specs.js'
 import { callListTable, count, formatCount, type ReportSection, type SectionContext } from '../model.js'
 import { customerDataSql } from '../sql.js'
+import { windowDays } from '../window.js'
 
 export async function customerDataSection({ db, scope, chart }: SectionContext): Promise<ReportSection> {
   const sql = customerDataSql(scope)
@@ -9,7 +10,7 @@ export async function customerDataSection({ db, scope, chart }: SectionContext):
   const who = await db.rows(sql.who)
   const calls = await db.rows(sql.calls)
   const total = count(totals.calls)
-  const days = dayList(scope.window.from, scope.window.days)
+  const days = windowDays(scope.window)
   return {
     id: 'customer-data',
     title: 'Access to customer data',
@@ -33,8 +34,4 @@ export async function customerDataSection({ db, scope, chart }: SectionContext):
     ],
     queries: [{ label: 'totals', sql: sql.totals }, { label: 'per day', sql: sql.perDay }, { label: 'who', sql: sql.who }, { label: 'calls', sql: sql.calls }],
   }
-}
-
-export function dayList(from: string, days: number): string[] {
-  return Array.from({ length: days }, (_, i) => new Date(Date.parse(`${from}T00:00:00Z`) + i * 86_400_000).toISOString().slice(0, 10))
 }
