@@ -51,12 +51,17 @@ export async function buildReport(db: Sql, options: ReportOptions): Promise<Buil
   return { html, scope, sections }
 }
 
+/** The columns the report's queries read. */
+const REPORT_COLUMNS = ['event_id', 'event_time', 'dt', 'event_name', 'instance_id', 'source_ip_address', 'user_name', 'principal_id', 'access_key_id', 'error_code', 'error_message', 'request_parameters', 'referenced_resources']
+
 /**
- * Every section reads the same few days, so they are read from the files once: temporary tables
- * named like the views shadow them for this session (the queries shown stay runnable as they are).
+ * Every section reads the same few days, so they are read from the files once, only the columns
+ * the report uses: temporary tables named like the views shadow them for this session, and the
+ * queries shown on the page stay runnable as they are against the full views.
  */
 async function snapshotDays(db: Sql, { window, shape }: ReportScope): Promise<void> {
-  await db.run(`CREATE OR REPLACE TEMP TABLE ccc_events AS SELECT * FROM main.ccc_events WHERE dt BETWEEN DATE '${window.previousFrom}' AND DATE '${window.to}'`)
+  const columns = REPORT_COLUMNS.filter((c) => shape.eventColumns.has(c)).join(', ')
+  await db.run(`CREATE OR REPLACE TEMP TABLE ccc_events AS SELECT ${columns} FROM main.ccc_events WHERE dt BETWEEN DATE '${window.previousFrom}' AND DATE '${window.to}'`)
   if (shape.catalog !== 'none') await db.run('CREATE OR REPLACE TEMP TABLE ccc_api_catalog AS SELECT * FROM main.ccc_api_catalog')
 }
 
