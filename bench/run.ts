@@ -8,12 +8,13 @@ import { bigArchive } from './big-archive.js'
 import { benchCorpus, type BenchCorpus } from './corpus.js'
 import { measure } from './measure.js'
 import { benchDir } from './paths.js'
-import { ratiosOf, resultOf, tableLines, type BenchReport, type BoundedMemory } from './report.js'
+import { cpuRatiosOf, cpuSecondsOf, ratiosOf, resultOf, tableLines, type BenchReport, type BoundedMemory } from './report.js'
 
-const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--repeat N] [--big-mb MB] [--only names] [--dir folder] [--json]
-  --events    events in the corpus (default 200000, about 70% CCC)
+const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--ccc-share S] [--repeat N] [--big-mb MB] [--only names] [--dir folder] [--json]
+  --events    events in the corpus (default 200000)
   --archives  archives they are spread over (default 40)
   --seed      corpus seed (default 1)
+  --ccc-share fraction of CCC events in the corpus, the rest other services' (default 0.7)
   --repeat    runs per variant, the fastest kept (default 1)
   --big-mb    size of the single-archive memory test in MB of JSON; 0 skips it (default 300)
   --only      comma-separated variants to run: floor,duckdb,ccc-trail,ccc-trail+parquetjs-lite (default all)
@@ -25,7 +26,7 @@ const BIG_MEMORY_LIMIT_MB = 256
 
 async function run(): Promise<void> {
   const { values } = parseArgs({ options: {
-    events: { type: 'string', default: '200000' }, archives: { type: 'string', default: '40' }, seed: { type: 'string', default: '1' },
+    events: { type: 'string', default: '200000' }, archives: { type: 'string', default: '40' }, seed: { type: 'string', default: '1' }, 'ccc-share': { type: 'string', default: '0.7' },
     repeat: { type: 'string', default: '1' }, 'big-mb': { type: 'string', default: '300' }, dir: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
   } })
   if (values.help) return void console.log(USAGE)
@@ -35,10 +36,12 @@ async function run(): Promise<void> {
     return value
   }
   const progress = (line: string) => process.stderr.write(line + '\n')
-  const parameters = { events: number('events', 1), archives: number('archives', 1), seed: number('seed', 0) }
+  const cccShare = Number(values['ccc-share'])
+  if (!(cccShare > 0 && cccShare <= 1)) throw new Error(`--ccc-share must be a fraction above 0 and at most 1\n${USAGE}`)
+  const parameters = { events: number('events', 1), archives: number('archives', 1), seed: number('seed', 0), cccShare }
   const repeat = number('repeat', 1)
   const dir = path.resolve(values.dir ?? benchDir())
-  progress(`corpus: ${parameters.events} events in ${parameters.archives} archives (seed ${parameters.seed}) under ${dir}`)
+  progress(`corpus: ${parameters.events} events in ${parameters.archives} archives (seed ${parameters.seed}, CCC share ${cccShare}) under ${dir}`)
   const corpus = await benchCorpus(parameters, dir)
   await warmPageCache(corpus)
 
@@ -56,9 +59,11 @@ async function run(): Promise<void> {
   const bigMB = number('big-mb', 0)
   const boundedMemory = bigMB > 0 ? await measureBigArchive(bigMB, parameters.seed, dir, progress) : null
   const report: BenchReport = {
-    corpus: { events: corpus.events, archives: corpus.archives, seed: parameters.seed, cccEvents: corpus.cccEvents, gzipBytes: corpus.bytes, jsonBytes: corpus.jsonBytes },
+    corpus: { events: corpus.events, archives: corpus.archives, seed: parameters.seed, cccShare, cccEvents: corpus.cccEvents, gzipBytes: corpus.bytes, jsonBytes: corpus.jsonBytes },
     results,
     ratios: ratiosOf(results),
+    cpuRatios: cpuRatiosOf(results),
+    cpuSeconds: cpuSecondsOf(results),
     boundedMemory,
     machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
   }

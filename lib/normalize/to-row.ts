@@ -1,8 +1,9 @@
 import type { Element } from '../decode/splitter.js'
 import type { QuarantineReason } from '../errors.js'
 import { isCccEvent } from './ccc-filter.js'
-import { COLUMNS, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX, type Event, type Value } from './columns.js'
+import { COLUMNS, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX, UNMAPPED_INDEX, type Event, type Value } from './columns.js'
 import { parseEventTime } from './event-time.js'
+import { unmappedOf } from './unmapped.js'
 
 export type Verdict =
   | { kind: 'row'; row: Value[]; eventName: string | null; millis: number; eventId: string | null }
@@ -14,6 +15,7 @@ const EVENT_ID = COLUMNS.findIndex((c) => c.name === 'event_id')
 
 /** One archive element to a table row, a non-CCC skip, or a quarantine reason. Pure. */
 export function elementToRow(element: Element, sourceKey: string, services?: ReadonlySet<string>): Verdict {
+  if ('notCcc' in element) return { kind: 'not_ccc' }
   if (!('text' in element)) return { kind: 'quarantine', reason: 'event_too_large', message: `event of ${element.bytes} bytes exceeds MAX_EVENT_BYTES` }
   let event: unknown
   try {
@@ -38,6 +40,7 @@ export function eventToRow(event: Event, sourceKey: string, services?: ReadonlyS
   for (let i = 0; i < EXTRACTORS.length; i++) row[i] = EXTRACTORS[i](event)
   row[EVENT_TIME_INDEX] = time.millis
   row[SOURCE_OBJECT_INDEX] = sourceKey
+  row[UNMAPPED_INDEX] = unmappedOf(event, row)
   const name = event.eventName
   // An empty name and a missing one both land in __HIVE_DEFAULT_PARTITION__: one partition, one file.
   const eventName = typeof name === 'string' ? name || null : name === null || name === undefined ? null : String(name)
