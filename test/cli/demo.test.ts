@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { CCC_API_CATALOG } from '../../lib/catalog/ccc-api.js'
@@ -26,5 +27,11 @@ describe('ccc-trail demo (npm start)', () => {
     expect(Number(accounted[1])).toBe(Number(generated![2]))
     const [catalog] = await queryTable(lake, 'SELECT count(*) AS n FROM ccc_api_catalog')
     expect(Number(catalog.n)).toBe(CCC_API_CATALOG.length)
+
+    const report = path.join(dir, 'report.html')
+    expect(run.stdout).toContain(`Audit report (open it in a browser): ${report}`)
+    const html = readFileSync(report, 'utf8')
+    expect(html).toContain('<h2>Access to customer data')
+    expect(html).toMatch(/<svg role="img"/)
   })
 })
