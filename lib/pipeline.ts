@@ -4,17 +4,19 @@ import { readElements } from './decode/read-elements.js'
 import { PermanentInputError, NotFoundError } from './errors.js'
 import { manifestKey, outputKey } from './layout.js'
 import type { Logger } from './log.js'
+import { memoryPlan } from './memory-plan.js'
 import { findManifests, readManifest, writeManifest, type Counts, type Manifest, type OutputFile } from './manifest.js'
 import { writeQuarantine } from './quarantine.js'
 import { classifyKey, type ArchiveKey } from './source/archive-key.js'
 import type { ObjectInfo, Storage } from './storage/types.js'
 import type { EncoderFactory } from './write/parquet.js'
 import { ArchiveRouter } from './write/router.js'
+import { StreamedOutputs } from './write/streamed-outputs.js'
 
 export interface PipelineOptions {
   timeZone: string
   extraServices: ReadonlySet<string>
-  /** Memory bound for one archive; row buffers get a share of it. */
+  /** Memory bound for one archive; row and output buffers get shares of it (see memory-plan.ts). */
   memoryLimitBytes: number
   maxEventBytes: number
   verifyEventCount: boolean
@@ -86,27 +88,45 @@ interface Converted { summary: Omit<ArchiveResult, 'millis'>; manifest: Manifest
 
 async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo, guard: CompactionGuard): Promise<Converted> {
   const { options } = pipeline
+  const plan = memoryPlan(options.memoryLimitBytes)
+  const streams = new StreamedOutputs(pipeline.dest, plan.uploadQueueBytes)
+  const keyOf = (dt: string, eventName: string | null) => outputKey(pipeline.destPrefix, dt, eventName, archive.key)
   const router = new ArchiveRouter(archive.key, {
     timeZone: options.timeZone,
     extraServices: options.extraServices,
-    rowBufferBytes: Math.max(8 << 20, Math.floor(options.memoryLimitBytes * 0.35)),
+    rowBufferBytes: plan.rowBufferBytes,
     encoder: options.encoder,
+    streaming: {
+      outputBufferBytes: plan.outputBufferBytes,
+      openSink: (partition) => {
+        const key = keyOf(partition.dt, partition.eventName)
+        return streams.open(guard.shouldWrite(key) ? key : undefined)
+      },
+    },
   })
   let stats
   try {
     const stream = await pipeline.source.get(archive.key)
-    stats = await readElements(stream, router.add, { maxEventBytes: options.maxEventBytes })
+    stats = await readElements(stream, router.add, { maxEventBytes: options.maxEventBytes, pause: () => streams.room() })
     if (options.verifyEventCount && stats.elements !== archive.eventCount) {
       throw new PermanentInputError('event_count_mismatch', `the key says ${archive.eventCount} events, the archive holds ${stats.elements}`)
     }
   } catch (error) {
+    // Files streamed so far are abandoned: nothing of this run is committed.
+    await streams.abort(error)
     if (error instanceof NotFoundError) throw error
     if (!(error instanceof PermanentInputError)) throw error
     // A whole body was read when only the count disagrees: account for every event it held.
     const events = Math.max(archive.eventCount, stats?.elements ?? 0)
     return quarantineArchive(pipeline, archive, info, error, guard, events)
   }
-  const outputs = await writeOutputs(pipeline, archive.key, router, guard)
+  let outputs: OutputFile[]
+  try {
+    outputs = await writeOutputs(pipeline, archive.key, router, guard, streams)
+  } catch (error) {
+    await streams.abort(error)
+    throw error
+  }
   const counts: Counts = { events: router.elements, rows: router.rows, nonCcc: router.nonCcc, quarantined: router.quarantined.length }
   let quarantine: string | undefined
   if (router.quarantined.length > 0) {
@@ -128,14 +148,16 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
 /** Puts in flight at once per archive: an archive writes one small file per partition, so latency, not bandwidth, bounds it. */
 const PARALLEL_PUTS = 8
 
-async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: ArchiveRouter, guard: CompactionGuard): Promise<OutputFile[]> {
+async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: ArchiveRouter, guard: CompactionGuard, streams: StreamedOutputs): Promise<OutputFile[]> {
   const outputs: OutputFile[] = []
   const puts = boundedTasks(PARALLEL_PUTS)
   for (const partition of router.partitions.values()) {
     const bytes = await partition.finish()
     const key = outputKey(pipeline.destPrefix, partition.dt, partition.eventName, sourceKey)
-    if (guard.shouldWrite(key)) await puts.add(() => pipeline.dest.put(key, bytes))
-    outputs.push({ key, dt: partition.dt, eventName: partition.eventName, rows: partition.file.rows, bytes: bytes.length })
+    const output: OutputFile = { key, dt: partition.dt, eventName: partition.eventName, rows: partition.file.rows, bytes: bytes.length }
+    if (streams.isStreaming(key)) await puts.add(async () => void (output.bytes = await streams.close(key, bytes)))
+    else if (guard.shouldWrite(key)) await puts.add(() => pipeline.dest.put(key, bytes))
+    outputs.push(output)
   }
   await puts.drain()
   return [...outputs, ...(await guard.tombstones(outputs))]

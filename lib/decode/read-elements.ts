@@ -16,6 +16,8 @@ export interface DecodeOptions {
   maxEventBytes?: number
   /** zlib output chunk size; larger chunks mean fewer, bigger scans. */
   chunkSize?: number
+  /** Asked after each decompressed chunk; reading waits while it returns a promise (output is behind). */
+  pause?: () => Promise<void> | undefined
 }
 
 /**
@@ -37,6 +39,8 @@ export async function readElements(source: Readable, onElement: (element: Elemen
         for await (const chunk of decompressed) {
           stats.bytes += chunk.length
           splitter.push(chunk)
+          const wait = options.pause?.()
+          if (wait) await wait
         }
       },
     )

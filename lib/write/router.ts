@@ -5,6 +5,7 @@ import { elementToRow } from '../normalize/to-row.js'
 import { dateInZone } from './partition.js'
 import { UNIQUE_PER_ROW, type EncoderFactory } from './parquet.js'
 import { PartitionBuffer } from './partition-buffer.js'
+import type { OutputSink } from './streamed-outputs.js'
 
 export interface QuarantinedEvent {
   index: number
@@ -24,6 +25,12 @@ export interface RouterOptions {
   quarantineRawBytes?: number
   /** Output file encoder; Parquet through hyparquet-writer unless set. */
   encoder?: EncoderFactory
+  /**
+   * Streams output files while the archive is read: once the encoded bytes held exceed
+   * `outputBufferBytes`, the largest file's bytes go to the sink `openSink` gives it.
+   * Without it every file is held whole until the end.
+   */
+  streaming?: { outputBufferBytes: number; openSink: (partition: PartitionBuffer) => OutputSink }
 }
 
 /** Text columns whose values repeat from row to row (regions, user agents, account ids...). */
@@ -106,5 +113,21 @@ export class ArchiveRouter {
     if (!largest) return
     this.held -= largest.heldBytes
     largest.flush()
+    this.shipOutput()
+  }
+
+  /** Row groups just encoded may push the output held over its budget: stream out the largest files. */
+  private shipOutput(): void {
+    const streaming = this.options.streaming
+    if (!streaming) return
+    let output = 0
+    for (const partition of this.partitions.values()) output += partition.outputBytes
+    while (output > streaming.outputBufferBytes) {
+      let largest: PartitionBuffer | undefined
+      for (const partition of this.partitions.values()) if (!largest || partition.outputBytes > largest.outputBytes) largest = partition
+      if (!largest || largest.outputBytes === 0) return
+      output -= largest.outputBytes
+      largest.ship(streaming.openSink)
+    }
   }
 }

@@ -4,7 +4,7 @@ import { createPipeline } from '../../lib/app.js'
 import { loadConfig } from '../../lib/config.js'
 import { generateCorpus, type CorpusSummary } from '../../lib/demo/corpus.js'
 import { silentLogger } from '../../lib/log.js'
-import { BIG_ARCHIVE_BYTES, processArchivesAuto, SMALL_ARCHIVE_BYTES } from '../../lib/parallel/auto.js'
+import { chooseRun, processArchivesAuto, SMALL_ARCHIVE_BYTES } from '../../lib/parallel/auto.js'
 import { processArchivesParallel, type PoolSpec } from '../../lib/parallel/pool.js'
 import { processArchives, type Outcome } from '../../lib/run-archives.js'
 import { archiveKey } from '../../lib/source/archive-key.js'
@@ -87,9 +87,16 @@ describe('processArchivesAuto', () => {
     await expect(processArchivesAuto(few.pipeline, few.spec, sizeable, { workers: 1 })).resolves.toMatchObject({ archives: 5, failed: 0 })
   }, 60_000)
 
-  it('sends a single big archive (by the size in its key) to a worker', async () => {
+  it('keeps a single archive in-process whatever its size, with the whole memory bound', async () => {
     const few = await setup({ encoderModule: 'file:///no/such/encoder.js' })
-    const big = archiveKey({ region: 'cn-shanghai', deliveredAt: new Date('2021-02-03T04:15:00Z'), eventCount: 1, fileSize: BIG_ARCHIVE_BYTES, md5: 'ab' })
-    await expect(processArchivesAuto(few.pipeline, few.spec, [big])).rejects.toThrow(/could not start/)
+    const key = (gzipBytes: number, minute = 5) => archiveKey({ region: 'cn-shanghai', deliveredAt: new Date(`2021-02-03T04:0${minute}:00Z`), eventCount: 1, fileSize: gzipBytes, md5: 'ab' })
+    expect(chooseRun([key(2 ** 30)], 4, undefined, 8)).toEqual({ workers: 1, archivesAtOnce: 1 })
+    expect(chooseRun([key(100), key(100, 6)], 4, undefined, 8)).toEqual({ workers: 1, archivesAtOnce: 2 })
+    const many = [1, 2, 3, 4, 5].map((minute) => key(SMALL_ARCHIVE_BYTES, minute))
+    expect(chooseRun(many, 4, undefined, 8)).toEqual({ workers: 8, archivesAtOnce: 4 })
+    expect(chooseRun(many, 4, 1, 8)).toEqual({ workers: 1, archivesAtOnce: 4 })
+    expect(chooseRun(many.map(() => key(10)), 2, undefined, 8)).toEqual({ workers: 1, archivesAtOnce: 2 })
+    // In-process: the unloadable worker encoder is never touched.
+    await expect(processArchivesAuto(few.pipeline, few.spec, corpus.keys.slice(0, 1))).resolves.toMatchObject({ archives: 1, failed: 0 })
   }, 60_000)
 })
