@@ -4,6 +4,7 @@ import { COLUMNS, type Value } from '../normalize/columns.js'
 import { elementToRow } from '../normalize/to-row.js'
 import { dateInZone } from './partition.js'
 import { UNIQUE_PER_ROW, type EncoderFactory } from './parquet.js'
+import { FingerprintSet } from '../util/fingerprint-set.js'
 import { PartitionBuffer } from './partition-buffer.js'
 import type { OutputSink } from './streamed-outputs.js'
 
@@ -45,7 +46,8 @@ export class ArchiveRouter {
   nonCcc = 0
   private held = 0
   private rawBudget: number
-  private readonly seenIds = new Set<string>()
+  /** Event ids seen in this archive; fingerprints, so that a huge archive's ids stay small. */
+  private readonly seenIds = new FingerprintSet()
   /**
    * One copy of each repeating value per archive. Buffered rows then hold a shared copy while the
    * parsed duplicates die young, and the Parquet dictionary compares them by identity.
@@ -70,11 +72,10 @@ export class ArchiveRouter {
       return
     }
     if (verdict.eventId !== null) {
-      if (this.seenIds.has(verdict.eventId)) {
+      if (!this.seenIds.add(verdict.eventId)) {
         this.quarantine(element, { index, reason: 'duplicate_event_id', message: `eventId ${verdict.eventId} appears earlier in this archive`, eventId: verdict.eventId })
         return
       }
-      this.seenIds.add(verdict.eventId)
     }
     const dt = this.dateOf(verdict.millis)
     const id = dt + '\u0000' + (verdict.eventName ?? '\u0001')
