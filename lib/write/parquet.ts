@@ -140,8 +140,9 @@ function detachStatistics(rowGroup: RowGroup | undefined): void {
   for (const column of rowGroup?.columns ?? []) {
     const statistics = column.meta_data?.statistics
     if (!statistics) continue
-    if (statistics.min_value instanceof Uint8Array) statistics.min_value = statistics.min_value.slice()
-    if (statistics.max_value instanceof Uint8Array) statistics.max_value = statistics.max_value.slice()
+    // new Uint8Array(view) copies; Buffer's slice() would only make another view.
+    if (statistics.min_value instanceof Uint8Array) statistics.min_value = new Uint8Array(statistics.min_value)
+    if (statistics.max_value instanceof Uint8Array) statistics.max_value = new Uint8Array(statistics.max_value)
   }
 }
 
