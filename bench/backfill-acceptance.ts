@@ -9,6 +9,7 @@
  * 3. backfills into a second table, stops it with SIGTERM partway, reruns it, and checks that both
  *    tables hold the same rows, distinct event ids and partition files.
  */
+import { addDays } from '../lib/util/days.js'
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -16,7 +17,6 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { BackfillSummary } from '../lib/backfill/run-backfill.js'
-import { addDays } from '../lib/backfill/window.js'
 import { generateCorpus } from '../lib/demo/corpus.js'
 import { withDuckDb } from '../lib/query/duckdb.js'
 import { createViews } from '../lib/query/views.js'

@@ -1,5 +1,4 @@
-import { handleBackfillEvent, type FcBackfillResult } from '../lib/backfill/fc-backfill.js'
-import { backfillDeps } from '../lib/backfill/fc-deps.js'
+import { handle, type FcBackfillResult } from '../lib/handlers/backfill.js'
 import { fcContainer } from '../lib/fc/container.js'
 import type { FcContext } from '../lib/fc/context.js'
 
@@ -13,6 +12,5 @@ import type { FcContext } from '../lib/fc/context.js'
 const dependencies = fcContainer()
 
 export const handler = async (event: Buffer, context: FcContext): Promise<FcBackfillResult> => {
-  const startedAt = Date.now()
-  return handleBackfillEvent(backfillDeps(dependencies(context), context, { startedAt }), event)
+  return handle(dependencies(context), event, context)
 }

@@ -1,4 +1,4 @@
-import { handleCompactTimer, type CompactInvocationResult } from '../lib/compact/handle-timer.js'
+import { handle, type CompactInvocationResult } from '../lib/handlers/compact-timer.js'
 import { fcContainer } from '../lib/fc/container.js'
 import type { FcContext } from '../lib/fc/context.js'
 
@@ -10,5 +10,5 @@ import type { FcContext } from '../lib/fc/context.js'
 const dependencies = fcContainer()
 
 export const handler = async (event: Buffer, context: FcContext): Promise<CompactInvocationResult> => {
-  return handleCompactTimer(dependencies(context), event, context)
+  return handle(dependencies(context), event, context)
 }

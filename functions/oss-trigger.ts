@@ -1,6 +1,6 @@
 import { fcContainer } from '../lib/fc/container.js'
 import type { FcContext } from '../lib/fc/context.js'
-import { handleOssEvent, type OssTriggerSummary } from '../lib/fc/handle-oss-event.js'
+import { handle, type OssTriggerSummary } from '../lib/handlers/oss-trigger.js'
 
 /**
  * FC 3.0 OSS trigger (oss:ObjectCreated:*, prefix `<SOURCE_PREFIX>AliyunLogs/Actiontrail/`, suffix `.gz`).
@@ -11,5 +11,5 @@ import { handleOssEvent, type OssTriggerSummary } from '../lib/fc/handle-oss-eve
 const dependencies = fcContainer()
 
 export const handler = async (event: Buffer, context: FcContext): Promise<OssTriggerSummary> => {
-  return handleOssEvent(dependencies(context), event)
+  return handle(dependencies(context), event, context)
 }

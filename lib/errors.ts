@@ -43,6 +43,15 @@ export class ConfigError extends CccTrailError {
   }
 }
 
+/** An invocation payload that is not what the trigger sends. Retrying the same payload cannot help. */
+export class InvalidEventError extends PermanentError {}
+
+/** A day window (backfill or compaction) that was refused; the message names the field and the bad value. */
+export class WindowError extends PermanentError {}
+
+/** A command or option that cannot be served as given: the CLI answers with exit status 2. */
+export class UsageError extends CccTrailError {}
+
 /** A storage object that does not exist. Permanent for reads of a named key. */
 export class NotFoundError extends PermanentError {
   constructor(readonly key: string, where: string) {

@@ -4,7 +4,9 @@ import { partitionPath } from './write/partition.js'
 /**
  * Key layout under the destination prefix. Names starting with `_` are not data: engines skip them.
  *   dt=<d>/event_name=<n>/part-<sourceId>.parquet          one file per archive and partition
+ *   dt=<d>/event_name=<n>/compact-<id>-<nnn>.parquet       merged files (id: hash of the input set)
  *   _ccc_trail/manifests/<source key>@<etag>.json           what an archive wrote (the commit record)
+ *   _ccc_trail/compactions/dt=<d>/event_name=<n>/<id>.json  what one compaction wrote (its commit record)
  *   _ccc_trail/checkpoints/<name>.json                      backfill progress
  *   _quarantine/<source key>@<etag>.json                    what could not be read, with reasons
  *   _catalog/ccc_api_catalog.parquet                        the API name dimension table
@@ -14,14 +16,57 @@ export const MANIFEST_DIR = `${META_DIR}manifests/`
 export const CHECKPOINT_DIR = `${META_DIR}checkpoints/`
 export const QUARANTINE_DIR = '_quarantine/'
 export const CATALOG_KEY = '_catalog/ccc_api_catalog.parquet'
+export const COMPACTION_DIR = `${META_DIR}compactions/`
+export const PART_PREFIX = 'part-'
+export const COMPACT_PREFIX = 'compact-'
+
+export interface PartitionRef {
+  dt: string
+  eventName: string | null
+}
 
 /** Stable id of a source object: the same archive always writes the same file names. */
 export function sourceId(sourceKey: string): string {
   return createHash('sha1').update(sourceKey).digest('hex').slice(0, 16)
 }
 
-export function outputKey(destPrefix: string, dt: string, eventName: string | null, sourceKey: string): string {
-  return `${destPrefix}${partitionPath(dt, eventName)}part-${sourceId(sourceKey)}.parquet`
+export function partitionPrefix(destPrefix: string, partition: PartitionRef): string {
+  return destPrefix + partitionPath(partition.dt, partition.eventName)
+}
+
+/** The file one archive writes into one partition. */
+export function partFileKey(destPrefix: string, partition: PartitionRef, sourceKey: string): string {
+  return `${partitionPrefix(destPrefix, partition)}${PART_PREFIX}${sourceId(sourceKey)}.parquet`
+}
+
+/** Every output of compaction `id` starts with this, so a crashed run's partial outputs can be found. */
+export function compactedFilePrefix(destPrefix: string, partition: PartitionRef, id: string): string {
+  return `${partitionPrefix(destPrefix, partition)}${COMPACT_PREFIX}${id}-`
+}
+
+/** The `index`th file compaction `id` writes into a partition. */
+export function compactedFileKey(destPrefix: string, partition: PartitionRef, id: string, index: number): string {
+  return `${compactedFilePrefix(destPrefix, partition, id)}${String(index).padStart(3, '0')}.parquet`
+}
+
+/** The same inputs (keys and versions) always give the same id, so a rerun after a crash rewrites the same names. */
+export function compactionId(inputs: readonly { key: string; etag: string }[]): string {
+  const hash = createHash('sha1')
+  for (const input of [...inputs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) hash.update(`${input.key}@${input.etag}\n`)
+  return hash.digest('hex').slice(0, 16)
+}
+
+export function compactionRecordPrefix(destPrefix: string, partition: PartitionRef): string {
+  return destPrefix + COMPACTION_DIR + partitionPath(partition.dt, partition.eventName)
+}
+
+/** All compaction records of one day. */
+export function compactionRecordDayPrefix(destPrefix: string, dt: string): string {
+  return `${destPrefix}${COMPACTION_DIR}dt=${dt}/`
+}
+
+export function compactionRecordKey(destPrefix: string, partition: PartitionRef, id: string): string {
+  return `${compactionRecordPrefix(destPrefix, partition)}${id}.json`
 }
 
 export function manifestKey(destPrefix: string, sourceKey: string, etag: string): string {

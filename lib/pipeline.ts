@@ -1,11 +1,11 @@
-import { compactionGuard, type CompactionGuard } from './compact/pipeline-guard.js'
-import { boundedTasks } from './util/bounded.js'
+import { boundedTasks } from './util/concurrency.js'
 import { readElements } from './decode/read-elements.js'
 import { PermanentInputError, NotFoundError } from './errors.js'
-import { manifestKey, outputKey } from './layout.js'
+import { partFileKey } from './layout.js'
+import { beginArchive, type ArchiveRun } from './ledger/archive-ledger.js'
 import type { Logger } from './log.js'
+import type { Counts, Manifest, OutputFile } from './ledger/manifest.js'
 import { memoryPlan } from './memory-plan.js'
-import { findManifests, readManifest, writeManifest, type Counts, type Manifest, type OutputFile } from './manifest.js'
 import { writeQuarantine } from './quarantine.js'
 import { classifyKey, type ArchiveKey } from './source/archive-key.js'
 import type { ObjectInfo, Storage } from './storage/types.js'
@@ -64,33 +64,21 @@ export async function processArchive(pipeline: Pipeline, key: string, options: {
   }
   const info = await pipeline.source.head(key)
   if (!info) return finish(pipeline, { key, status: 'missing', reason: 'no_such_object', counts: NO_COUNTS, files: 0, bytesIn: 0, bytesOut: 0, millis: Date.now() - started })
-  const previous = await findManifests(pipeline.dest, pipeline.destPrefix, key)
-  const done = previous.find((m) => m.etag === info.etag)
-  if (!options.force && done) {
-    // A run that died after its commit may have left an older version's outputs behind.
-    const stale = previous.filter((m) => m !== done)
-    if (stale.length > 0) {
-      const old = await Promise.all(stale.map((m) => readManifest(pipeline.dest, m.key)))
-      await removeSuperseded(pipeline, old, await readManifest(pipeline.dest, done.key))
-    }
+  const entry = await beginArchive(pipeline.dest, pipeline.destPrefix, { source: key, etag: info.etag }, options)
+  if (entry.kind === 'already_done') {
     return finish(pipeline, { key, etag: info.etag, status: 'already_done', counts: NO_COUNTS, files: 0, bytesIn: 0, bytesOut: 0, millis: Date.now() - started })
   }
-  // Read before convert: a forced rerun overwrites the manifest of the same version.
-  const superseded = await Promise.all(previous.map((m) => readManifest(pipeline.dest, m.key)))
-  // Earlier runs' rows may already sit in compacted files: see lib/compact/pipeline-guard.ts.
-  const guard = await compactionGuard(pipeline.dest, pipeline.destPrefix, key, info.etag, superseded)
-  const result = await convert(pipeline, verdict.archive, info, guard)
-  await removeSuperseded(pipeline, superseded, result.manifest)
+  const result = await convert(pipeline, verdict.archive, info, entry.run)
+  await entry.run.commit(result.manifest)
   return finish(pipeline, { ...result.summary, millis: Date.now() - started })
 }
 
 interface Converted { summary: Omit<ArchiveResult, 'millis'>; manifest: Manifest }
 
-async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo, guard: CompactionGuard): Promise<Converted> {
+async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo, run: ArchiveRun): Promise<Converted> {
   const { options } = pipeline
   const plan = memoryPlan(options.memoryLimitBytes)
   const streams = new StreamedOutputs(pipeline.dest, plan.uploadQueueBytes)
-  const keyOf = (dt: string, eventName: string | null) => outputKey(pipeline.destPrefix, dt, eventName, archive.key)
   const router = new ArchiveRouter(archive.key, {
     timeZone: options.timeZone,
     extraServices: options.extraServices,
@@ -99,8 +87,8 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
     streaming: {
       outputBufferBytes: plan.outputBufferBytes,
       openSink: (partition) => {
-        const key = keyOf(partition.dt, partition.eventName)
-        return streams.open(guard.shouldWrite(key) ? key : undefined)
+        const key = partFileKey(pipeline.destPrefix, partition, archive.key)
+        return streams.open(run.shouldWrite(key) ? key : undefined)
       },
     },
   })
@@ -118,11 +106,11 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
     if (!(error instanceof PermanentInputError)) throw error
     // A whole body was read when only the count disagrees: account for every event it held.
     const events = Math.max(archive.eventCount, stats?.elements ?? 0)
-    return quarantineArchive(pipeline, archive, info, error, guard, events)
+    return quarantineArchive(pipeline, archive, info, error, run, events)
   }
   let outputs: OutputFile[]
   try {
-    outputs = await writeOutputs(pipeline, archive.key, router, guard, streams)
+    outputs = await writeOutputs(pipeline, archive.key, router, run, streams)
   } catch (error) {
     await streams.abort(error)
     throw error
@@ -138,7 +126,6 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
     })
   }
   const manifest = manifestOf(archive.key, info, 'written', counts, outputs, quarantine)
-  await writeManifest(pipeline.dest, pipeline.destPrefix, manifest)
   const bytesOut = outputs.reduce((sum, o) => sum + o.bytes, 0)
   const reason = router.quarantined[0]?.reason
   const summary = { key: archive.key, etag: info.etag, status: 'written' as const, reason, counts, files: outputs.length, bytesIn: stats.compressedBytes, bytesOut }
@@ -148,46 +135,34 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
 /** Puts in flight at once per archive: an archive writes one small file per partition, so latency, not bandwidth, bounds it. */
 const PARALLEL_PUTS = 8
 
-async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: ArchiveRouter, guard: CompactionGuard, streams: StreamedOutputs): Promise<OutputFile[]> {
+async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: ArchiveRouter, run: ArchiveRun, streams: StreamedOutputs): Promise<OutputFile[]> {
   const outputs: OutputFile[] = []
   const puts = boundedTasks(PARALLEL_PUTS)
   for (const partition of router.partitions.values()) {
     const bytes = await partition.finish()
-    const key = outputKey(pipeline.destPrefix, partition.dt, partition.eventName, sourceKey)
+    const key = partFileKey(pipeline.destPrefix, partition, sourceKey)
     const output: OutputFile = { key, dt: partition.dt, eventName: partition.eventName, rows: partition.file.rows, bytes: bytes.length }
     if (streams.isStreaming(key)) await puts.add(async () => void (output.bytes = await streams.close(key, bytes)))
-    else if (guard.shouldWrite(key)) await puts.add(() => pipeline.dest.put(key, bytes))
+    else if (run.shouldWrite(key)) await puts.add(() => pipeline.dest.put(key, bytes))
     outputs.push(output)
   }
   await puts.drain()
-  return [...outputs, ...(await guard.tombstones(outputs))]
+  return [...outputs, ...(await run.tombstones(outputs))]
 }
 
-async function quarantineArchive(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo, error: PermanentInputError, guard: CompactionGuard, events: number): Promise<Converted> {
+async function quarantineArchive(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo, error: PermanentInputError, run: ArchiveRun, events: number): Promise<Converted> {
   const counts: Counts = { events, rows: 0, nonCcc: 0, quarantined: events }
   const quarantine = await writeQuarantine(pipeline.dest, pipeline.destPrefix, {
     version: 1, source: archive.key, etag: info.etag, scope: 'archive', reason: error.reason, message: error.message,
     time: new Date().toISOString(), counts,
   })
-  const manifest = manifestOf(archive.key, info, 'quarantined', counts, await guard.tombstones([]), quarantine)
-  await writeManifest(pipeline.dest, pipeline.destPrefix, manifest)
+  const manifest = manifestOf(archive.key, info, 'quarantined', counts, await run.tombstones([]), quarantine)
   const summary = { key: archive.key, etag: info.etag, status: 'quarantined' as const, reason: error.reason, message: error.message, counts, files: 0, bytesIn: info.size, bytesOut: 0 }
   return { summary, manifest }
 }
 
 function manifestOf(source: string, info: ObjectInfo, status: Manifest['status'], counts: Counts, outputs: OutputFile[], quarantine?: string): Manifest {
   return { version: 1, source, etag: info.etag, size: info.size, status, processedAt: new Date().toISOString(), counts, outputs, quarantine }
-}
-
-/** After the new manifest is committed: delete what only earlier runs wrote (files, quarantine records, manifests). */
-async function removeSuperseded(pipeline: Pipeline, superseded: Manifest[], manifest: Manifest): Promise<void> {
-  const keep = new Set(manifest.outputs.map((o) => o.key))
-  if (manifest.quarantine) keep.add(manifest.quarantine)
-  keep.add(manifestKey(pipeline.destPrefix, manifest.source, manifest.etag))
-  for (const old of superseded) {
-    const stale = [...old.outputs.map((o) => o.key), old.quarantine, manifestKey(pipeline.destPrefix, old.source, old.etag)]
-    for (const key of stale) if (key && !keep.has(key)) await pipeline.dest.delete(key)
-  }
 }
 
 function finish(pipeline: Pipeline, result: ArchiveResult): ArchiveResult {

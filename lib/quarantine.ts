@@ -1,7 +1,8 @@
+import { readJson } from './storage/read.js'
 import type { QuarantineReason } from './errors.js'
 import { QUARANTINE_DIR, quarantineKey } from './layout.js'
-import type { Counts } from './manifest.js'
-import { listObjects, readJson } from './storage/list.js'
+import type { Counts } from './ledger/manifest.js'
+import { listObjects } from './storage/list.js'
 import type { Storage } from './storage/types.js'
 import type { QuarantinedEvent } from './write/router.js'
 

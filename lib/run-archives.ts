@@ -1,5 +1,7 @@
 import { errorMessage, isRetryable } from './errors.js'
-import type { Counts } from './manifest.js'
+import { forEachLimit } from './util/concurrency.js'
+import { addTotals } from './util/totals.js'
+import type { Counts } from './ledger/manifest.js'
 import { processArchive, type ArchiveResult, type Pipeline } from './pipeline.js'
 
 export interface FailedArchive {
@@ -36,18 +38,11 @@ export interface RunOptions {
 export async function processArchives(pipeline: Pipeline, keys: Iterable<string> | AsyncIterable<string>, options: RunOptions = {}): Promise<RunSummary> {
   const summary = emptySummary()
   const started = Date.now()
-  const iterator = toAsyncIterator(keys)
-  const worker = async () => {
-    for (;;) {
-      if (options.stopRequested?.()) return
-      const next = await iterator.next()
-      if (next.done) return
-      const outcome = await processOne(pipeline, next.value, options.force)
-      addOutcome(summary, outcome)
-      options.onOutcome?.(outcome)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker))
+  await forEachLimit(keys, options.concurrency ?? 4, async (key) => {
+    const outcome = await processOne(pipeline, key, options.force)
+    addOutcome(summary, outcome)
+    options.onOutcome?.(outcome)
+  }, options.stopRequested)
   summary.millis = Date.now() - started
   return summary
 }
@@ -75,23 +70,7 @@ export function addOutcome(summary: RunSummary, outcome: Outcome): void {
   else if (outcome.status === 'already_done') summary.alreadyDone++
   else if (outcome.status === 'quarantined') summary.quarantined++
   else summary.skipped++
-  summary.counts.events += outcome.counts.events
-  summary.counts.rows += outcome.counts.rows
-  summary.counts.nonCcc += outcome.counts.nonCcc
-  summary.counts.quarantined += outcome.counts.quarantined
+  addTotals(summary.counts, outcome.counts)
   summary.bytesIn += outcome.bytesIn
   summary.bytesOut += outcome.bytesOut
-}
-
-function toAsyncIterator<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterator<T> {
-  const iterator = Symbol.asyncIterator in items ? (items as AsyncIterable<T>)[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]()
-  // Serialise next() calls: several workers share one iterator.
-  let chain: Promise<unknown> = Promise.resolve()
-  return {
-    next: () => {
-      const result = chain.then(() => iterator.next())
-      chain = result.catch(() => undefined)
-      return result as Promise<IteratorResult<T>>
-    },
-  }
 }

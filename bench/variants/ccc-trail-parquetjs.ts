@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { createPipeline } from '../../lib/app.js'
+import { createPipeline } from '../../lib/pipeline-from-config.js'
 import { loadConfig } from '../../lib/config.js'
 import { silentLogger } from '../../lib/log.js'
 import { processArchivesAuto } from '../../lib/parallel/auto.js'

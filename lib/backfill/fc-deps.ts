@@ -1,9 +1,33 @@
-import { createPipeline } from '../app.js'
+import { createPipeline } from '../pipeline-from-config.js'
+import { invocationCredentials } from '../credentials.js'
 import { ConfigError } from '../errors.js'
 import type { FcContext } from '../fc/context.js'
-import type { InvocationDeps } from '../fc/handle-oss-event.js'
+import type { InvocationDeps } from '../fc/container.js'
+import type { Logger } from '../log.js'
+import type { Pipeline } from '../pipeline.js'
 import { createFcInvoker, internalFcEndpoint, type Invoker } from '../fc/invoker.js'
-import type { FcBackfillDeps } from './fc-backfill.js'
+
+/** Everything the FC backfill needs, built by the handler from config and the FC context. */
+export interface FcBackfillDeps {
+  pipeline: Pipeline
+  invoker: Invoker
+  /** Source key prefix before `AliyunLogs/` (config); a payload's `prefix` overrides it. */
+  sourcePrefix: string
+  /** This function (context.function.name): continuations and unfinished batches go here. */
+  selfName: string
+  /** The function that processes fanned-out batches. */
+  workerName: string
+  fanoutThreshold: number
+  fanoutBatchSize: number
+  concurrency: number
+  maxWindowDays: number
+  now: () => Date
+  /** Milliseconds until FC stops this invocation. */
+  remainingMs: () => number
+  /** Stop starting work when less than this is left: in-flight archives must finish in it. */
+  marginMs: number
+  log: Logger
+}
 
 /** A window larger than this must be split into several requests. */
 export const MAX_WINDOW_DAYS = 366
@@ -57,12 +81,7 @@ export function concurrencyFor(functionMemoryMb: number | undefined, memoryLimit
 
 function invokerFromContext(context: FcContext, env: NodeJS.ProcessEnv): Invoker {
   if (!context.accountId || !context.region) throw new ConfigError('context.accountId/context.region', 'are missing; they name the FC endpoint for fan-out')
-  const credentials = context.credentials?.accessKeyId ? context.credentials : {
-    accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID,
-    accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-    securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN,
-  }
-  if (!credentials.accessKeyId || !credentials.accessKeySecret) throw new ConfigError('context.credentials', 'are missing; give the function a role so it can invoke FC')
+  const credentials = invocationCredentials(context, env, 'FC (give the function a role so it can invoke FC)')
   return createFcInvoker({
     accessKeyId: credentials.accessKeyId,
     accessKeySecret: credentials.accessKeySecret,

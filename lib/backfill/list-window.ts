@@ -1,6 +1,6 @@
 import { listFolders, listObjects } from '../storage/list.js'
 import type { ObjectInfo, Storage } from '../storage/types.js'
-import { mapLimit } from './map-limit.js'
+import { mapLimit } from '../util/concurrency.js'
 
 /**
  * One trail folder that holds date folders: `<prefix>AliyunLogs/Actiontrail/<region>/` (one account)

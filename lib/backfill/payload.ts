@@ -1,4 +1,5 @@
-import { InvalidEventError, timerOrDirectPayload } from '../fc/event-body.js'
+import { InvalidEventError } from '../errors.js'
+import { timerOrDirectPayload } from '../fc/event-body.js'
 
 /** What an invocation of the backfill function asks for. */
 export type BackfillRequest =

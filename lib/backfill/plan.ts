@@ -3,7 +3,7 @@ import { classifyKey } from '../source/archive-key.js'
 import { listObjects } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
 import { dayFolder, findTrailRoots, LIST_CONCURRENCY, listDayFolder, type TrailRoot } from './list-window.js'
-import { mapLimit } from './map-limit.js'
+import { mapLimit } from '../util/concurrency.js'
 import { daysOf, type DayWindow } from './window.js'
 
 export interface PendingArchive {

@@ -1,3 +1,6 @@
+import { WindowError } from '../errors.js'
+import { addDays, DAY_MS, formatDay, parseDay } from '../util/days.js'
+
 /**
  * A backfill window: an inclusive range of UTC delivery-folder dates (`YYYY/MM/DD/` under each
  * region). Events of day D may sit in D+1's folder (late delivery), so a window selects archives by
@@ -10,27 +13,6 @@ export interface DayWindow {
   to: string
 }
 
-const DAY_MS = 86_400_000
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
-
-/** Why a window was refused; the message names the field and the bad value. */
-export class WindowError extends Error {}
-
-/** Milliseconds of midnight UTC, or undefined when `text` is not a real calendar day. */
-export function parseDay(text: string): number | undefined {
-  const match = DAY.exec(text)
-  if (!match) return undefined
-  const time = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))
-  return formatDay(time) === text ? time : undefined
-}
-
-export function formatDay(time: number): string {
-  return new Date(time).toISOString().slice(0, 10)
-}
-
-export function addDays(day: string, days: number): string {
-  return formatDay(checkedDay(day, 'day') + days * DAY_MS)
-}
 
 /** Yesterday and today (UTC): the catch-up window for anything a trigger missed. */
 export function defaultWindow(now: Date): DayWindow {

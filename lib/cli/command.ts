@@ -29,5 +29,3 @@ export interface CommandInput {
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const
-
-export class UsageError extends Error {}

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
-import { ConfigError, errorMessage } from '../errors.js'
+import { ConfigError, errorMessage, UsageError } from '../errors.js'
 import { jsonLogger, silentLogger } from '../log.js'
-import { EXIT, UsageError, type Command } from './command.js'
+import { EXIT, type Command } from './command.js'
 import { COMMANDS } from './commands/index.js'
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {

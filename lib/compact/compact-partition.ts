@@ -2,11 +2,11 @@ import type { Logger } from '../log.js'
 import { EVENT_ID_INDEX, SOURCE_OBJECT_INDEX } from '../normalize/columns.js'
 import type { Storage } from '../storage/types.js'
 import { loadInputs, runsOf, supersededSources } from './inputs.js'
-import { compactionId, outputKey, type PartitionRef } from './layout.js'
+import { compactedFileKey, compactionId, type PartitionRef } from '../layout.js'
 import { mergeRuns } from './merge.js'
 import { OutputFiles } from './output.js'
 import { listDataFiles, type DataFile } from './partitions.js'
-import { writeRecord, type CompactionRecord } from './records.js'
+import { writeRecord, type CompactionRecord } from '../ledger/compaction-records.js'
 import { recoverPartition } from './recover.js'
 
 export interface CompactContext {
@@ -56,7 +56,7 @@ export async function compactPartition(ctx: CompactContext, partition: Partition
   }
   const recordKey = await writeRecord(dest, destPrefix, record)
   const output = new OutputFiles(ctx.targetBytes, async (index, bytes, rows) => {
-    const key = outputKey(destPrefix, partition, record.id, index)
+    const key = compactedFileKey(destPrefix, partition, record.id, index)
     await dest.put(key, bytes)
     return { key, rows, bytes: bytes.length }
   })

@@ -1,9 +1,8 @@
-import { sourceId } from '../layout.js'
+import { readAll } from '../storage/read.js'
 import { SOURCE_OBJECT_INDEX } from '../normalize/columns.js'
-import { readAll } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
 import { openParquet, type ParquetTable } from '../write/parquet-read.js'
-import { COMPACT_PREFIX, PART_PREFIX } from './layout.js'
+import { COMPACT_PREFIX, PART_PREFIX, sourceId } from '../layout.js'
 import type { Run } from './merge.js'
 import type { DataFile } from './partitions.js'
 

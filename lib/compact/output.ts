@@ -1,6 +1,6 @@
-import { COLUMNS, type Value } from '../normalize/columns.js'
-import { ParquetFileBuilder, type ColumnBatch } from '../write/parquet.js'
-import type { CompactionOutput } from './records.js'
+import { toColumns, type Value } from '../normalize/columns.js'
+import { ParquetFileBuilder } from '../write/parquet.js'
+import type { CompactionOutput } from '../ledger/compaction-records.js'
 
 const MAX_GROUP_ROWS = 100_000
 const MIN_GROUP_BYTES = 64 * 1024
@@ -55,10 +55,4 @@ function approxBytes(row: Value[]): number {
   let bytes = 0
   for (const value of row) bytes += typeof value === 'string' ? value.length : 8
   return bytes
-}
-
-function toColumns(rows: Value[][]): ColumnBatch {
-  const columns: ColumnBatch = COLUMNS.map(() => new Array<Value>(rows.length))
-  for (let r = 0; r < rows.length; r++) for (let c = 0; c < columns.length; c++) columns[c][r] = rows[r][c]
-  return columns
 }

@@ -1,7 +1,8 @@
+import { isDay } from '../util/days.js'
 import { listFolders, listObjects } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
 import { unescapePartitionValue } from '../write/partition.js'
-import { COMPACT_PREFIX, PART_PREFIX, partitionPrefix, type PartitionRef } from './layout.js'
+import { COMPACT_PREFIX, PART_PREFIX, partitionPrefix, type PartitionRef } from '../layout.js'
 
 /** Which dt partitions to look at: one day, or a half-open range [since, before). */
 export interface DateSelection {
@@ -17,13 +18,6 @@ export interface DataFile {
   lastModified?: Date
   /** `part`: one archive's rows (the pipeline's); `compact`: merged by compaction. */
   kind: 'part' | 'compact'
-}
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/
-
-export function isDay(text: string): boolean {
-  // The round trip rejects days that do not exist (2021-02-31).
-  return DAY.test(text) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text
 }
 
 export function selects(selection: DateSelection, dt: string): boolean {

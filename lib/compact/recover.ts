@@ -1,8 +1,8 @@
 import type { Logger } from '../log.js'
 import { listObjects } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
-import { outputPrefix, type PartitionRef } from './layout.js'
-import { listRecords, type CompactionRecord } from './records.js'
+import { compactedFilePrefix, type PartitionRef } from '../layout.js'
+import { listRecords, type CompactionRecord } from '../ledger/compaction-records.js'
 
 export interface Recovery {
   /** Interrupted compactions whose leftover inputs were deleted now. */
@@ -27,7 +27,7 @@ export async function recoverPartition(dest: Storage, destPrefix: string, partit
   const records = await listRecords(dest, destPrefix, partition)
   const fields = (record: CompactionRecord) => ({ dt: partition.dt, eventName: partition.eventName, compaction: record.id })
   for (const { key, record } of records.filter((r) => r.record.state === 'writing')) {
-    for await (const info of listObjects(dest, outputPrefix(destPrefix, partition, record.id))) await dest.delete(info.key)
+    for await (const info of listObjects(dest, compactedFilePrefix(destPrefix, partition, record.id))) await dest.delete(info.key)
     await dest.delete(key)
     recovery.rolledBack++
     log.warn('rolled back an interrupted compaction', fields(record))

@@ -1,5 +1,7 @@
+import { WindowError } from '../errors.js'
 import { dateInZone } from '../write/partition.js'
-import { isDay, type DateSelection } from './partitions.js'
+import { addDays, isDay } from '../util/days.js'
+import type { DateSelection } from './partitions.js'
 
 /** Partitions younger than this many days may still receive late archives; they are left alone by default. */
 export const MIN_AGE_DAYS = 2
@@ -15,23 +17,19 @@ export interface WindowRequest {
 /**
  * The dt range to compact. `date` alone, or [since, before); `before` defaults to the day MIN_AGE_DAYS - 1
  * days ago in the partition time zone, so only days at least MIN_AGE_DAYS old are touched.
- * Throws a RangeError naming the bad field.
+ * Throws a WindowError naming the bad field.
  */
 export function compactionWindow(request: WindowRequest, timeZone: string, now = Date.now()): DateSelection {
   for (const field of ['date', 'before', 'since'] as const) {
     const value = request[field]
-    if (value !== undefined && !isDay(value)) throw new RangeError(`${field} must be a day YYYY-MM-DD, got ${JSON.stringify(value)}`)
+    if (value !== undefined && !isDay(value)) throw new WindowError(`${field} must be a day YYYY-MM-DD, got ${JSON.stringify(value)}`)
   }
   if (request.date !== undefined) {
-    if (request.before !== undefined || request.since !== undefined) throw new RangeError('give either date or before/since, not both')
+    if (request.before !== undefined || request.since !== undefined) throw new WindowError('give either date or before/since, not both')
     return { date: request.date }
   }
   const today = dateInZone(timeZone)(now)
   const before = request.before ?? addDays(today, -(MIN_AGE_DAYS - 1))
   const since = request.since ?? (request.lookbackDays !== undefined ? addDays(before, -request.lookbackDays) : undefined)
   return { before, since }
-}
-
-export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 }

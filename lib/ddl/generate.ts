@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js'
 import { duckdbView } from './duckdb.js'
 import { hiveTable, maxComputeTable, sparkTable } from './hive-family.js'
 import { checkedTableName, folderUri } from './sql-text.js'
@@ -70,7 +71,7 @@ export function engineLocation(options: DdlOptions): string {
   const [, host, path = '/'] = oss
   if (options.engine === 'duckdb') return folderUri(`s3://${host}${path}`)
   if (options.engine !== 'maxcompute' || host.includes('.aliyuncs.com')) return folderUri(options.location)
-  if (!options.ossRegion) throw new RangeError('MaxCompute names the OSS endpoint in LOCATION: give the OSS region (e.g. cn-shanghai) or an oss://<endpoint>/<bucket>/ location')
+  if (!options.ossRegion) throw new UsageError('MaxCompute names the OSS endpoint in LOCATION: give the OSS region (e.g. cn-shanghai) or an oss://<endpoint>/<bucket>/ location')
   return folderUri(`oss://oss-${options.ossRegion}-internal.aliyuncs.com/${host}${path}`)
 }
 

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js'
 /** Text helpers shared by the DDL generators. */
 
 export function quoted(text: string): string {
@@ -6,9 +7,9 @@ export function quoted(text: string): string {
 
 const QUALIFIED_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$/
 
-/** A table name, optionally qualified (`schema.table`, `catalog.schema.table`). Throws a RangeError otherwise. */
+/** A table name, optionally qualified (`schema.table`, `catalog.schema.table`). Throws a UsageError otherwise. */
 export function checkedTableName(name: string): string {
-  if (!QUALIFIED_NAME.test(name)) throw new RangeError(`table name "${name}" must be letters, digits and _ (optionally schema.table)`)
+  if (!QUALIFIED_NAME.test(name)) throw new UsageError(`table name "${name}" must be letters, digits and _ (optionally schema.table)`)
   return name
 }
 

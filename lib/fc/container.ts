@@ -1,10 +1,20 @@
 import { createHash } from 'node:crypto'
 import { loadConfig, type Config } from '../config.js'
 import { ConfigError } from '../errors.js'
-import { jsonLogger } from '../log.js'
-import { locationOpener } from '../storage/open.js'
+import type { LocationSpec } from '../location.js'
+import { jsonLogger, type Logger } from '../log.js'
+import { locationOpener, type Location } from '../storage/open.js'
 import { invocationFields, type FcContext } from './context.js'
-import type { InvocationDeps } from './handle-oss-event.js'
+
+/** What every handler core gets: `handle(deps, event, context)`. Built here, once per container in FC. */
+export interface InvocationDeps {
+  config: Config
+  /** Opens a bucket prefix or folder with this invocation's credentials. */
+  open: (spec: LocationSpec) => Location
+  log: Logger
+  /** The clock (ms); Date.now unless a test pins it. */
+  now?: () => number
+}
 
 export type LineWriter = (line: string) => void
 

@@ -1,7 +1,4 @@
-import { PermanentError } from '../errors.js'
-
-/** An invocation payload that is not what the trigger sends. Retrying the same payload cannot help. */
-export class InvalidEventError extends PermanentError {}
+import { InvalidEventError } from '../errors.js'
 
 /**
  * The JSON an FC event handler receives: a Buffer from the runtime, a string or an already parsed

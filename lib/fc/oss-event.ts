@@ -1,4 +1,5 @@
-import { eventJson, InvalidEventError } from './event-body.js'
+import { InvalidEventError } from '../errors.js'
+import { eventJson } from './event-body.js'
 
 /** One object notification of an FC OSS trigger, validated. */
 export interface OssObjectEvent {

@@ -57,5 +57,18 @@ export const EVENT_TIME_INDEX = COLUMN_NAMES.indexOf('event_time')
 export const SOURCE_OBJECT_INDEX = COLUMN_NAMES.indexOf('source_object')
 export const EVENT_ID_INDEX = COLUMN_NAMES.indexOf('event_id')
 
+/** Encoding hint: columns whose values differ on nearly every row, so a dictionary would not pay and none is tried. */
+export const UNIQUE_PER_ROW: ReadonlySet<string> = new Set(['event_id', 'request_id', 'request_parameters', 'response_elements'])
+
+/** Rows (`rows[r][c]`, in COLUMNS order) to column-major data (`columns[c][r]`), as the file writer takes them. */
+export function toColumns(rows: readonly Value[][]): Value[][] {
+  const columns: Value[][] = COLUMNS.map(() => new Array<Value>(rows.length))
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]
+    for (let c = 0; c < columns.length; c++) columns[c][r] = row[c]
+  }
+  return columns
+}
+
 /** Partition columns: in the path only, never inside the files. */
 export const PARTITION_COLUMNS = ['dt', 'event_name'] as const

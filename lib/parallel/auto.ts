@@ -31,7 +31,7 @@ export interface RunChoice {
  * archives in flight share the bound, as workers do.
  */
 export function chooseRun(head: readonly string[], concurrency: number, requestedWorkers: number | undefined, cores: number): RunChoice {
-  const workers = requestedWorkers ?? (head.length > FEW_ARCHIVES && meanSize(head) >= SMALL_ARCHIVE_BYTES ? cores : 1)
+  const workers = requestedWorkers ?? workerCount(head, cores)
   const archivesAtOnce = Math.max(1, Math.min(concurrency, head.length > FEW_ARCHIVES ? concurrency : head.length))
   return { workers, archivesAtOnce }
 }
@@ -50,6 +50,14 @@ export async function processArchivesAuto(pipeline: Pipeline, spec: PoolSpec, ke
     return processArchives(shared, all, options)
   }
   return processArchivesParallel(spec, all, { ...options, workers, concurrencyPerWorker: Math.ceil(concurrency / workers), log: options.log ?? pipeline.log })
+}
+
+/**
+ * Worker threads for a run whose first keys are `head` (up to FEW_ARCHIVES + 1 of them): one per core
+ * when there are more than FEW_ARCHIVES that are not small on average; else 1 (in-process).
+ */
+export function workerCount(head: readonly string[], cores: number): number {
+  return head.length > FEW_ARCHIVES && meanSize(head) >= SMALL_ARCHIVE_BYTES ? cores : 1
 }
 
 function sizeOf(key: string): number {

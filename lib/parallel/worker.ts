@@ -1,13 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads'
-import { createPipeline } from '../app.js'
-import type { Logger } from '../log.js'
+import { createPipeline } from '../pipeline-from-config.js'
+import { sinkLogger, type Logger } from '../log.js'
 import { processArchives } from '../run-archives.js'
 import type { LocationSpec } from '../location.js'
 import { FsStorage } from '../storage/fs.js'
 import type { Location } from '../storage/open.js'
 import type { EncoderFactory } from '../write/parquet.js'
 import { KeyQueue } from './key-queue.js'
-import type { FromWorker, LogLevelName, ToWorker, WorkerSpec } from './protocol.js'
+import type { FromWorker, ToWorker, WorkerSpec } from './protocol.js'
 
 /** Worker thread entry: builds its own pipeline from the spec and processes the keys the pool sends. */
 
@@ -47,13 +47,13 @@ async function opener(): Promise<(location: LocationSpec) => Location> {
 
 /** Log lines go to the pool, which hands them to the caller's logger. */
 function forwardingLogger(): Logger {
-  const at = (level: LogLevelName) => (message: string, fields?: Record<string, unknown>) => {
+  return sinkLogger((level, message, context, own) => {
+    const fields = { ...context, ...own }
     try {
       post({ kind: 'log', level, message, fields })
     } catch {
       // A field that cannot be cloned (a function, a socket): send what JSON keeps of it.
-      post({ kind: 'log', level, message, fields: JSON.parse(JSON.stringify(fields ?? {})) as Record<string, unknown> })
+      post({ kind: 'log', level, message, fields: JSON.parse(JSON.stringify(fields)) as Record<string, unknown> })
     }
-  }
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }
+  })
 }

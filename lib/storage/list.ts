@@ -21,13 +21,3 @@ export async function listFolders(storage: Storage, prefix: string): Promise<str
   } while (cursor)
   return folders
 }
-
-export async function readAll(storage: Storage, key: string): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const chunk of await storage.get(key)) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks)
-}
-
-export async function readJson<T>(storage: Storage, key: string): Promise<T> {
-  return JSON.parse((await readAll(storage, key)).toString('utf8')) as T
-}

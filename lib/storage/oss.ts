@@ -1,5 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream'
 import OSS from 'ali-oss'
+import { invocationCredentials } from '../credentials.js'
 import { AccessError, CccTrailError, ConfigError, NotFoundError, RetryableError } from '../errors.js'
 import { DEFAULT_PAGE_SIZE } from './page.js'
 import type { ListOptions, ListPage, ObjectInfo, Storage } from './types.js'
@@ -206,31 +207,9 @@ export class OssStorage implements Storage {
   }
 }
 
-/** Credentials from the FC context when present, else the standard Alibaba Cloud environment variables. */
-export function ossCredentials(context?: { credentials?: Partial<OssCredentials> }, env: NodeJS.ProcessEnv = process.env): OssCredentials {
-  const fromContext = context?.credentials
-  if (fromContext?.accessKeyId || fromContext?.accessKeySecret) {
-    return pick(fromContext, ['context.credentials.accessKeyId', 'context.credentials.accessKeySecret'])
-  }
-  const fromEnv = {
-    accessKeyId: env.ALIBABA_CLOUD_ACCESS_KEY_ID,
-    accessKeySecret: env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,
-    securityToken: env.ALIBABA_CLOUD_SECURITY_TOKEN,
-  }
-  return pick(fromEnv, ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'])
-}
-
 /** An OssStorage for `location`, with credentials from the FC context or the environment. */
 export function createOssStorage(location: OssLocation, context?: { credentials?: Partial<OssCredentials> }, env: NodeJS.ProcessEnv = process.env): OssStorage {
-  return new OssStorage({ ...location, ...ossCredentials(context, env) })
-}
-
-function pick(source: Partial<OssCredentials>, [idName, secretName]: [string, string]): OssCredentials {
-  if (!source.accessKeyId) throw new ConfigError(idName, 'not set; OSS needs an access key id')
-  if (!source.accessKeySecret) throw new ConfigError(secretName, 'not set; OSS needs an access key secret')
-  const credentials: OssCredentials = { accessKeyId: source.accessKeyId, accessKeySecret: source.accessKeySecret }
-  if (source.securityToken) credentials.securityToken = source.securityToken
-  return credentials
+  return new OssStorage({ ...location, ...invocationCredentials(context, env, 'OSS') })
 }
 
 function createClient(options: OssStorageOptions, timeoutMs: number): OSS {

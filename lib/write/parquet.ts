@@ -1,7 +1,7 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer'
 import type { RowGroup } from 'hyparquet'
-import { COLUMNS, type Column, type Value } from '../normalize/columns.js'
+import { COLUMNS, UNIQUE_PER_ROW, type Column, type Value } from '../normalize/columns.js'
 
 /** The only module that knows the Parquet library. Columns in, file bytes out. */
 
@@ -27,9 +27,6 @@ function schemaElement(column: TableColumn): SchemaElement {
 }
 
 export const PARQUET_SCHEMA: SchemaElement[] = [{ name: 'schema', num_children: COLUMNS.length }, ...COLUMNS.map(schemaElement)]
-
-/** Columns whose values differ on nearly every row: a dictionary would not pay, so none is tried. */
-export const UNIQUE_PER_ROW: ReadonlySet<string> = new Set(['event_id', 'request_id', 'request_parameters', 'response_elements'])
 
 /**
  * How each column is written. JSON documents get no min/max statistics: nobody prunes on them,

@@ -1,5 +1,5 @@
-import { COLUMNS, EVENT_TIME_INDEX, type Value } from '../normalize/columns.js'
-import { defaultEncoder, type ColumnBatch, type EncoderFactory, type FileEncoder } from './parquet.js'
+import { EVENT_TIME_INDEX, toColumns, type Value } from '../normalize/columns.js'
+import { defaultEncoder, type EncoderFactory, type FileEncoder } from './parquet.js'
 import type { OutputSink } from './streamed-outputs.js'
 
 /** Rows of one (dt, event_name) partition of one archive, flushed to row groups as memory requires. */
@@ -53,13 +53,4 @@ export class PartitionBuffer {
 
 function sortByTime(rows: Value[][]): Value[][] {
   return rows.sort((a, b) => (a[EVENT_TIME_INDEX] as number) - (b[EVENT_TIME_INDEX] as number))
-}
-
-function toColumns(rows: Value[][]): ColumnBatch {
-  const columns: ColumnBatch = COLUMNS.map(() => new Array<Value>(rows.length))
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]
-    for (let c = 0; c < columns.length; c++) columns[c][r] = row[c]
-  }
-  return columns
 }

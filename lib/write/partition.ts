@@ -1,3 +1,5 @@
+import { DAY_MS, formatDay } from '../util/days.js'
+
 /** Hive-style partition paths: `dt=<YYYY-MM-DD>/event_name=<escaped>/`. */
 
 export const HIVE_DEFAULT_PARTITION = '__HIVE_DEFAULT_PARTITION__'
@@ -38,8 +40,6 @@ export function dateInZone(timeZone: string): (millis: number) => string {
   }
 }
 
-const DAY_MS = 86_400_000
-
 /** The UTC date, formatted once per day: events of an archive fall on one or two days. */
 function utcDate(): (millis: number) => string {
   let dayStart = NaN
@@ -47,7 +47,7 @@ function utcDate(): (millis: number) => string {
   return (millis) => {
     if (!(millis >= dayStart && millis < dayStart + DAY_MS)) {
       dayStart = Math.floor(millis / DAY_MS) * DAY_MS
-      date = new Date(dayStart).toISOString().slice(0, 10)
+      date = formatDay(dayStart)
     }
     return date
   }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { handleBackfillEvent } from '../../lib/backfill/fc-backfill.js'
+import { handleBackfillEvent } from '../../lib/handlers/backfill.js'
 import { runBackfill } from '../../lib/backfill/run-backfill.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import { silentLogger } from '../../lib/log.js'

@@ -1,6 +1,7 @@
+import { InvalidEventError } from '../../lib/errors.js'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { eventJson, InvalidEventError, timerOrDirectPayload } from '../../lib/fc/event-body.js'
+import { eventJson, timerOrDirectPayload } from '../../lib/fc/event-body.js'
 
 const timerSample = readFileSync(new URL('../../deploy/events/timer.json', import.meta.url))
 const windowSample = readFileSync(new URL('../../deploy/events/backfill-window.json', import.meta.url))

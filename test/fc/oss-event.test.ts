@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { PermanentError } from '../../lib/errors.js'
-import { InvalidEventError } from '../../lib/fc/event-body.js'
+import { InvalidEventError, PermanentError } from '../../lib/errors.js'
 import { isObjectCreated, ossTriggerEvent, parseOssEvent } from '../../lib/fc/oss-event.js'
 
 const sample = readFileSync(new URL('../../deploy/events/oss-put.json', import.meta.url))

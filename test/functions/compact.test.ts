@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { handler } from '../../functions/compact.js'
-import { handleCompactTimer } from '../../lib/compact/handle-timer.js'
+import { handle as handleCompactTimer } from '../../lib/handlers/compact-timer.js'
 import { loadConfig } from '../../lib/config.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import type { FcContext } from '../../lib/fc/context.js'
@@ -37,7 +37,7 @@ describe('compaction function', () => {
     const [first, second, third] = await Promise.all(['2021-02-01', '2021-02-02', '2021-02-03'].map((dt) => day(pipeline, dt)))
     expect(third.files).toBeGreaterThan(third.partitions)
     // Run on 2021-02-04: 02-01 and 02-02 are finished, 02-03 may still get late archives.
-    const result = await handleCompactTimer(deps, timer({}), context, Date.parse('2021-02-04T01:30:00Z'))
+    const result = await handleCompactTimer({ ...deps, now: () => Date.parse('2021-02-04T01:30:00Z') }, timer({}), context)
     expect(result).toMatchObject({ stoppedEarly: false, compacted: first.partitions + second.partitions, unchanged: 0 })
     expect(await day(pipeline, '2021-02-01')).toEqual({ files: first.partitions, partitions: first.partitions })
     expect(await day(pipeline, '2021-02-02')).toEqual({ files: second.partitions, partitions: second.partitions })

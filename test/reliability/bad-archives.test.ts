@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { encodeBody, putArchive, type ArchiveOptions } from '../../lib/demo/archive.js'
-import { readManifest, type Manifest } from '../../lib/manifest.js'
+import { readManifest, type Manifest } from '../../lib/ledger/manifest.js'
 import { processArchive, type ArchiveResult, type PipelineOptions } from '../../lib/pipeline.js'
 import { processArchives, type Outcome } from '../../lib/run-archives.js'
 import { expectAccounted, testPipeline } from '../support/pipeline.js'

@@ -1,3 +1,4 @@
+import { readAll } from '../../lib/storage/read.js'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { inspect } from 'node:util'
@@ -7,7 +8,6 @@ import { AccessError, PermanentError, RetryableError } from '../../lib/errors.js
 import { processArchive } from '../../lib/pipeline.js'
 import { processArchives, type Outcome } from '../../lib/run-archives.js'
 import { FsStorage } from '../../lib/storage/fs.js'
-import { readAll } from '../../lib/storage/list.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'

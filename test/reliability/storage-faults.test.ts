@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { putArchive } from '../../lib/demo/archive.js'
 import { RetryableError } from '../../lib/errors.js'
-import { readManifest } from '../../lib/manifest.js'
+import { readManifest } from '../../lib/ledger/manifest.js'
 import { processArchive, type ArchiveResult } from '../../lib/pipeline.js'
 import { localTable } from '../../lib/query/local-table.js'
 import { processArchives, type Outcome } from '../../lib/run-archives.js'

@@ -1,8 +1,8 @@
+import { readAll } from '../../lib/storage/read.js'
 import { inspect } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AccessError, ConfigError, NotFoundError, RetryableError } from '../../lib/errors.js'
-import { readAll } from '../../lib/storage/list.js'
-import { createOssStorage, OssStorage, ossCredentials, type OssStorageOptions } from '../../lib/storage/oss.js'
+import { createOssStorage, OssStorage, type OssStorageOptions } from '../../lib/storage/oss.js'
 import { startOssServer, type Fault, type OssServer } from '../support/oss-server.js'
 import { storageContract } from './contract.js'
 
@@ -209,26 +209,7 @@ describe('oss storage: transient faults', () => {
   })
 })
 
-describe('oss credentials', () => {
-  const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'env-id', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'env-secret', ALIBABA_CLOUD_SECURITY_TOKEN: 'env-token' }
-
-  it('prefers the FC context credentials', () => {
-    const context = { credentials: { accessKeyId: 'fc-id', accessKeySecret: 'fc-secret', securityToken: 'fc-token' } }
-    expect(ossCredentials(context, env)).toEqual({ accessKeyId: 'fc-id', accessKeySecret: 'fc-secret', securityToken: 'fc-token' })
-  })
-
-  it('falls back to the standard environment variables', () => {
-    expect(ossCredentials(undefined, env)).toEqual({ accessKeyId: 'env-id', accessKeySecret: 'env-secret', securityToken: 'env-token' })
-    expect(ossCredentials({}, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'i', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' })).toEqual({ accessKeyId: 'i', accessKeySecret: 's' })
-  })
-
-  it('names the missing variable in a ConfigError', () => {
-    expect(() => ossCredentials(undefined, {})).toThrow(ConfigError)
-    expect(() => ossCredentials(undefined, {})).toThrow(/ALIBABA_CLOUD_ACCESS_KEY_ID/)
-    expect(() => ossCredentials(undefined, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'i' })).toThrow(/ALIBABA_CLOUD_ACCESS_KEY_SECRET/)
-    expect(() => ossCredentials({ credentials: { accessKeyId: 'i' } }, env)).toThrow(/context\.credentials\.accessKeySecret/)
-  })
-
+describe('createOssStorage', () => {
   it('builds a working storage from the environment', async () => {
     const bucket = freshBucket()
     const storage = createOssStorage(

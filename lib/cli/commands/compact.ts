@@ -1,3 +1,4 @@
+import { UsageError, WindowError } from '../../errors.js'
 import type { PartitionSummary } from '../../compact/compact-partition.js'
 import { compactTable, type CompactSummary } from '../../compact/compact-table.js'
 import type { DateSelection } from '../../compact/partitions.js'
@@ -5,7 +6,7 @@ import { compactionWindow } from '../../compact/window.js'
 import { loadConfig, type Settings } from '../../config.js'
 import { locationOpener } from '../../storage/open.js'
 import { partitionPath } from '../../write/partition.js'
-import { EXIT, UsageError, type Command } from '../command.js'
+import { EXIT, type Command } from '../command.js'
 import { LOCATION_OPTIONS } from '../flags.js'
 
 export const compactCommand: Command = {
@@ -47,7 +48,7 @@ function window(values: Record<string, unknown>, timeZone: string): DateSelectio
   try {
     return compactionWindow({ date: pick('date'), before: pick('before'), since: pick('since') }, timeZone)
   } catch (error) {
-    if (error instanceof RangeError) throw new UsageError(error.message)
+    if (error instanceof WindowError) throw new UsageError(error.message)
     throw error
   }
 }

@@ -1,9 +1,9 @@
 import { loadConfig, type Config } from '../../config.js'
 import { generateDdl } from '../../ddl/generate.js'
 import { ENGINES, isEngine } from '../../ddl/types.js'
-import { ConfigError } from '../../errors.js'
+import { ConfigError, UsageError } from '../../errors.js'
 import { describeLocation } from '../../location.js'
-import { EXIT, UsageError, type Command } from '../command.js'
+import { EXIT, type Command } from '../command.js'
 
 export const ddlCommand: Command = {
   name: 'ddl',
@@ -20,12 +20,7 @@ export const ddlCommand: Command = {
     const config = configuredTable(input.env)
     const location = (input.values.location as string | undefined) ?? (config && describeLocation(config.dest))
     if (!location) throw new UsageError('give --location (the table folder) or set DEST')
-    try {
-      input.out(generateDdl({ engine, location, table: input.values.table as string | undefined, ossRegion: (input.values.region as string | undefined) ?? config?.oss.region }))
-    } catch (error) {
-      if (error instanceof RangeError) throw new UsageError(error.message)
-      throw error
-    }
+    input.out(generateDdl({ engine, location, table: input.values.table as string | undefined, ossRegion: (input.values.region as string | undefined) ?? config?.oss.region }))
     return EXIT.ok
   },
 }

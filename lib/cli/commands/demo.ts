@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
-import { createPipeline } from '../../app.js'
+import { createPipeline } from '../../pipeline-from-config.js'
 import { writeCatalog } from '../../catalog/write-catalog.js'
 import { loadConfig } from '../../config.js'
 import { generateCorpus } from '../../demo/corpus.js'

@@ -1,10 +1,11 @@
+import { UsageError } from '../../errors.js'
 import { loadConfig } from '../../config.js'
 import { withDuckDb } from '../../query/duckdb.js'
 import { formatRows, type OutputFormat } from '../../query/format.js'
 import { localTable } from '../../query/local-table.js'
 import { createViews } from '../../query/views.js'
 import { locationOpener } from '../../storage/open.js'
-import { EXIT, UsageError, type Command } from '../command.js'
+import { EXIT, type Command } from '../command.js'
 import { LOCATION_OPTIONS } from '../flags.js'
 
 export const queryCommand: Command = {

@@ -1,6 +1,7 @@
-import { listObjects, readJson } from '../storage/list.js'
+import { readJson } from '../storage/read.js'
+import { listObjects } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
-import { recordKey, recordPrefix, type PartitionRef } from './layout.js'
+import { compactionRecordKey, compactionRecordPrefix, type PartitionRef } from '../layout.js'
 
 export interface CompactionInput {
   key: string
@@ -36,14 +37,14 @@ export interface CompactionRecord {
 
 export async function listRecords(dest: Storage, destPrefix: string, partition: PartitionRef): Promise<{ key: string; record: CompactionRecord }[]> {
   const found: { key: string; record: CompactionRecord }[] = []
-  for await (const info of listObjects(dest, recordPrefix(destPrefix, partition), { delimiter: '/' })) {
+  for await (const info of listObjects(dest, compactionRecordPrefix(destPrefix, partition), { delimiter: '/' })) {
     if (info.key.endsWith('.json')) found.push({ key: info.key, record: await readJson<CompactionRecord>(dest, info.key) })
   }
   return found
 }
 
 export async function writeRecord(dest: Storage, destPrefix: string, record: CompactionRecord): Promise<string> {
-  const key = recordKey(destPrefix, record, record.id)
+  const key = compactionRecordKey(destPrefix, record, record.id)
   await dest.put(key, JSON.stringify(record, null, 1))
   return key
 }

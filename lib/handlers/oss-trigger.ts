@@ -1,22 +1,13 @@
-import { createPipeline } from '../app.js'
-import type { Config } from '../config.js'
-import { AccessError, CccTrailError, ConfigError, errorMessage, isRetryable } from '../errors.js'
-import type { LogFields, Logger } from '../log.js'
-import type { Counts } from '../manifest.js'
+import { createPipeline } from '../pipeline-from-config.js'
+import { AccessError, CccTrailError, ConfigError, errorMessage, InvalidEventError, isRetryable } from '../errors.js'
+import type { FcContext } from '../fc/context.js'
+import type { InvocationDeps } from '../fc/container.js'
+import type { LogFields } from '../log.js'
+import type { Counts } from '../ledger/manifest.js'
 import { processArchive, type ArchiveStatus } from '../pipeline.js'
-import type { Location } from '../storage/open.js'
-import type { LocationSpec } from '../location.js'
-import { InvalidEventError } from './event-body.js'
-import { routeObject } from './object-route.js'
-import { parseOssEvent, type OssObjectEvent } from './oss-event.js'
-
-/** What an invocation needs, built by the caller (once per container in FC). */
-export interface InvocationDeps {
-  config: Config
-  /** Opens a bucket prefix or folder with this invocation's credentials. */
-  open: (spec: LocationSpec) => Location
-  log: Logger
-}
+import { addTotals } from '../util/totals.js'
+import { routeObject } from '../fc/object-route.js'
+import { parseOssEvent, type OssObjectEvent } from '../fc/oss-event.js'
 
 export type ObjectStatus = ArchiveStatus | 'ignored' | 'refused' | 'failed'
 
@@ -50,7 +41,7 @@ export interface OssTriggerSummary {
  * refused credentials or permissions, a configuration error, or an unexpected error. Bad input is
  * quarantined by the pipeline and an invalid payload is logged; both succeed, since a retry cannot help.
  */
-export async function handleOssEvent(deps: InvocationDeps, event: unknown): Promise<OssTriggerSummary> {
+export async function handle(deps: InvocationDeps, event: unknown, _context?: FcContext): Promise<OssTriggerSummary> {
   let records: OssObjectEvent[]
   try {
     records = parseOssEvent(event)
@@ -86,17 +77,17 @@ function finishedFields(s: OssTriggerSummary, throwing: boolean): LogFields {
 
 async function handleObject(deps: InvocationDeps, record: OssObjectEvent): Promise<ObjectOutcome> {
   const route = routeObject(deps.config, record)
-  const fields: LogFields = { bucket: record.bucket, source: route.key, eventName: record.eventName }
+  const log = deps.log.child({ bucket: record.bucket, source: route.key, eventName: record.eventName })
   if (route.action === 'ignore') {
-    deps.log.info(`object ignored: ${route.detail}`, { ...fields, reason: route.reason })
+    log.info(`object ignored: ${route.detail}`, { reason: route.reason })
     return { bucket: record.bucket, key: route.key, status: 'ignored', reason: route.reason }
   }
   if (route.action === 'refuse') {
-    deps.log.warn(`object refused: ${route.detail}`, { ...fields, reason: route.reason })
+    log.warn(`object refused: ${route.detail}`, { reason: route.reason })
     return { bucket: record.bucket, key: route.key, status: 'refused', reason: route.reason }
   }
-  if (route.decodedKey) deps.log.info('object key was percent-encoded in the event; using the decoded key', { ...fields, eventKey: record.key })
-  const pipeline = createPipeline(deps.config, deps.open(route.source), deps.open(deps.config.dest), withFields(deps.log, { bucket: record.bucket }))
+  if (route.decodedKey) log.info('object key was percent-encoded in the event; using the decoded key', { eventKey: record.key })
+  const pipeline = createPipeline(deps.config, deps.open(route.source), deps.open(deps.config.dest), deps.log.child({ bucket: record.bucket }))
   const result = await processArchive(pipeline, route.key)
   return { bucket: record.bucket, key: route.key, status: result.status, reason: result.reason, counts: result.counts }
 }
@@ -116,13 +107,7 @@ function failureReason(error: unknown): string {
 export function summarize(outcomes: ObjectOutcome[]): OssTriggerSummary {
   const count = (...statuses: ObjectStatus[]) => outcomes.filter((o) => statuses.includes(o.status)).length
   const counts: Counts = { events: 0, rows: 0, nonCcc: 0, quarantined: 0 }
-  for (const o of outcomes) {
-    if (!o.counts) continue
-    counts.events += o.counts.events
-    counts.rows += o.counts.rows
-    counts.nonCcc += o.counts.nonCcc
-    counts.quarantined += o.counts.quarantined
-  }
+  for (const o of outcomes) if (o.counts) addTotals(counts, o.counts)
   return {
     objects: outcomes.length,
     written: count('written'),
@@ -134,14 +119,5 @@ export function summarize(outcomes: ObjectOutcome[]): OssTriggerSummary {
     failed: count('failed'),
     counts,
     outcomes,
-  }
-}
-
-function withFields(log: Logger, fields: LogFields): Logger {
-  return {
-    debug: (message, more) => log.debug(message, { ...fields, ...more }),
-    info: (message, more) => log.info(message, { ...fields, ...more }),
-    warn: (message, more) => log.warn(message, { ...fields, ...more }),
-    error: (message, more) => log.error(message, { ...fields, ...more }),
   }
 }

@@ -1,8 +1,9 @@
-import { InvalidEventError, timerOrDirectPayload } from '../fc/event-body.js'
+import { InvalidEventError, WindowError } from '../errors.js'
+import { timerOrDirectPayload } from '../fc/event-body.js'
 import type { FcContext } from '../fc/context.js'
-import type { InvocationDeps } from '../fc/handle-oss-event.js'
-import { compactTable, type CompactSummary } from './compact-table.js'
-import { compactionWindow, type WindowRequest } from './window.js'
+import type { InvocationDeps } from '../fc/container.js'
+import { compactTable, type CompactSummary } from '../compact/compact-table.js'
+import { compactionWindow, type WindowRequest } from '../compact/window.js'
 
 /** Without `since`, a timer run looks this many days back from `before`: late archives older than that are rare. */
 export const DEFAULT_LOOKBACK_DAYS = 14
@@ -16,14 +17,16 @@ export type CompactInvocationResult = CompactSummary | { invalidEvent: string }
  * and a retry is safe (interrupted compactions are finished or rolled back first). No new partition
  * starts in the last fifth of the function's time budget.
  */
-export async function handleCompactTimer(deps: InvocationDeps, event: unknown, context?: FcContext, today = Date.now()): Promise<CompactInvocationResult> {
+export async function handle(deps: InvocationDeps, event: unknown, context?: FcContext): Promise<CompactInvocationResult> {
+  // The time budget runs on the real clock; the days to compact follow deps.now when a test pins it.
   const started = Date.now()
+  const today = deps.now?.() ?? started
   let selection
   try {
     const { request } = timerOrDirectPayload(event)
     selection = compactionWindow({ lookbackDays: DEFAULT_LOOKBACK_DAYS, ...windowRequest(request) }, deps.config.timeZone, today)
   } catch (error) {
-    if (!(error instanceof InvalidEventError || error instanceof RangeError)) throw error
+    if (!(error instanceof InvalidEventError || error instanceof WindowError)) throw error
     deps.log.error(`invalid compaction request: ${error.message}`, { reason: 'invalid_event' })
     return { invalidEvent: error.message }
   }

@@ -1,37 +1,16 @@
-import { RetryableError } from '../errors.js'
-import { InvalidEventError } from '../fc/event-body.js'
-import type { Invoker } from '../fc/invoker.js'
+import { addDays } from '../util/days.js'
+import { addTotals } from '../util/totals.js'
+import { backfillDeps, type FcBackfillDeps } from '../backfill/fc-deps.js'
+import { InvalidEventError, RetryableError, WindowError } from '../errors.js'
+import type { InvocationDeps } from '../fc/container.js'
+import type { FcContext } from '../fc/context.js'
 import { normalizePrefix } from '../location.js'
-import type { Logger } from '../log.js'
-import type { Pipeline } from '../pipeline.js'
 import { processArchives, type Outcome, type RunSummary } from '../run-archives.js'
-import { checkpointKey, loadCheckpoint, newCheckpoint, saveCheckpoint, type BackfillStats, type Checkpoint } from './checkpoint.js'
-import { BatchDispatcher } from './fanout.js'
-import { parseBackfillEvent, type BackfillRequest } from './payload.js'
-import { planWindow, type DayPlan } from './plan.js'
-import { addDays, resolveWindow, WindowError, type DayWindow } from './window.js'
-
-/** Everything the FC backfill needs, built by the handler from config and the FC context. */
-export interface FcBackfillDeps {
-  pipeline: Pipeline
-  invoker: Invoker
-  /** Source key prefix before `AliyunLogs/` (config); a payload's `prefix` overrides it. */
-  sourcePrefix: string
-  /** This function (context.function.name): continuations and unfinished batches go here. */
-  selfName: string
-  /** The function that processes fanned-out batches. */
-  workerName: string
-  fanoutThreshold: number
-  fanoutBatchSize: number
-  concurrency: number
-  maxWindowDays: number
-  now: () => Date
-  /** Milliseconds until FC stops this invocation. */
-  remainingMs: () => number
-  /** Stop starting work when less than this is left: in-flight archives must finish in it. */
-  marginMs: number
-  log: Logger
-}
+import { checkpointKey, emptyStats, loadCheckpoint, newCheckpoint, saveCheckpoint, type BackfillStats, type Checkpoint } from '../backfill/checkpoint.js'
+import { BatchDispatcher } from '../backfill/fanout.js'
+import { parseBackfillEvent, type BackfillRequest } from '../backfill/payload.js'
+import { planWindow, type DayPlan } from '../backfill/plan.js'
+import { resolveWindow, type DayWindow } from '../backfill/window.js'
 
 export interface FcBackfillResult {
   status: 'done' | 'continued' | 'invalid' | 'abandoned'
@@ -55,6 +34,12 @@ export const MAX_INVOCATIONS = 1000
  * thrown: FC would retry it forever. Transient failures throw, so FC retries the invocation;
  * everything it repeats is idempotent.
  */
+export async function handle(deps: InvocationDeps, event: unknown, context: FcContext): Promise<FcBackfillResult> {
+  const now = deps.now ?? Date.now
+  return handleBackfillEvent(backfillDeps(deps, context, { startedAt: now(), now }), event)
+}
+
+/** The backfill over its own dependencies (built by `backfillDeps`, or by a test). */
 export async function handleBackfillEvent(deps: FcBackfillDeps, event: unknown): Promise<FcBackfillResult> {
   let request: BackfillRequest
   try {
@@ -69,7 +54,7 @@ export async function handleBackfillEvent(deps: FcBackfillDeps, event: unknown):
 }
 
 function nothing(): Omit<FcBackfillResult, 'status'> {
-  return { listed: 0, skippedDone: 0, pending: 0, stats: { written: 0, quarantined: 0, failed: 0, events: 0, rows: 0, batches: 0, dispatched: 0 } }
+  return { listed: 0, skippedDone: 0, pending: 0, stats: emptyStats() }
 }
 
 /** A stop rule that lets at least one archive start, so every invocation makes progress. */
@@ -182,7 +167,7 @@ async function runInline(run: WindowRun, days: DayPlan[]): Promise<FcBackfillRes
       if (!(outcome.status === 'failed' && outcome.retryable)) unfinished.delete(outcome.key)
     },
   })
-  addStats(run.checkpoint.stats, statsOf(summary))
+  addTotals(run.checkpoint.stats, statsOf(summary))
   run.checkpoint.mode = 'inline'
   const started = summary.archives
   if (started < dayOf.size) {
@@ -243,8 +228,4 @@ async function finish(run: WindowRun, mode: 'inline' | 'fanout', retry: string[]
 
 function statsOf(run: RunSummary): BackfillStats {
   return { written: run.written, quarantined: run.quarantined, failed: run.failed, events: run.counts.events, rows: run.counts.rows, batches: 0, dispatched: 0 }
-}
-
-function addStats(into: BackfillStats, add: BackfillStats): void {
-  for (const name of Object.keys(into) as (keyof BackfillStats)[]) into[name] += add[name]
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { boundedTasks } from '../../lib/util/bounded.js'
+import { boundedTasks } from '../../lib/util/concurrency.js'
 
 const tick = () => new Promise((resolve) => setImmediate(resolve))
 

@@ -1,9 +1,9 @@
-import type { Manifest, OutputFile } from '../manifest.js'
+import type { Manifest, OutputFile } from './manifest.js'
 import type { Storage } from '../storage/types.js'
 import { partitionPath } from '../write/partition.js'
 import { ParquetFileBuilder } from '../write/parquet.js'
-import { recordDayPrefix } from './layout.js'
-import { listRecords } from './records.js'
+import { compactionRecordDayPrefix } from '../layout.js'
+import { listRecords } from './compaction-records.js'
 
 /**
  * How the pipeline keeps compacted partitions exact when it converts an archive it converted before
@@ -56,7 +56,7 @@ async function mergedOutputs(dest: Storage, destPrefix: string, sourceKey: strin
   const compactedDays = new Map<string, boolean>()
   for (const outputs of byPartition.values()) {
     const { dt, eventName } = outputs[0]
-    if (!(await anyCompaction(dest, recordDayPrefix(destPrefix, dt), compactedDays))) continue
+    if (!(await anyCompaction(dest, compactionRecordDayPrefix(destPrefix, dt), compactedDays))) continue
     if (!(await coveredBy(dest, destPrefix, { dt, eventName }, sourceKey))) continue
     for (const output of outputs) if (!(await dest.head(output.key))) merged.set(output.key, output)
   }

@@ -1,6 +1,7 @@
-import { manifestKey, manifestPrefix } from './layout.js'
-import { listObjects, readJson } from './storage/list.js'
-import type { Storage } from './storage/types.js'
+import { readJson } from '../storage/read.js'
+import { manifestKey, manifestPrefix } from '../layout.js'
+import { listObjects } from '../storage/list.js'
+import type { Storage } from '../storage/types.js'
 
 export interface Counts {
   /** Events in the archive (for a quarantined archive: the count its key claims). */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkpointKey, loadCheckpoint } from '../../lib/backfill/checkpoint.js'
-import { handleBackfillEvent, type FcBackfillDeps } from '../../lib/backfill/fc-backfill.js'
+import type { FcBackfillDeps } from '../../lib/backfill/fc-deps.js'
+import { handleBackfillEvent } from '../../lib/handlers/backfill.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import { RetryableError } from '../../lib/errors.js'
 import { jsonLogger, silentLogger } from '../../lib/log.js'
@@ -8,7 +9,7 @@ import { MemoryStorage } from '../../lib/storage/memory.js'
 import type { Storage } from '../../lib/storage/types.js'
 import { startFcServer, type FcServer } from '../fc/fc-server.js'
 import { testPipeline } from '../support/pipeline.js'
-import { tableShape } from './table.js'
+import { tableShape } from '../backfill/table.js'
 
 // "Now" is early on 2021-02-02, so the default window is 2021-02-01..2021-02-02.
 const NOW = new Date('2021-02-02T03:00:00Z')

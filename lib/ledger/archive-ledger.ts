@@ -1,0 +1,65 @@
+import { manifestKey } from '../layout.js'
+import type { Storage } from '../storage/types.js'
+import { compactionGuard } from './compaction-guard.js'
+import { findManifests, readManifest, writeManifest, type Manifest, type OutputFile } from './manifest.js'
+
+/**
+ * What the table already knows about one archive version, and the one place that decides what a run
+ * of it may write. `begin` answers "already done" (after removing what an interrupted earlier run of
+ * another version left behind) or hands out a run; the run's `commit` writes the manifest and only then
+ * deletes what earlier runs wrote and this one did not.
+ */
+export type LedgerEntry = { kind: 'already_done' } | { kind: 'convert'; run: ArchiveRun }
+
+export interface ArchiveRun {
+  /** False when this output's rows already sit in a compacted file of its partition (see compaction-guard.ts). */
+  shouldWrite(outputKey: string): boolean
+  /** Writes the tombstones this run needs besides `written` and returns them as outputs for its manifest. */
+  tombstones(written: readonly OutputFile[]): Promise<OutputFile[]>
+  /** Writes the manifest (the commit), then removes the superseded outputs, quarantine records and manifests. */
+  commit(manifest: Manifest): Promise<void>
+}
+
+export interface ArchiveVersion {
+  source: string
+  etag: string
+}
+
+export async function beginArchive(dest: Storage, destPrefix: string, version: ArchiveVersion, options: { force?: boolean } = {}): Promise<LedgerEntry> {
+  const previous = await findManifests(dest, destPrefix, version.source)
+  const done = previous.find((m) => m.etag === version.etag)
+  if (!options.force && done) {
+    // A run that died after its commit may have left an older version's outputs behind.
+    const stale = previous.filter((m) => m !== done)
+    if (stale.length > 0) {
+      const old = await Promise.all(stale.map((m) => readManifest(dest, m.key)))
+      await removeSuperseded(dest, destPrefix, old, await readManifest(dest, done.key))
+    }
+    return { kind: 'already_done' }
+  }
+  // Read before converting: a forced rerun overwrites the manifest of the same version.
+  const superseded = await Promise.all(previous.map((m) => readManifest(dest, m.key)))
+  const guard = await compactionGuard(dest, destPrefix, version.source, version.etag, superseded)
+  return {
+    kind: 'convert',
+    run: {
+      shouldWrite: guard.shouldWrite,
+      tombstones: guard.tombstones,
+      async commit(manifest) {
+        await writeManifest(dest, destPrefix, manifest)
+        await removeSuperseded(dest, destPrefix, superseded, manifest)
+      },
+    },
+  }
+}
+
+/** After the new manifest is committed: delete what only earlier runs wrote (files, quarantine records, manifests). */
+async function removeSuperseded(dest: Storage, destPrefix: string, superseded: Manifest[], manifest: Manifest): Promise<void> {
+  const keep = new Set(manifest.outputs.map((o) => o.key))
+  if (manifest.quarantine) keep.add(manifest.quarantine)
+  keep.add(manifestKey(destPrefix, manifest.source, manifest.etag))
+  for (const old of superseded) {
+    const stale = [...old.outputs.map((o) => o.key), old.quarantine, manifestKey(destPrefix, old.source, old.etag)]
+    for (const key of stale) if (key && !keep.has(key)) await dest.delete(key)
+  }
+}

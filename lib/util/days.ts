@@ -1,0 +1,29 @@
+/** Calendar days as `YYYY-MM-DD` text, counted in UTC. */
+
+export const DAY_MS = 86_400_000
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/** Milliseconds of midnight UTC, or undefined when `text` is not a real calendar day (2021-02-31 is not). */
+export function parseDay(text: string): number | undefined {
+  const match = DAY.exec(text)
+  if (!match) return undefined
+  const time = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))
+  return formatDay(time) === text ? time : undefined
+}
+
+export function isDay(text: string): boolean {
+  return parseDay(text) !== undefined
+}
+
+/** The UTC day of an instant. */
+export function formatDay(time: number): string {
+  return new Date(time).toISOString().slice(0, 10)
+}
+
+/** `day` moved by `days` (negative: back). `day` must be a real day. */
+export function addDays(day: string, days: number): string {
+  const time = parseDay(day)
+  if (time === undefined) throw new TypeError(`not a day YYYY-MM-DD: ${JSON.stringify(day)}`)
+  return formatDay(time + days * DAY_MS)
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest'
+import { compactionRecordKey, manifestKey, partFileKey, quarantineKey } from '../../lib/layout.js'
+import { beginArchive } from '../../lib/ledger/archive-ledger.js'
+import type { CompactionRecord } from '../../lib/ledger/compaction-records.js'
+import { writeManifest, type Manifest } from '../../lib/ledger/manifest.js'
+import { listObjects } from '../../lib/storage/list.js'
+import { MemoryStorage } from '../../lib/storage/memory.js'
+
+const SOURCE = 'AliyunLogs/Actiontrail/cn-shanghai/2021/02/03/trail_2021-02-03-04-10-00_1.json.gz'
+const PREFIX = 'table/'
+const day = { dt: '2021-02-03', eventName: 'StartBack2BackCall' }
+const partKey = partFileKey(PREFIX, day, SOURCE)
+
+function manifestOf(etag: string, outputs: { key: string; rows: number }[] = [{ key: partKey, rows: 3 }], quarantine?: string): Manifest {
+  return {
+    version: 1, source: SOURCE, etag, size: 100, status: 'written', processedAt: '2021-02-04T00:00:00Z',
+    counts: { events: 3, rows: 3, nonCcc: 0, quarantined: 0 },
+    outputs: outputs.map((o) => ({ ...o, ...day, bytes: 10 })), quarantine,
+  }
+}
+
+async function keys(dest: MemoryStorage): Promise<string[]> {
+  const found: string[] = []
+  for await (const info of listObjects(dest, '')) found.push(info.key)
+  return found.sort()
+}
+
+/** Writes what a committed run leaves: its part file, its quarantine record if any, its manifest. */
+async function committed(dest: MemoryStorage, manifest: Manifest): Promise<void> {
+  for (const output of manifest.outputs) await dest.put(output.key, 'parquet')
+  if (manifest.quarantine) await dest.put(manifest.quarantine, '{}')
+  await writeManifest(dest, PREFIX, manifest)
+}
+
+describe('beginArchive', () => {
+  it('hands a first run everything to write and no tombstones', async () => {
+    const dest = new MemoryStorage()
+    const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v1' })
+    if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
+    expect(entry.run.shouldWrite(partKey)).toBe(true)
+    expect(await entry.run.tombstones([])).toEqual([])
+    await entry.run.commit(manifestOf('v1'))
+    expect(await keys(dest)).toEqual([manifestKey(PREFIX, SOURCE, 'v1')])
+  })
+
+  it('answers already_done for a committed version, and converts it again when forced', async () => {
+    const dest = new MemoryStorage()
+    await committed(dest, manifestOf('v1'))
+    expect(await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v1' })).toEqual({ kind: 'already_done' })
+    expect((await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v1' }, { force: true })).kind).toBe('convert')
+    expect((await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' })).kind).toBe('convert')
+  })
+
+  it('removes what only the superseded version wrote once the new manifest is committed', async () => {
+    const dest = new MemoryStorage()
+    const otherDay = partFileKey(PREFIX, { dt: '2021-02-02', eventName: 'StartBack2BackCall' }, SOURCE)
+    const oldQuarantine = quarantineKey(PREFIX, SOURCE, 'v1')
+    await committed(dest, manifestOf('v1', [{ key: partKey, rows: 3 }, { key: otherDay, rows: 1 }], oldQuarantine))
+    const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' })
+    if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
+    // Nothing is removed before the commit: a crash here leaves the old version whole.
+    expect(await keys(dest)).toContain(otherDay)
+    await dest.put(partKey, 'new parquet')
+    await entry.run.commit(manifestOf('v2'))
+    expect(await keys(dest)).toEqual([manifestKey(PREFIX, SOURCE, 'v2'), partKey].sort())
+  })
+
+  it('cleans up after a run that died between its commit and the removal of the older version', async () => {
+    const dest = new MemoryStorage()
+    const otherDay = partFileKey(PREFIX, { dt: '2021-02-02', eventName: null }, SOURCE)
+    await committed(dest, manifestOf('v1', [{ key: otherDay, rows: 1 }]))
+    await committed(dest, manifestOf('v2'))
+    expect(await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' })).toEqual({ kind: 'already_done' })
+    expect(await keys(dest)).toEqual([manifestKey(PREFIX, SOURCE, 'v2'), partKey].sort())
+  })
+
+  describe('after compaction merged an earlier run', () => {
+    async function compacted(dest: MemoryStorage): Promise<void> {
+      await committed(dest, manifestOf('v1'))
+      await dest.delete(partKey)
+      const output = { key: `${PREFIX}dt=2021-02-03/event_name=StartBack2BackCall/compact-abc-000.parquet`, rows: 3, bytes: 10 }
+      await dest.put(output.key, 'parquet')
+      const record: CompactionRecord = {
+        version: 1, id: 'abc', ...day, state: 'written', startedAt: '', finishedAt: '', inputs: [{ key: partKey, etag: 'p', bytes: 10 }],
+        outputs: [output], sources: [SOURCE], rows: { in: 3, out: 3, duplicates: 0, superseded: 0 },
+      }
+      await dest.put(compactionRecordKey(PREFIX, day, 'abc'), JSON.stringify(record))
+    }
+
+    it('does not write the same version again where its rows sit in a compacted file', async () => {
+      const dest = new MemoryStorage()
+      await compacted(dest)
+      const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v1' }, { force: true })
+      if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
+      expect(entry.run.shouldWrite(partKey)).toBe(false)
+      expect(await entry.run.tombstones([{ key: partKey, ...day, rows: 3, bytes: 10 }])).toEqual([])
+    })
+
+    it('writes a new version, and a tombstone where it no longer has rows', async () => {
+      const dest = new MemoryStorage()
+      await compacted(dest)
+      const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' })
+      if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
+      expect(entry.run.shouldWrite(partKey)).toBe(true)
+      const stones = await entry.run.tombstones([])
+      expect(stones).toEqual([{ key: partKey, ...day, rows: 0, bytes: stones[0].bytes }])
+      expect(await dest.head(partKey)).toBeDefined()
+    })
+  })
+})
