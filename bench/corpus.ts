@@ -9,6 +9,8 @@ export interface CorpusParameters {
   events: number
   archives: number
   seed: number
+  /** Fraction of CCC events among all events (the rest are other services'). */
+  cccShare: number
 }
 
 export interface BenchCorpus extends Omit<CorpusSummary, 'keys' | 'brokenArchives'> {
@@ -25,7 +27,7 @@ const SLOTS_PER_DAY = 288 // one archive every 5 minutes
  * Every archive is a JSON array, the form ActionTrail writes and DuckDB's read_json(format='array') reads.
  */
 export async function benchCorpus(parameters: CorpusParameters, dir: string): Promise<BenchCorpus> {
-  const root = path.join(dir, `corpus-e${parameters.events}-a${parameters.archives}-s${parameters.seed}`)
+  const root = path.join(dir, `corpus-e${parameters.events}-a${parameters.archives}-s${parameters.seed}-c${parameters.cccShare}`)
   const marker = path.join(root, 'corpus.json')
   if (existsSync(marker)) return JSON.parse(await readFile(marker, 'utf8')) as BenchCorpus
   await rm(root, { recursive: true, force: true })
@@ -36,6 +38,7 @@ export async function benchCorpus(parameters: CorpusParameters, dir: string): Pr
     totalEvents: parameters.events,
     days,
     archivesPerDay: parameters.archives / days,
+    cccRatio: parameters.cccShare,
     forms: ['array'],
   })
   const { keys, brokenArchives, ...counts } = summary

@@ -26,10 +26,14 @@ export interface BoundedMemory {
 }
 
 export interface BenchReport {
-  corpus: { events: number; archives: number; seed: number; cccEvents: number; gzipBytes: number; jsonBytes: number }
+  corpus: { events: number; archives: number; seed: number; cccShare: number; cccEvents: number; gzipBytes: number; jsonBytes: number }
   results: Result[]
   /** ccc-trail wall time / the other's; null when either was not run. */
   ratios: { vsDuckdb: number | null; vsFloor: number | null; vsParquetjsLite: number | null }
+  /** ccc-trail CPU seconds / the other's (what an FC user pays for); null when either was not run. */
+  cpuRatios: { vsDuckdb: number | null; vsFloor: number | null }
+  /** CPU seconds (user + system) per variant, by name. */
+  cpuSeconds: Record<string, number>
   boundedMemory: BoundedMemory[]
   machine: { cpus: number; cpuModel: string; node: string }
 }
@@ -51,12 +55,25 @@ export function resultOf(measurement: Measurement, corpus: BenchCorpus, rows: nu
 }
 
 export function ratiosOf(results: Result[]): BenchReport['ratios'] {
-  const wall = (name: string) => results.find((r) => r.name === name)?.wallSeconds
-  const ratio = (other: string) => {
-    const [ours, theirs] = [wall('ccc-trail'), wall(other)]
-    return ours === undefined || theirs === undefined ? null : round(ours / theirs, 3)
-  }
+  const ratio = ratioOf(results, 'wallSeconds')
   return { vsDuckdb: ratio('duckdb'), vsFloor: ratio('floor'), vsParquetjsLite: ratio('ccc-trail+parquetjs-lite') }
+}
+
+export function cpuRatiosOf(results: Result[]): BenchReport['cpuRatios'] {
+  const ratio = ratioOf(results, 'cpuSeconds')
+  return { vsDuckdb: ratio('duckdb'), vsFloor: ratio('floor') }
+}
+
+function ratioOf(results: Result[], figure: 'wallSeconds' | 'cpuSeconds'): (other: string) => number | null {
+  const value = (name: string) => results.find((r) => r.name === name)?.[figure]
+  return (other) => {
+    const [ours, theirs] = [value('ccc-trail'), value(other)]
+    return ours === undefined || theirs === undefined || theirs === 0 ? null : round(ours / theirs, 3)
+  }
+}
+
+export function cpuSecondsOf(results: Result[]): Record<string, number> {
+  return Object.fromEntries(results.map((r) => [r.name, r.cpuSeconds]))
 }
 
 export function tableLines(report: BenchReport): string[] {
@@ -66,7 +83,7 @@ export function tableLines(report: BenchReport): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
   const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')
   const lines = [
-    `corpus: ${corpus.events} events (${corpus.cccEvents} CCC) in ${corpus.archives} archives, ${(corpus.gzipBytes / MB).toFixed(1)} MB gzip, ${(corpus.jsonBytes / MB).toFixed(1)} MB JSON, seed ${corpus.seed}`,
+    `corpus: ${corpus.events} events (${corpus.cccEvents} CCC, share ${corpus.cccShare}) in ${corpus.archives} archives, ${(corpus.gzipBytes / MB).toFixed(1)} MB gzip, ${(corpus.jsonBytes / MB).toFixed(1)} MB JSON, seed ${corpus.seed}`,
     `machine: ${report.machine.cpus} cores, ${report.machine.cpuModel}, Node ${report.machine.node}`,
     '',
     line(header),
@@ -74,6 +91,7 @@ export function tableLines(report: BenchReport): string[] {
     ...rows.map(line),
     '',
     `ccc-trail wall time / other: vs DuckDB ${report.ratios.vsDuckdb ?? 'n/a'}, vs floor ${report.ratios.vsFloor ?? 'n/a'}, vs parquetjs-lite ${report.ratios.vsParquetjsLite ?? 'n/a'}`,
+    `ccc-trail CPU time / other: vs DuckDB ${report.cpuRatios.vsDuckdb ?? 'n/a'}, vs floor ${report.cpuRatios.vsFloor ?? 'n/a'}`,
   ]
   for (const big of report.boundedMemory) {
     lines.push(`bounded memory: one ${big.kind} archive of ${big.jsonMB.toFixed(0)} MB JSON (${big.events} events, ${big.gzipMB.toFixed(1)} MB gzip) with MEMORY_LIMIT_MB=${big.memoryLimitMB}: ` +

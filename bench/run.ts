@@ -9,12 +9,13 @@ import { bigArchive, type BigArchiveKind } from './big-archive.js'
 import { benchCorpus, type BenchCorpus } from './corpus.js'
 import { measure } from './measure.js'
 import { benchDir } from './paths.js'
-import { ratiosOf, resultOf, tableLines, type BenchReport, type BoundedMemory } from './report.js'
+import { cpuRatiosOf, cpuSecondsOf, ratiosOf, resultOf, tableLines, type BenchReport, type BoundedMemory } from './report.js'
 
-const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--repeat N] [--big-mb MB] [--huge-mb MB] [--only names] [--dir folder] [--json]
-  --events    events in the corpus (default 200000, about 70% CCC)
+const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--ccc-share S] [--repeat N] [--big-mb MB] [--huge-mb MB] [--only names] [--dir folder] [--json]
+  --events    events in the corpus (default 200000)
   --archives  archives they are spread over (default 40)
   --seed      corpus seed (default 1)
+  --ccc-share fraction of CCC events in the corpus, the rest other services' (default 0.7)
   --repeat    runs per variant, the fastest kept (default 1)
   --big-mb    size of the single-archive memory tests in MB of JSON, one varied (~15:1 gzip) and one
               repetitive (~90:1 gzip); 0 skips them (default 300)
@@ -30,7 +31,7 @@ const RUNTIME_OVERHEAD_MB = 64
 
 async function run(): Promise<void> {
   const { values } = parseArgs({ options: {
-    events: { type: 'string', default: '200000' }, archives: { type: 'string', default: '40' }, seed: { type: 'string', default: '1' },
+    events: { type: 'string', default: '200000' }, archives: { type: 'string', default: '40' }, seed: { type: 'string', default: '1' }, 'ccc-share': { type: 'string', default: '0.7' },
     repeat: { type: 'string', default: '1' }, 'big-mb': { type: 'string', default: '300' }, 'huge-mb': { type: 'string', default: '0' }, dir: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
   } })
   if (values.help) return void console.log(USAGE)
@@ -40,10 +41,12 @@ async function run(): Promise<void> {
     return value
   }
   const progress = (line: string) => process.stderr.write(line + '\n')
-  const parameters = { events: number('events', 1), archives: number('archives', 1), seed: number('seed', 0) }
+  const cccShare = Number(values['ccc-share'])
+  if (!(cccShare > 0 && cccShare <= 1)) throw new Error(`--ccc-share must be a fraction above 0 and at most 1\n${USAGE}`)
+  const parameters = { events: number('events', 1), archives: number('archives', 1), seed: number('seed', 0), cccShare }
   const repeat = number('repeat', 1)
   const dir = path.resolve(values.dir ?? benchDir())
-  progress(`corpus: ${parameters.events} events in ${parameters.archives} archives (seed ${parameters.seed}) under ${dir}`)
+  progress(`corpus: ${parameters.events} events in ${parameters.archives} archives (seed ${parameters.seed}, CCC share ${cccShare}) under ${dir}`)
   const corpus = await benchCorpus(parameters, dir)
   await warmPageCache(corpus)
 
@@ -64,9 +67,11 @@ async function run(): Promise<void> {
   const boundedMemory: BoundedMemory[] = []
   for (const [megabytes, kind] of bigRuns) boundedMemory.push(await measureBigArchive(megabytes, kind, parameters.seed, dir, progress))
   const report: BenchReport = {
-    corpus: { events: corpus.events, archives: corpus.archives, seed: parameters.seed, cccEvents: corpus.cccEvents, gzipBytes: corpus.bytes, jsonBytes: corpus.jsonBytes },
+    corpus: { events: corpus.events, archives: corpus.archives, seed: parameters.seed, cccShare, cccEvents: corpus.cccEvents, gzipBytes: corpus.bytes, jsonBytes: corpus.jsonBytes },
     results,
     ratios: ratiosOf(results),
+    cpuRatios: cpuRatiosOf(results),
+    cpuSeconds: cpuSecondsOf(results),
     boundedMemory,
     machine: { cpus: availableParallelism(), cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version },
   }

@@ -1,5 +1,6 @@
 import { boundedTasks } from './util/concurrency.js'
 import { readElements } from './decode/read-elements.js'
+import { cccByteFilter } from './normalize/prefilter.js'
 import { PermanentInputError, NotFoundError } from './errors.js'
 import { partFileKey } from './layout.js'
 import { beginArchive, type ArchiveRun } from './ledger/archive-ledger.js'
@@ -95,7 +96,7 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
   let stats
   try {
     const stream = await pipeline.source.get(archive.key)
-    stats = await readElements(stream, router.add, { maxEventBytes: options.maxEventBytes, pause: () => streams.room() })
+    stats = await readElements(stream, router.add, { maxEventBytes: options.maxEventBytes, keep: cccByteFilter(options.extraServices), pause: () => streams.room() })
     if (options.verifyEventCount && stats.elements !== archive.eventCount) {
       throw new PermanentInputError('event_count_mismatch', `the key says ${archive.eventCount} events, the archive holds ${stats.elements}`)
     }

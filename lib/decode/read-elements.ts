@@ -3,7 +3,7 @@ import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
 import { CccTrailError, PermanentInputError, RetryableError, errorMessage } from '../errors.js'
-import { ElementSplitter, type BodyForm, type Element } from './splitter.js'
+import { ElementSplitter, type BodyForm, type ByteFilter, type Element } from './splitter.js'
 
 export interface DecodeStats {
   form: BodyForm | undefined
@@ -18,6 +18,8 @@ export interface DecodeOptions {
   chunkSize?: number
   /** Asked after each decompressed chunk; reading waits while it returns a promise (output is behind). */
   pause?: () => Promise<void> | undefined
+  /** Elements this rejects are reported as not CCC without being decoded (see normalize/prefilter.ts). */
+  keep?: ByteFilter
 }
 
 /**
@@ -27,7 +29,7 @@ export interface DecodeOptions {
  */
 export async function readElements(source: Readable, onElement: (element: Element) => void, options: DecodeOptions = {}): Promise<DecodeStats> {
   const stats: DecodeStats = { form: undefined, elements: 0, compressedBytes: 0, bytes: 0 }
-  const splitter = new ElementSplitter(onElement, options.maxEventBytes)
+  const splitter = new ElementSplitter(onElement, options.maxEventBytes, options.keep)
   let sourceError: unknown
   source.once('error', (error) => { sourceError = error })
   try {

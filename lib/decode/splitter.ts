@@ -1,9 +1,15 @@
 import { PermanentInputError } from '../errors.js'
 
-/** One top-level event's JSON text (not yet parsed), or a note that it was too large to keep. */
-export type Element = { text: string; bytes: number } | { tooLarge: true; bytes: number; head: string }
+/**
+ * One top-level event's JSON text (not yet parsed), a note that it was too large to keep, or one
+ * the splitter's filter said cannot be a CCC event (never decoded).
+ */
+export type Element = { text: string; bytes: number } | { tooLarge: true; bytes: number; head: string } | { notCcc: true; bytes: number }
 
 export type BodyForm = 'array' | 'records' | 'ndjson'
+
+/** Whether the element in `bytes[start, end)` should be decoded; `false` reports it as `notCcc` (see normalize/prefilter.ts). */
+export type ByteFilter = (bytes: Buffer, start: number, end: number) => boolean
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, NEWLINE = 0x0a
 const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d
@@ -36,7 +42,8 @@ export class ElementSplitter {
   private tooLargeHead = ''
   private offset = 0
 
-  constructor(private readonly onElement: (element: Element) => void, private readonly maxElementBytes = 64 << 20) {}
+  /** `keep`, when given, sees each element's bytes first; those it rejects are reported as `notCcc`, not decoded. */
+  constructor(private readonly onElement: (element: Element) => void, private readonly maxElementBytes = 64 << 20, private readonly keep?: ByteFilter) {}
 
   push(chunk: Buffer): void {
     if (this.form === undefined) {
@@ -212,10 +219,13 @@ export class ElementSplitter {
       const head = this.tooLarge ? this.tooLargeHead : chunk.toString('utf8', this.start, Math.min(end, this.start + 256))
       this.onElement({ tooLarge: true, bytes, head })
     } else if (this.pending.length === 0) {
-      this.onElement({ text: chunk.toString('utf8', this.start, end), bytes })
+      if (this.keep && !this.keep(chunk, this.start, end)) this.onElement({ notCcc: true, bytes })
+      else this.onElement({ text: chunk.toString('utf8', this.start, end), bytes })
     } else {
       this.pending.push(chunk.subarray(0, end))
-      this.onElement({ text: Buffer.concat(this.pending).toString('utf8'), bytes })
+      const whole = Buffer.concat(this.pending)
+      if (this.keep && !this.keep(whole, 0, whole.length)) this.onElement({ notCcc: true, bytes })
+      else this.onElement({ text: whole.toString('utf8'), bytes })
     }
     this.pending = []
     this.pendingBytes = 0

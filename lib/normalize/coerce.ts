@@ -40,7 +40,30 @@ export function asBoolean(value: unknown): boolean | null {
 /** JSON text with object keys sorted at every level, so equal values compare equal as text. */
 export function canonicalJson(value: unknown): string | null {
   if (value === null || value === undefined) return null
-  return JSON.stringify(sortKeys(value))
+  // A document whose keys already arrive in order needs no sorted copy: its text is the same.
+  return JSON.stringify(inCanonicalOrder(value) ? value : sortKeys(value))
+}
+
+/**
+ * Whether JSON.stringify(value) already equals JSON.stringify(sortKeys(value)): every object's keys
+ * ascending. Keys starting with a digit may be array indices, which objects enumerate first in
+ * numeric order whatever the insertion order, and `__proto__` is dropped by the copy: both take the
+ * sorting path, so the output stays exactly what it always was.
+ */
+function inCanonicalOrder(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true
+  if (Array.isArray(value)) {
+    for (const item of value) if (!inCanonicalOrder(item)) return false
+    return true
+  }
+  let previous = ''
+  for (const key in value) {
+    const first = key.charCodeAt(0)
+    if ((first >= 0x30 && first <= 0x39) || key <= previous || key === '__proto__') return false
+    if (!inCanonicalOrder((value as Record<string, unknown>)[key])) return false
+    previous = key
+  }
+  return true
 }
 
 function sortKeys(value: unknown): unknown {

@@ -14,6 +14,7 @@ const EVENT_ID = COLUMNS.findIndex((c) => c.name === 'event_id')
 
 /** One archive element to a table row, a non-CCC skip, or a quarantine reason. Pure. */
 export function elementToRow(element: Element, sourceKey: string, services?: ReadonlySet<string>): Verdict {
+  if ('notCcc' in element) return { kind: 'not_ccc' }
   if (!('text' in element)) return { kind: 'quarantine', reason: 'event_too_large', message: `event of ${element.bytes} bytes exceeds MAX_EVENT_BYTES` }
   let event: unknown
   try {

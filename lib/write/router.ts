@@ -62,6 +62,10 @@ export class ArchiveRouter {
 
   readonly add = (element: Element): void => {
     const index = this.elements++
+    if ('notCcc' in element) {
+      this.nonCcc++
+      return
+    }
     const verdict = elementToRow(element, this.sourceKey, this.options.extraServices)
     if (verdict.kind === 'not_ccc') {
       this.nonCcc++

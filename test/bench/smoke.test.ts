@@ -13,9 +13,10 @@ beforeAll(() => ensureBuilt('dist/bench/run.js'), 120_000)
 describe('npm run bench (tiny corpus)', () => {
   it('reports every variant as JSON on the last line, and all four agree on the CCC row count', async () => {
     const dir = await tempDir('ccc-bench')
-    const { stdout } = await run(process.execPath, [path.join(REPO, 'dist/bench/run.js'), '--events', '2000', '--archives', '4', '--big-mb', '2', '--dir', dir, '--json'], { cwd: REPO, maxBuffer: 16 << 20 })
+    const { stdout } = await run(process.execPath, [path.join(REPO, 'dist/bench/run.js'), '--events', '2000', '--archives', '4', '--big-mb', '2', '--ccc-share', '0.3', '--dir', dir, '--json'], { cwd: REPO, maxBuffer: 16 << 20 })
     const report = JSON.parse(stdout.trimEnd().split('\n').at(-1)!)
-    expect(report.corpus).toMatchObject({ events: 2000, archives: 4, seed: 1 })
+    expect(report.corpus).toMatchObject({ events: 2000, archives: 4, seed: 1, cccShare: 0.3 })
+    expect(report.corpus.cccEvents / report.corpus.events).toBeCloseTo(0.3, 1)
     expect(report.corpus.cccEvents).toBeGreaterThan(0)
     expect(report.results.map((r: { name: string }) => r.name)).toEqual(['floor', 'duckdb', 'ccc-trail', 'ccc-trail+parquetjs-lite'])
     for (const result of report.results) {
@@ -26,6 +27,9 @@ describe('npm run bench (tiny corpus)', () => {
       if (result.name !== 'floor') expect(result.outputBytes).toBeGreaterThan(0)
     }
     for (const ratio of ['vsDuckdb', 'vsFloor', 'vsParquetjsLite']) expect(report.ratios[ratio]).toBeGreaterThan(0)
+    for (const result of report.results) expect(report.cpuSeconds[result.name]).toBe(result.cpuSeconds)
+    const cpu = report.cpuSeconds
+    expect(report.cpuRatios).toEqual({ vsDuckdb: expect.closeTo(cpu['ccc-trail'] / cpu.duckdb, 2), vsFloor: expect.closeTo(cpu['ccc-trail'] / cpu.floor, 2) })
     expect(report.boundedMemory.map((b: { kind: string }) => b.kind)).toEqual(['varied', 'repetitive'])
     for (const big of report.boundedMemory) {
       expect(big).toMatchObject({ memoryLimitMB: 256, underBound: expect.any(Boolean) })

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { asBoolean, asInt32, asNonEmptyString, asString, canonicalJson } from '../../lib/normalize/coerce.js'
 import { parseEventTime } from '../../lib/normalize/event-time.js'
+import { cccEvent } from '../../lib/demo/events.js'
+import { createRng } from '../../lib/demo/rng.js'
 
 describe('coercion of loosely typed fields', () => {
   it('keeps numeric identifiers as exact text', () => {
@@ -43,7 +45,33 @@ describe('coercion of loosely typed fields', () => {
     expect(canonicalJson(undefined)).toBeNull()
     expect(canonicalJson('text')).toBe('"text"')
   })
+
+  it('gives the sorted copy\'s exact text whether or not the keys already arrive in order', () => {
+    const documents = [
+      { a: 1, b: { c: [1, { d: 2, e: 3 }], f: null } }, { b: 1, a: 2 }, { a: { y: 1, x: 2 } }, [{ b: 1, a: 2 }, { a: 1 }],
+      { '10': 1, '9': 2, a: 3 }, { a: 1, '2': 2 }, { '': 1, a: 2 }, { a: 1, '': 2 }, { A: 1, a: 2, Z: 3 }, { 'a.1': 1, 'a.10': 2, 'a.2': 3 },
+      JSON.parse('{"__proto__":{"x":1},"a":2}'), JSON.parse('{"a":{"__proto__":[1]},"b":2}'), { é: 1, e: 2, z: 3 }, {}, [], 'text', 17, true,
+      ...cccDocuments(),
+    ]
+    for (const document of documents) expect(canonicalJson(document), JSON.stringify(document)).toBe(JSON.stringify(sortedCopy(document)))
+  })
 })
+
+/** The reference: a copy with every object's keys inserted in sorted order. */
+function sortedCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedCopy)
+  if (value === null || typeof value !== 'object') return value
+  const sorted: Record<string, unknown> = {}
+  for (const key of Object.keys(value).sort()) sorted[key] = sortedCopy((value as Record<string, unknown>)[key])
+  return sorted
+}
+
+function cccDocuments(): unknown[] {
+  const rng = createRng(5)
+  return Array.from({ length: 300 }, () => cccEvent(rng, { time: new Date(Date.UTC(2021, 1, 3)), region: 'cn-shanghai' }))
+    .flatMap((event) => [event.requestParameters, event.responseElements, event.additionalEventData, event.userIdentity, event])
+    .filter((document) => document !== undefined)
+}
 
 describe('parseEventTime', () => {
   it('accepts ISO-8601 with a zone, and epoch numbers', () => {
