@@ -50,6 +50,10 @@ describe('processArchive', () => {
       response_elements: null,
       additional_event_data: '{"Scheme":"http"}',
       source_object: key,
+      event_rw: null,
+      recipient_account_id: null,
+      referenced_resources: null,
+      unmapped: null,
       dt: '2021-02-03',
       event_name: 'ListConfig',
     })

@@ -5,7 +5,8 @@ import { type Rng, weightedTable } from './rng.js'
  * Realistic ActionTrail events for demos, tests and benchmarks, shaped like the seed sample
  * (lib/demo/sample-event.ts) and the ActionTrail logon samples, with the quirks seen in the
  * wild: eventVersion as number or string, accountId as number, `errorCode: ""`, missing
- * apiVersion, repeated parameters as `Name.1` keys.
+ * apiVersion, repeated parameters as `Name.1` keys. CCC events carry the fields of 2025 events too
+ * (eventRW, recipientAccountId, referencedResources, vpcId for calls from inside a VPC).
  */
 export interface EventContext {
   time: Date
@@ -85,7 +86,28 @@ export function cccEvent(rng: Rng, ctx: EventContext): DemoEvent {
   if (apiVersion) event.apiVersion = apiVersion
   Object.assign(event, { requestId, eventTime: isoSeconds(ctx.time), isGlobal: false, acsRegion: ctx.region, eventName: name })
   Object.assign(event, outcome(rng, requestId))
+  // Derived from what was drawn above, so that corpora keep their random sequence.
+  const params = event.requestParameters as DemoEvent
+  event.eventRW = READ_CALL.test(name) ? 'Read' : 'Write'
+  event.recipientAccountId = ctx.accountId ?? DEMO_ACCOUNT_ID
+  event.referencedResources = referencedResources(instanceId, params)
+  if (event.sourceIpAddress === 'Internal') event.vpcId = `vpc-uf6${instanceId.replace(/-/g, '').slice(0, 17)}`
   return event
+}
+
+const READ_CALL = /^(List|Get|Describe|Download|Pick|Query|Check)/
+
+/** Resource type -> ids the call touched, the way ActionTrail lists them: the instance and the users, groups, numbers named. */
+function referencedResources(instanceId: string, params: DemoEvent): DemoEvent {
+  const resources: Record<string, string[]> = { 'ACS::CCC::Instance': [instanceId] }
+  const ids = (pattern: RegExp) => [...new Set(Object.entries(params).filter(([key]) => pattern.test(key)).map(([, value]) => String(value)))]
+  const users = ids(/^(UserId|UserRamId|RamId|UId)(\.\d+)?$/)
+  const groups = ids(/^SkillGroupIds?(\.\d+)?$/)
+  const numbers = ids(/^PhoneNumber\.\d+$/)
+  if (users.length) resources['ACS::CCC::User'] = users
+  if (groups.length) resources['ACS::CCC::SkillGroup'] = groups
+  if (numbers.length) resources['ACS::CCC::PhoneNumber'] = numbers
+  return resources
 }
 
 const API_VERSIONS = weightedTable<string | undefined>([['2017-07-05', 72], ['2020-07-01', 18], [undefined, 8], ['*', 2]])

@@ -1,8 +1,9 @@
 import type { Element } from '../decode/splitter.js'
 import type { QuarantineReason } from '../errors.js'
 import { isCccEvent } from './ccc-filter.js'
-import { COLUMNS, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX, type Event, type Value } from './columns.js'
+import { COLUMNS, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX, UNMAPPED_INDEX, type Event, type Value } from './columns.js'
 import { parseEventTime } from './event-time.js'
+import { unmappedOf } from './unmapped.js'
 
 export type Verdict =
   | { kind: 'row'; row: Value[]; eventName: string | null; millis: number; eventId: string | null }
@@ -39,6 +40,7 @@ export function eventToRow(event: Event, sourceKey: string, services?: ReadonlyS
   for (let i = 0; i < EXTRACTORS.length; i++) row[i] = EXTRACTORS[i](event)
   row[EVENT_TIME_INDEX] = time.millis
   row[SOURCE_OBJECT_INDEX] = sourceKey
+  row[UNMAPPED_INDEX] = unmappedOf(event, row)
   const name = event.eventName
   // An empty name and a missing one both land in __HIVE_DEFAULT_PARTITION__: one partition, one file.
   const eventName = typeof name === 'string' ? name || null : name === null || name === undefined ? null : String(name)

@@ -111,6 +111,40 @@ GROUP BY ALL
 ORDER BY e.instance_id, changes DESC, e.event_name`,
   },
   {
+    id: 'configuration-writes-with-resources',
+    title: 'Configuration writes of a day, with the resources they touched',
+    question: 'Every write to the call center configuration on 2021-02-02: who, when, and which instance, agents, skill groups and numbers it touched (from referenced_resources).',
+    sql: `SELECT event_time,
+       event_name,
+       user_name,
+       json_extract_string(referenced_resources, '$."ACS::CCC::Instance"[0]') AS instance,
+       json_extract(referenced_resources, '$."ACS::CCC::User"') AS agents,
+       json_extract(referenced_resources, '$."ACS::CCC::SkillGroup"') AS skill_groups,
+       json_extract(referenced_resources, '$."ACS::CCC::PhoneNumber"') AS numbers,
+       error_code
+FROM ccc_events
+WHERE dt = DATE '2021-02-02'
+  AND event_rw = 'Write'
+  AND regexp_matches(event_name, '^(Create|Modify|Update|Add|Assign|Remove|Delete|Publish|Reset)')
+ORDER BY event_time`,
+  },
+  {
+    id: 'assumed-role-sessions',
+    title: 'Calls through an assumed role, with the role that issued the session',
+    question: 'Who worked through an assumed role (the workbench signs agents in that way), under which role, and how much? The issuing role is not a column: it is read from unmapped.',
+    sql: `SELECT json_extract_string(unmapped, '$.userIdentity.sessionContext.sessionIssuer.userName') AS issuing_role,
+       json_extract_string(unmapped, '$.userIdentity.sessionContext.sessionIssuer.arn') AS role_arn,
+       split_part(user_name, ':', 2) AS session,
+       count(*) AS calls,
+       count(*) FILTER (WHERE event_rw = 'Write') AS writes,
+       count(DISTINCT event_name) AS apis,
+       max(event_time) AS last_call
+FROM ccc_events
+WHERE user_type = 'assumed-role'
+GROUP BY ALL
+ORDER BY issuing_role, calls DESC, session`,
+  },
+  {
     id: 'mfa-off',
     title: 'Activity without MFA',
     question: 'Who works without multi-factor authentication, in the console and through the API?',

@@ -9,6 +9,8 @@ const NEEDS_ESCAPE = /["#%'*/:=?\\{}[\]^\u0000-\u001f\u007f]/g
 
 export function escapePartitionValue(value: string | null | undefined): string {
   if (value === null || value === undefined || value === '') return HIVE_DEFAULT_PARTITION
+  // An event literally named so must not share the missing names' folder (one would overwrite the other's file).
+  if (value === HIVE_DEFAULT_PARTITION) return '%5F' + value.slice(1)
   const escaped = value.replace(NEEDS_ESCAPE, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'))
   // "." and ".." are the only segments that could still move a path; escape their dots.
   return escaped === '.' || escaped === '..' ? escaped.replace(/\./g, '%2E') : escaped

@@ -45,6 +45,19 @@ const CHECKS: Record<string, (rows: Rows) => Promise<void>> = {
     for (const row of rows) expect(row.meaning_en, String(row.event_name)).toEqual(expect.any(String))
     expect(total(rows, 'changes')).toBe(await count("event_name IN ('CreateSkillGroup', 'AssignUsers', 'AddBulkPhoneNumbers') AND error_code IS NULL"))
   },
+  'configuration-writes-with-resources': async (rows) => {
+    expect(rows.length).toBe(await count("dt = DATE '2021-02-02' AND event_rw = 'Write' AND event_name IN ('CreateSkillGroup', 'AssignUsers', 'AddBulkPhoneNumbers')"))
+    for (const row of rows) expect(row.instance, String(row.event_name)).toEqual(expect.any(String))
+    const touched = (column: string) => rows.filter((row) => row[column] !== null).map((row) => row.event_name)
+    expect(new Set(touched('numbers'))).toEqual(new Set(rows.filter((r) => r.event_name === 'AddBulkPhoneNumbers').map((r) => r.event_name)))
+    expect(touched('agents').length).toBeGreaterThan(0)
+  },
+  'assumed-role-sessions': async (rows) => {
+    expect(total(rows, 'calls')).toBe(await count("user_type = 'assumed-role'"))
+    expect(total(rows, 'writes')).toBe(await count("user_type = 'assumed-role' AND event_rw = 'Write'"))
+    expect(new Set(rows.map((r) => r.issuing_role))).toEqual(new Set(['AliyunCCCWorkbenchRole']))
+    for (const row of rows) expect(row.role_arn).toMatch(/^acs:ram::\d+:role\//)
+  },
   'mfa-off': async (rows) => {
     expect(total(rows, 'console_ops') + total(rows, 'api_calls')).toBe(await count('mfa_authenticated = false'))
     expect(new Set(rows.map((r) => r.user_type))).toEqual(new Set(['ram-user', 'root-account', 'assumed-role']))

@@ -16,6 +16,12 @@ describe('hive partition values', () => {
     expect(partitionPath('2021-02-03', null)).toBe(`dt=2021-02-03/event_name=${HIVE_DEFAULT_PARTITION}/`)
   })
 
+  it('gives an event literally named __HIVE_DEFAULT_PARTITION__ its own folder', () => {
+    const escaped = escapePartitionValue(HIVE_DEFAULT_PARTITION)
+    expect(escaped).not.toBe(HIVE_DEFAULT_PARTITION)
+    expect(unescapePartitionValue(escaped)).toBe(HIVE_DEFAULT_PARTITION)
+  })
+
   it('dates instants in the partition time zone', () => {
     const instant = Date.UTC(2021, 1, 3, 17, 30)
     expect(dateInZone('UTC')(instant)).toBe('2021-02-03')

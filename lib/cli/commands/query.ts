@@ -3,6 +3,7 @@ import { loadConfig } from '../../config.js'
 import { withDuckDb } from '../../query/duckdb.js'
 import { formatRows, type OutputFormat } from '../../query/format.js'
 import { localTable } from '../../query/local-table.js'
+import { missingRawColumns, rawEventLines } from '../../query/raw-events.js'
 import { createViews } from '../../query/views.js'
 import { locationOpener } from '../../storage/open.js'
 import { EXIT, type Command } from '../command.js'
@@ -16,19 +17,28 @@ export const queryCommand: Command = {
     dest: LOCATION_OPTIONS.dest,
     format: { type: 'string', description: 'table (default), json or csv', placeholder: 'format' },
     cache: { type: 'string', description: 'local mirror folder for an OSS table (default: the system temp folder)', placeholder: 'folder' },
+    raw: { type: 'boolean', description: 'print the rows as the original ActionTrail events, one JSON a line (select whole rows: select * from ccc_events ...)' },
   },
   async run(input) {
     const sql = input.positionals.join(' ').trim()
     if (!sql) throw new UsageError('give the SQL to run, e.g. "select event_name, count(*) from ccc_events group by 1"')
     const format = (input.values.format ?? 'table') as OutputFormat
     if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv, got "${format}"`)
+    const raw = input.values.raw === true
+    if (raw && input.values.format !== undefined) throw new UsageError('--raw prints events as JSON lines; leave out --format')
     const config = loadConfig(input.env, typeof input.values.dest === 'string' ? { DEST: input.values.dest } : {})
     const root = await localTable(locationOpener(config)(config.dest), input.values.cache as string | undefined)
     const rows = await withDuckDb(async (db) => {
       await createViews(db, root)
-      return db.rows(sql)
+      return raw ? db.values(sql) : db.rows(sql)
     })
-    input.out(formatRows(rows, format))
+    if (!raw) {
+      input.out(formatRows(rows, format))
+      return EXIT.ok
+    }
+    const missing = rows.length ? missingRawColumns(Object.keys(rows[0])) : []
+    if (missing.length) throw new UsageError(`--raw rebuilds events from whole rows of ccc_events (select * from ccc_events ...); the result lacks ${missing.join(', ')}`)
+    for (const line of rawEventLines(rows)) input.out(line)
     return EXIT.ok
   },
 }
