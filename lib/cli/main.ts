@@ -57,7 +57,7 @@ function generalHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run "ccc-trail <command> --help" for the options of a command.',
-    'Exit status: 0 done, 1 some archives failed (a rerun may fix them), 2 usage or configuration error.',
+    'Exit status: 0 done, 1 some archives failed (a rerun may fix them), 2 usage or configuration error (query: wrong SQL).',
   ].join('\n')
 }
 

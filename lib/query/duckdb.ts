@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
+import { withExactNumbers } from './json-numbers.js'
 
 /** The only module that knows DuckDB. SQL in, plain rows out. */
 export interface Sql {
@@ -6,6 +7,8 @@ export interface Sql {
   rows(sql: string): Promise<Record<string, unknown>[]>
   /** Rows as JS values: BIGINT as bigint, timestamps as Date. */
   values(sql: string): Promise<Record<string, unknown>[]>
+  /** As `rows`, except integers and decimals that a JSON reader gets back exactly are numbers (json-numbers.ts). */
+  jsonRows(sql: string): Promise<Record<string, unknown>[]>
   columns(sql: string): Promise<{ names: string[]; types: string[] }>
   run(sql: string): Promise<void>
 }
@@ -23,20 +26,45 @@ export async function withDuckDb<T>(use: (sql: Sql) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The SQL itself is wrong (unknown column or table, syntax, a value that cannot be cast): running it
+ * again cannot help. DuckDB's message is kept as it is.
+ */
+export class SqlError extends Error {
+  override name = 'SqlError'
+}
+
+// DuckDB names the kind of error first; these kinds are about the statement, not the files or the machine.
+const STATEMENT_ERROR = /^(Parser|Binder|Catalog|Conversion|Out of Range|Invalid Input|Not implemented|Syntax) Error:/
+
+async function statement<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (error) {
+    throw error instanceof Error && STATEMENT_ERROR.test(error.message) ? new SqlError(error.message, { cause: error }) : error
+  }
+}
+
 function sqlOf(connection: DuckDBConnection): Sql {
+  const read = (sql: string) => statement(() => connection.runAndReadAll(sql))
   return {
     async rows(sql) {
-      return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[]
+      return (await read(sql)).getRowObjectsJson() as Record<string, unknown>[]
     },
     async values(sql) {
-      return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[]
+      return (await read(sql)).getRowObjectsJS() as Record<string, unknown>[]
+    },
+    async jsonRows(sql) {
+      const reader = await read(sql)
+      const columns = reader.columnNames().map((name, i) => ({ name, type: reader.columnTypes()[i]!.toString() }))
+      return withExactNumbers(reader.getRowObjectsJson() as Record<string, unknown>[], columns)
     },
     async columns(sql) {
-      const reader = await connection.runAndReadAll(sql)
+      const reader = await read(sql)
       return { names: reader.columnNames(), types: reader.columnTypes().map((t) => t.toString()) }
     },
     async run(sql) {
-      await connection.run(sql)
+      await statement(() => connection.run(sql))
     },
   }
 }

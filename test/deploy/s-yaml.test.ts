@@ -163,3 +163,32 @@ describe('s.yaml as Serverless Devs renders it', () => {
     expect(sameBucket && (vars.destPrefix.startsWith(filter.filter.key.prefix) || filter.filter.key.prefix.startsWith(vars.destPrefix))).toBe(false)
   })
 })
+
+describe('s.yaml against the fc3 schema for the nodejs20 runtime (DESIGN.md §8)', () => {
+  const text = readFileSync(path.join(root, 's.yaml'), 'utf8')
+  const props = () => Object.values(written.resources).map((r) => r.props as unknown as Record<string, unknown>)
+
+  it('sets no field that fc3 rejects or drops for a standard runtime', () => {
+    // Standard runtimes run one request per instance; fc3 takes instanceConcurrency only for custom runtimes and containers.
+    const forCustomRuntimesOnly = ['instanceConcurrency', 'customRuntimeConfig', 'customContainerConfig', 'caPort']
+    for (const p of props()) {
+      expect(p.runtime).toBe('nodejs20')
+      expect(Object.keys(p).filter((key) => forCustomRuntimesOnly.includes(key)), String(p.functionName)).toEqual([])
+      expect([undefined, 512, 10240], `${String(p.functionName)} diskSize`).toContain(p.diskSize)
+    }
+    expect(text, 'the comment keeps the one-request-per-instance note').toMatch(/one request per instance/)
+  })
+
+  it('gives an ActionTrail prefix example that ActionTrail accepts (6-32 characters, starting with a letter)', () => {
+    const examples = [...text.matchAll(/e\.g\. '([^']*)'/g)].map((m) => m[1]!)
+    expect(examples).toContain('actiontrail/')
+    for (const example of examples.filter((e) => e.endsWith('/') && !e.includes('parquet'))) expect(example.slice(0, -1)).toMatch(/^[A-Za-z][A-Za-z0-9_-]{5,31}$/)
+  })
+
+  it('writes --invocation-type only as Sync or Async (fc3 is case-sensitive) wherever the docs use it', () => {
+    const docs = ['README.md', 'docs/deploy.md', 'docs/operations.md'].filter((f) => existsSync(path.join(root, f))).map((f) => readFileSync(path.join(root, f), 'utf8'))
+    const values = [text, ...docs].flatMap((t) => [...t.matchAll(/--invocation-type[ =](\S+)/g)].map((m) => m[1]!.replace(/[`'",.)]+$/, '')))
+    expect(values.length, 'the deploy guide shows an asynchronous invocation').toBeGreaterThan(0)
+    expect(values.filter((v) => !['Sync', 'Async'].includes(v))).toEqual([])
+  })
+})

@@ -1,6 +1,6 @@
 import { UsageError } from '../../errors.js'
 import { loadConfig } from '../../config.js'
-import { withDuckDb } from '../../query/duckdb.js'
+import { SqlError, withDuckDb } from '../../query/duckdb.js'
 import { formatRows, type OutputFormat } from '../../query/format.js'
 import { localTable } from '../../query/local-table.js'
 import { missingRawColumns, rawEventLines } from '../../query/raw-events.js'
@@ -15,7 +15,7 @@ export const queryCommand: Command = {
   args: '"<SQL>"',
   options: {
     dest: LOCATION_OPTIONS.dest,
-    format: { type: 'string', description: 'table (default), json or csv', placeholder: 'format' },
+    format: { type: 'string', description: 'table (default), json (one object a line; a BIGINT beyond 2^53 stays a string) or csv', placeholder: 'format' },
     cache: { type: 'string', description: 'local mirror folder for an OSS table (default: the system temp folder)', placeholder: 'folder' },
     raw: { type: 'boolean', description: 'print the rows as the original ActionTrail events, one JSON a line (select whole rows: select * from ccc_events ...)' },
   },
@@ -28,10 +28,17 @@ export const queryCommand: Command = {
     if (raw && input.values.format !== undefined) throw new UsageError('--raw prints events as JSON lines; leave out --format')
     const config = loadConfig(input.env, typeof input.values.dest === 'string' ? { DEST: input.values.dest } : {})
     const root = await localTable(locationOpener(config)(config.dest), input.values.cache as string | undefined)
-    const rows = await withDuckDb(async (db) => {
-      await createViews(db, root)
-      return raw ? db.values(sql) : db.rows(sql)
-    })
+    let rows
+    try {
+      rows = await withDuckDb(async (db) => {
+        await createViews(db, root)
+        return raw ? db.values(sql) : format === 'json' ? db.jsonRows(sql) : db.rows(sql)
+      })
+    } catch (error) {
+      if (!(error instanceof SqlError)) throw error
+      input.err(`ccc-trail query: ${error.message}`)
+      return EXIT.usage
+    }
     if (!raw) {
       input.out(formatRows(rows, format))
       return EXIT.ok

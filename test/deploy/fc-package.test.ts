@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { builtinModules } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { NOT_IN_FC_PACKAGE, withoutPackages } from '../../deploy/fc-manifest.mjs'
+
+/** The FC code package (deploy/package-fc.mjs) leaves DuckDB out: no handler may ever need it. */
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+const HANDLERS = ['oss-trigger', 'backfill', 'compact']
+const SPECIFIERS = [
+  /^\s*(?:import|export)\s[^'"]*?\sfrom\s*['"]([^'"]+)['"]/gm, // import … from, export … from (across lines)
+  /^\s*import\s*['"]([^'"]+)['"]/gm, // import 'x'
+  /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g, // await import('x')
+]
+
+/** Every package a handler's module graph can load (static imports, re-exports and literal dynamic imports). */
+function packagesReached(entry: string): Set<string> {
+  const seen = new Set<string>()
+  const packages = new Set<string>()
+  const visit = (file: string) => {
+    if (seen.has(file)) return
+    seen.add(file)
+    const text = readFileSync(file, 'utf8').replace(/^\s*(?:import|export)\s+type\s[^'"]*?from\s*['"][^'"]+['"]/gm, '')
+    for (const [, specifier] of SPECIFIERS.flatMap((pattern) => [...text.matchAll(pattern)])) {
+      if (specifier!.startsWith('.')) visit(path.resolve(path.dirname(file), specifier!.replace(/\.js$/, '.ts')))
+      else if (!specifier!.startsWith('node:') && !builtinModules.includes(specifier!)) packages.add(specifier!.split('/').slice(0, specifier!.startsWith('@') ? 2 : 1).join('/'))
+    }
+  }
+  visit(entry)
+  return packages
+}
+
+describe('the FC code package', () => {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }
+  const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dependencies?: Record<string, string> }> }
+  const fc = withoutPackages(pkg, lock, NOT_IN_FC_PACKAGE)
+
+  it.each(HANDLERS)('holds every package that %s loads, and none it leaves out', (name) => {
+    const entry = path.join(root, 'functions', `${name}.ts`)
+    expect(existsSync(entry)).toBe(true)
+    const reached = [...packagesReached(entry)]
+    expect(reached.length, 'the walk finds the SDKs the handler uses').toBeGreaterThan(0)
+    expect(reached.filter((p) => NOT_IN_FC_PACKAGE.includes(p)), `${name} must not load a package the FC package leaves out`).toEqual([])
+    expect(reached.filter((p) => !(p in fc.pkg.dependencies)), `${name} loads packages that are not production dependencies`).toEqual([])
+  })
+
+  it('sees a package reached only through a dynamic import (the walk itself can fail)', () => {
+    expect(packagesReached(path.join(root, 'lib', 'query', 'duckdb.ts'))).toContain('@duckdb/node-api')
+  })
+
+  it('leaves DuckDB out of package.json and the lock root alike, so that npm ci accepts them', () => {
+    expect(NOT_IN_FC_PACKAGE).toEqual(['@duckdb/node-api'])
+    expect(Object.keys(fc.pkg.dependencies).sort()).toEqual(Object.keys(pkg.dependencies).filter((p) => p !== '@duckdb/node-api').sort())
+    expect(fc.lock.packages['']!.dependencies).toEqual(fc.pkg.dependencies)
+    expect(fc.lock.packages['node_modules/@duckdb/node-api'], 'the entry stays; npm ci prunes what no root needs').toBeDefined()
+    expect(pkg.dependencies['@duckdb/node-api'], 'the project itself keeps DuckDB for the CLI').toBeDefined()
+  })
+})
