@@ -6,16 +6,18 @@ import { partFileKey } from './layout.js'
 import { beginArchive, type ArchiveRun } from './ledger/archive-ledger.js'
 import type { Logger } from './log.js'
 import type { Counts, Manifest, OutputFile } from './ledger/manifest.js'
+import { memoryPlan } from './memory-plan.js'
 import { writeQuarantine } from './quarantine.js'
 import { classifyKey, type ArchiveKey } from './source/archive-key.js'
 import type { ObjectInfo, Storage } from './storage/types.js'
 import type { EncoderFactory } from './write/parquet.js'
 import { ArchiveRouter } from './write/router.js'
+import { StreamedOutputs } from './write/streamed-outputs.js'
 
 export interface PipelineOptions {
   timeZone: string
   extraServices: ReadonlySet<string>
-  /** Memory bound for one archive; row buffers get a share of it. */
+  /** Memory bound for one archive; row and output buffers get shares of it (see memory-plan.ts). */
   memoryLimitBytes: number
   maxEventBytes: number
   verifyEventCount: boolean
@@ -76,22 +78,33 @@ interface Converted { summary: Omit<ArchiveResult, 'millis'>; manifest: Manifest
 
 async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo, run: ArchiveRun): Promise<Converted> {
   const { options } = pipeline
+  const plan = memoryPlan(options.memoryLimitBytes)
+  const streams = new StreamedOutputs(pipeline.dest, plan.uploadQueueBytes)
   const router = new ArchiveRouter(archive.key, {
     timeZone: options.timeZone,
     extraServices: options.extraServices,
-    rowBufferBytes: Math.max(8 << 20, Math.floor(options.memoryLimitBytes * 0.35)),
+    rowBufferBytes: plan.rowBufferBytes,
     encoder: options.encoder,
+    streaming: {
+      outputBufferBytes: plan.outputBufferBytes,
+      openSink: (partition) => {
+        const key = partFileKey(pipeline.destPrefix, partition, archive.key)
+        return streams.open(run.shouldWrite(key) ? key : undefined)
+      },
+    },
   })
   let stats
   let outputs: OutputFile[]
   try {
     const stream = await pipeline.source.get(archive.key)
-    stats = await readElements(stream, router.add, { maxEventBytes: options.maxEventBytes, keep: cccByteFilter(options.extraServices) })
+    stats = await readElements(stream, router.add, { maxEventBytes: options.maxEventBytes, keep: cccByteFilter(options.extraServices), pause: () => streams.room() })
     if (options.verifyEventCount && stats.elements !== archive.eventCount) {
       throw new PermanentInputError('event_count_mismatch', `the key says ${archive.eventCount} events, the archive holds ${stats.elements}`)
     }
-    outputs = await writeOutputs(pipeline, archive.key, router, run)
+    outputs = await writeOutputs(pipeline, archive.key, router, run, streams)
   } catch (error) {
+    // Files streamed so far are abandoned: nothing of this run is committed.
+    await streams.abort(error)
     // Storage faults, refusals and a vanished object are thrown; only faults of the input are quarantined.
     if (!(error instanceof PermanentInputError)) throw error
     // A whole body was read when only the count disagrees: account for every event it held.
@@ -119,10 +132,11 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
 const PARALLEL_PUTS = 8
 
 /**
- * Encodes and puts each partition's file. A file the encoder cannot make is an `unexpected_error`
- * of this input: the files already put by this run are removed, so a quarantined archive has no rows.
+ * Encodes and puts each partition's file (or closes its streamed upload). A file the encoder cannot make is
+ * an `unexpected_error` of this input: the files already put by this run are removed, so a quarantined
+ * archive has no rows.
  */
-async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: ArchiveRouter, run: ArchiveRun): Promise<OutputFile[]> {
+async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: ArchiveRouter, run: ArchiveRun, streams: StreamedOutputs): Promise<OutputFile[]> {
   const outputs: OutputFile[] = []
   const puts = boundedTasks(PARALLEL_PUTS)
   for (const partition of router.partitions.values()) {
@@ -135,8 +149,10 @@ async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: Archi
       throw asInputFault(error)
     }
     const key = partFileKey(pipeline.destPrefix, partition, sourceKey)
-    if (run.shouldWrite(key)) await puts.add(() => pipeline.dest.put(key, bytes))
-    outputs.push({ key, dt: partition.dt, eventName: partition.eventName, rows: partition.file.rows, bytes: bytes.length })
+    const output: OutputFile = { key, dt: partition.dt, eventName: partition.eventName, rows: partition.file.rows, bytes: bytes.length }
+    if (streams.isStreaming(key)) await puts.add(async () => void (output.bytes = await streams.close(key, bytes)))
+    else if (run.shouldWrite(key)) await puts.add(() => pipeline.dest.put(key, bytes))
+    outputs.push(output)
   }
   await puts.drain()
   return [...outputs, ...(await run.tombstones(outputs))]

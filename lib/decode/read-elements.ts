@@ -16,6 +16,8 @@ export interface DecodeOptions {
   maxEventBytes?: number
   /** zlib output chunk size; larger chunks mean fewer, bigger scans. */
   chunkSize?: number
+  /** Asked after each decompressed chunk; reading waits while it returns a promise (output is behind). */
+  pause?: () => Promise<void> | undefined
   /** Elements this rejects are reported as not CCC without being decoded (see normalize/prefilter.ts). */
   keep?: ByteFilter
 }
@@ -31,7 +33,7 @@ export async function readElements(source: Readable, onElement: (element: Elemen
   let sourceError: unknown
   source.once('error', (error) => { sourceError = error })
   try {
-    await pipeline(source, gzipMagicCheck(stats), createGunzip({ chunkSize: options.chunkSize ?? 256 * 1024 }), splitInto(splitter, stats))
+    await pipeline(source, gzipMagicCheck(stats), createGunzip({ chunkSize: options.chunkSize ?? 256 * 1024 }), splitInto(splitter, stats, options.pause))
   } catch (error) {
     // Compare, not prefer: once a later stage fails, the pipeline destroys the source too, and the
     // source then reports that teardown (an AbortError) as an error of its own.
@@ -54,7 +56,7 @@ export async function readElements(source: Readable, onElement: (element: Elemen
  * error to the pipeline as the first one. Anything the splitter or `onElement` throws that is not
  * a known input fault is an unexpected conversion error: still this archive's, so quarantined.
  */
-function splitInto(splitter: ElementSplitter, stats: DecodeStats): Writable {
+function splitInto(splitter: ElementSplitter, stats: DecodeStats, pause?: () => Promise<void> | undefined): Writable {
   return new Writable({
     write(chunk: Buffer, _encoding, callback) {
       stats.bytes += chunk.length
@@ -64,7 +66,10 @@ function splitInto(splitter: ElementSplitter, stats: DecodeStats): Writable {
         callback(asInputFault(error))
         return
       }
-      callback()
+      // Backpressure from the output side: hold the next chunk until streamed uploads catch up.
+      const wait = pause?.()
+      if (wait) wait.then(() => callback(), callback)
+      else callback()
     },
   })
 }

@@ -4,7 +4,9 @@ import { COLUMNS, UNIQUE_PER_ROW, type Value } from '../normalize/columns.js'
 import { elementToRow, type Verdict } from '../normalize/to-row.js'
 import { MAX_EVENT_NAME_BYTES, dateInZone, eventNameFitsPath } from './partition.js'
 import type { EncoderFactory } from './parquet.js'
+import { FingerprintSet } from '../util/fingerprint-set.js'
 import { PartitionBuffer } from './partition-buffer.js'
+import type { OutputSink } from './streamed-outputs.js'
 
 export interface QuarantinedEvent {
   index: number
@@ -24,6 +26,12 @@ export interface RouterOptions {
   quarantineRawBytes?: number
   /** Output file encoder; Parquet through hyparquet-writer unless set. */
   encoder?: EncoderFactory
+  /**
+   * Streams output files while the archive is read: once the encoded bytes held exceed
+   * `outputBufferBytes`, the largest file's bytes go to the sink `openSink` gives it.
+   * Without it every file is held whole until the end.
+   */
+  streaming?: { outputBufferBytes: number; openSink: (partition: PartitionBuffer) => OutputSink }
 }
 
 /** Text columns whose values repeat from row to row (regions, user agents, account ids...). */
@@ -38,7 +46,8 @@ export class ArchiveRouter {
   nonCcc = 0
   private held = 0
   private rawBudget: number
-  private readonly seenIds = new Set<string>()
+  /** Event ids seen in this archive; fingerprints, so that a huge archive's ids stay small. */
+  private readonly seenIds = new FingerprintSet()
   /**
    * One copy of each repeating value per archive. Buffered rows then hold a shared copy while the
    * parsed duplicates die young, and the Parquet dictionary compares them by identity.
@@ -78,11 +87,10 @@ export class ArchiveRouter {
       return
     }
     if (verdict.eventId !== null) {
-      if (this.seenIds.has(verdict.eventId)) {
+      if (!this.seenIds.add(verdict.eventId)) {
         this.quarantine(element, { index, reason: 'duplicate_event_id', message: `eventId ${verdict.eventId} appears earlier in this archive`, eventId: verdict.eventId })
         return
       }
-      this.seenIds.add(verdict.eventId)
     }
     const dt = this.dateOf(verdict.millis)
     const id = dt + '\u0000' + (verdict.eventName ?? '\u0001')
@@ -121,5 +129,21 @@ export class ArchiveRouter {
     if (!largest) return
     this.held -= largest.heldBytes
     largest.flush()
+    this.shipOutput()
+  }
+
+  /** Row groups just encoded may push the output held over its budget: stream out the largest files. */
+  private shipOutput(): void {
+    const streaming = this.options.streaming
+    if (!streaming) return
+    let output = 0
+    for (const partition of this.partitions.values()) output += partition.outputBytes
+    while (output > streaming.outputBufferBytes) {
+      let largest: PartitionBuffer | undefined
+      for (const partition of this.partitions.values()) if (!largest || partition.outputBytes > largest.outputBytes) largest = partition
+      if (!largest || largest.outputBytes === 0) return
+      output -= largest.outputBytes
+      largest.ship(streaming.openSink)
+    }
   }
 }

@@ -35,6 +35,10 @@ class CrashingStorage implements Storage {
     this.tick()
     return this.inner.put(key, body)
   }
+  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
+    this.tick()
+    return this.inner.putStream(key, body)
+  }
   async delete(key: string): Promise<void> {
     this.tick()
     return this.inner.delete(key)

@@ -50,6 +50,7 @@ class DyingStorage implements Storage {
 
   async get(key: string): Promise<Readable> { this.check('get', key); return this.inner.get(key) }
   async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> { this.check('put', key); return this.inner.put(key, body) }
+  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> { this.check('put', key); return this.inner.putStream(key, body) }
   async head(key: string): Promise<ObjectInfo | undefined> { this.check('head', key); return this.inner.head(key) }
   async delete(key: string): Promise<void> { this.check('delete', key); return this.inner.delete(key) }
   async list(prefix: string, options?: ListOptions): Promise<ListPage> { this.check('list', prefix); return this.inner.list(prefix, options) }

@@ -230,3 +230,61 @@ describe('createOssStorage', () => {
     expect(() => oss({ bucket: 'Bad_Bucket' })).toThrow(/^bucket:/)
   })
 })
+
+describe('oss storage: streamed writes', () => {
+  async function* chunks(count: number, size: number, failAt?: number): AsyncGenerator<Uint8Array> {
+    for (let i = 0; i < count; i++) {
+      if (i === failAt) throw new Error('encoder failed')
+      yield Buffer.alloc(size, i)
+    }
+  }
+  const opsSince = (from: number) => server.requests.slice(from).map((r) => r.op)
+
+  it('sends a body larger than a part as a multipart upload, one part per megabyte', async () => {
+    const storage = oss()
+    const before = server.requests.length
+    const info = await storage.putStream('m/file.parquet', chunks(10, 300 * 1024))
+    expect(opsSince(before)).toEqual(['InitiateMultipartUpload', 'UploadPart', 'UploadPart', 'UploadPart', 'CompleteMultipartUpload'])
+    expect(info.size).toBe(10 * 300 * 1024)
+    expect(info.etag).toMatch(/^[0-9A-F]{32}-3$/)
+    const body = await readAll(storage, 'm/file.parquet')
+    expect(body.length).toBe(info.size)
+    expect(body[0]).toBe(0)
+    expect(body.at(-1)).toBe(9)
+  })
+
+  it('sends a body smaller than a part as one PutObject', async () => {
+    const storage = oss()
+    const before = server.requests.length
+    await storage.putStream('m/small', chunks(3, 1000))
+    expect(opsSince(before)).toEqual(['PutObject'])
+  })
+
+  it('aborts the upload when the body fails, leaving no object and no pending upload', async () => {
+    const storage = oss()
+    const pending = server.pendingUploads()
+    const before = server.requests.length
+    await expect(storage.putStream('m/broken', chunks(10, 300 * 1024, 8))).rejects.toThrow('encoder failed')
+    expect(opsSince(before)).toEqual(['InitiateMultipartUpload', 'UploadPart', 'UploadPart', 'AbortMultipartUpload'])
+    expect(server.pendingUploads()).toBe(pending)
+    expect(await storage.head('m/broken')).toBeUndefined()
+  })
+
+  it('retries a part that meets a transient fault, and the object is whole', async () => {
+    const storage = oss()
+    server.inject({ op: 'UploadPart', kind: '503', keyPrefix: 'm/retried' })
+    const info = await storage.putStream('m/retried', chunks(8, 300 * 1024))
+    expect((await readAll(storage, 'm/retried')).length).toBe(info.size)
+    expect(server.requests.filter((r) => r.key === 'm/retried' && r.op === 'UploadPart').map((r) => r.status)).toEqual([503, 200, 200])
+  })
+
+  it('gives up with RetryableError and aborts when a part keeps failing', async () => {
+    const storage = oss({ retries: 1 })
+    const pending = server.pendingUploads()
+    server.inject({ op: 'UploadPart', kind: '503', keyPrefix: 'm/down', times: 5 })
+    const error = await failure(storage.putStream('m/down', chunks(8, 300 * 1024)))
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error.message).toContain('UploadPart')
+    expect(server.pendingUploads()).toBe(pending)
+  })
+})

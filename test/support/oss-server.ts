@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { isIP, type AddressInfo } from 'node:net'
 import { isSubResource, verifyV1, type OssCredentials } from './oss-server-auth.js'
 import { byteOrder, listPage, listV1Document, listV2Document, parseListQuery, type ListedObject } from './oss-server-list.js'
+import { completedDocument, Uploads } from './oss-server-multipart.js'
 import { errorDocument, type OssErrorBody } from './oss-server-xml.js'
 
 /**
@@ -11,6 +12,7 @@ import { errorDocument, type OssErrorBody } from './oss-server-xml.js'
  */
 
 export type OssOperation = 'PutObject' | 'GetObject' | 'HeadObject' | 'DeleteObject' | 'ListObjects' | 'ListObjectsV2'
+  | 'InitiateMultipartUpload' | 'UploadPart' | 'CompleteMultipartUpload' | 'AbortMultipartUpload'
 
 /**
  * `503`: ServiceUnavailable; `SlowDown`: 503 with code SlowDown; `delay`: wait `delayMs`, then answer
@@ -71,6 +73,8 @@ export interface OssServer {
   /** From now on, requests with the configured security token fail with SecurityTokenExpired. */
   expireSecurityToken(): void
   readonly requests: RecordedRequest[]
+  /** Multipart uploads started and neither completed nor aborted. */
+  pendingUploads(): number
   close(): Promise<void>
 }
 
@@ -96,6 +100,7 @@ class ServerState {
   readonly buckets = new Map<string, Map<string, StoredObject>>()
   readonly faults: (Fault & { times: number })[] = []
   readonly requests: RecordedRequest[] = []
+  readonly uploads = new Uploads()
   readonly timers = new Set<NodeJS.Timeout>()
   readonly holding: { request: RecordedRequest; release: () => void }[] = []
   readonly holdWatchers: ((request: RecordedRequest) => void)[] = []
@@ -161,6 +166,7 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
     },
     expireSecurityToken: () => void (state.tokenExpired = true),
     requests: state.requests,
+    pendingUploads: () => state.uploads.pending,
     close: async () => {
       for (const timer of state.timers) clearTimeout(timer)
       for (const { release } of state.holding.splice(0)) release()
@@ -231,9 +237,18 @@ function operationOf(method: string, target: Target): RecordedRequest['op'] {
     if (method !== 'GET' || subResources.some((name) => name !== 'continuation-token')) return 'Unsupported'
     return target.query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects'
   }
-  if (subResources.length > 0) return 'Unsupported'
+  if (subResources.length > 0) return multipartOperation(method, subResources)
   const ops: Record<string, OssOperation> = { GET: 'GetObject', HEAD: 'HeadObject', PUT: 'PutObject', DELETE: 'DeleteObject' }
   return ops[method] ?? 'Unsupported'
+}
+
+function multipartOperation(method: string, subResources: string[]): RecordedRequest['op'] {
+  const names = subResources.sort().join('&')
+  if (method === 'POST' && names === 'uploads') return 'InitiateMultipartUpload'
+  if (method === 'PUT' && names === 'partNumber&uploadId') return 'UploadPart'
+  if (method === 'POST' && names === 'uploadId') return 'CompleteMultipartUpload'
+  if (method === 'DELETE' && names === 'uploadId') return 'AbortMultipartUpload'
+  return 'Unsupported'
 }
 
 function faultReply(fault: Fault | undefined): Reply | undefined {
@@ -263,6 +278,18 @@ function answer(state: ServerState, req: IncomingMessage, target: Target, op: Re
     case 'ListObjects':
     case 'ListObjectsV2':
       return listObjects(objects, target, op === 'ListObjectsV2')
+    case 'InitiateMultipartUpload':
+      return state.uploads.initiate(target.bucket, target.key, req.headers['content-type'] ?? 'application/octet-stream')
+    case 'UploadPart':
+      return state.uploads.uploadPart(target.bucket, target.key, target.query.get('uploadId') ?? '', target.query.get('partNumber') ?? '', body)
+    case 'CompleteMultipartUpload': {
+      const done = state.uploads.complete(target.bucket, target.key, target.query.get('uploadId') ?? '', body.toString('utf8'))
+      if ('status' in done) return done
+      objects.set(target.key, { key: target.key, body: done.body, etag: done.etag, size: done.body.length, lastModified: new Date(), contentType: done.contentType })
+      return { status: 200, headers: { 'content-type': 'application/xml', etag: `"${done.etag}"` }, body: completedDocument(target.bucket, target.key, done.etag) }
+    }
+    case 'AbortMultipartUpload':
+      return state.uploads.abort(target.bucket, target.key, target.query.get('uploadId') ?? '')
     default:
       return { status: 501, error: { code: 'NotImplemented', message: 'This test server does not implement this operation.' } }
   }
