@@ -4,33 +4,38 @@ import { availableParallelism, cpus } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { sqlString, withDuckDb } from '../lib/query/duckdb.js'
-import { bigArchive } from './big-archive.js'
+import { heapRelaunchFlags } from '../lib/cli/heap.js'
+import { bigArchive, type BigArchiveKind } from './big-archive.js'
 import { benchCorpus, type BenchCorpus } from './corpus.js'
 import { measure } from './measure.js'
 import { benchDir } from './paths.js'
 import { cpuRatiosOf, cpuSecondsOf, ratiosOf, resultOf, tableLines, type BenchReport, type BoundedMemory } from './report.js'
 
-const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--ccc-share S] [--repeat N] [--big-mb MB] [--only names] [--dir folder] [--json]
+const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--ccc-share S] [--repeat N] [--big-mb MB] [--huge-mb MB] [--only names] [--dir folder] [--json]
   --events    events in the corpus (default 200000)
   --archives  archives they are spread over (default 40)
   --seed      corpus seed (default 1)
   --ccc-share fraction of CCC events in the corpus, the rest other services' (default 0.7)
   --repeat    runs per variant, the fastest kept (default 1)
-  --big-mb    size of the single-archive memory test in MB of JSON; 0 skips it (default 300)
+  --big-mb    size of the single-archive memory tests in MB of JSON, one varied (~15:1 gzip) and one
+              repetitive (~90:1 gzip); 0 skips them (default 300)
+  --huge-mb   size of one more varied archive for the memory test, e.g. 1024; 0 skips it (default 0)
   --only      comma-separated variants to run: floor,duckdb,ccc-trail,ccc-trail+parquetjs-lite (default all)
   --dir       where corpora are cached and outputs written (default .bench/ in the package)
   --json      print the report as one JSON object on the last line`
 
 const VARIANT_ORDER = ['floor', 'duckdb', 'ccc-trail', 'ccc-trail+parquetjs-lite'] as const
 const BIG_MEMORY_LIMIT_MB = 256
+/** What node itself takes beside the bound (code, runtime, young generation): the target is bound + this. */
+const RUNTIME_OVERHEAD_MB = 64
 
 async function run(): Promise<void> {
   const { values } = parseArgs({ options: {
     events: { type: 'string', default: '200000' }, archives: { type: 'string', default: '40' }, seed: { type: 'string', default: '1' }, 'ccc-share': { type: 'string', default: '0.7' },
-    repeat: { type: 'string', default: '1' }, 'big-mb': { type: 'string', default: '300' }, dir: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+    repeat: { type: 'string', default: '1' }, 'big-mb': { type: 'string', default: '300' }, 'huge-mb': { type: 'string', default: '0' }, dir: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
   } })
   if (values.help) return void console.log(USAGE)
-  const number = (name: 'events' | 'archives' | 'seed' | 'repeat' | 'big-mb', min: number) => {
+  const number = (name: 'events' | 'archives' | 'seed' | 'repeat' | 'big-mb' | 'huge-mb', min: number) => {
     const value = Number(values[name])
     if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}\n${USAGE}`)
     return value
@@ -57,7 +62,10 @@ async function run(): Promise<void> {
     results.push(resultOf(measurement, corpus, rows))
   }
   const bigMB = number('big-mb', 0)
-  const boundedMemory = bigMB > 0 ? await measureBigArchive(bigMB, parameters.seed, dir, progress) : null
+  const hugeMB = number('huge-mb', 0)
+  const bigRuns: (readonly [number, BigArchiveKind])[] = [...(bigMB > 0 ? [[bigMB, 'varied'], [bigMB, 'repetitive']] as const : []), ...(hugeMB > 0 ? [[hugeMB, 'varied']] as const : [])]
+  const boundedMemory: BoundedMemory[] = []
+  for (const [megabytes, kind] of bigRuns) boundedMemory.push(await measureBigArchive(megabytes, kind, parameters.seed, dir, progress))
   const report: BenchReport = {
     corpus: { events: corpus.events, archives: corpus.archives, seed: parameters.seed, cccShare, cccEvents: corpus.cccEvents, gzipBytes: corpus.bytes, jsonBytes: corpus.jsonBytes },
     results,
@@ -83,20 +91,24 @@ function countRows(root: string): Promise<number> {
   return withDuckDb(async (sql) => Number((await sql.rows(`SELECT count(*) AS n FROM read_parquet(${sqlString(glob)})`))[0].n))
 }
 
-async function measureBigArchive(megabytes: number, seed: number, dir: string, progress: (line: string) => void): Promise<BoundedMemory> {
-  progress(`bounded memory: one archive of ${megabytes} MB JSON (generated once under ${dir})...`)
-  const archive = await bigArchive(megabytes, seed, dir)
+async function measureBigArchive(megabytes: number, kind: BigArchiveKind, seed: number, dir: string, progress: (line: string) => void): Promise<BoundedMemory> {
+  progress(`bounded memory: one ${kind} archive of ${megabytes} MB JSON (generated once under ${dir})...`)
+  const archive = await bigArchive(megabytes, seed, dir, kind)
   readFileSync(path.join(archive.root, archive.key))
   const dest = path.join(dir, 'out', 'big')
-  const measurement = await measure('ccc-trail', { source: archive.root, dest }, { repeat: 1, env: { MEMORY_LIMIT_MB: String(BIG_MEMORY_LIMIT_MB) } })
+  const env = { MEMORY_LIMIT_MB: String(BIG_MEMORY_LIMIT_MB) }
+  // The heap `ccc-trail process` runs with (bin/ccc-trail.js relaunches node with these flags).
+  const nodeFlags = heapRelaunchFlags(['process'], [], env) ?? []
+  const measurement = await measure('ccc-trail', { source: archive.root, dest }, { repeat: 1, env, nodeFlags })
   return {
+    kind,
     jsonMB: archive.jsonBytes / 1024 / 1024,
     gzipMB: archive.gzipBytes / 1024 / 1024,
     events: archive.events,
     memoryLimitMB: BIG_MEMORY_LIMIT_MB,
     wallSeconds: measurement.wallSeconds,
     peakRssMB: Math.round(measurement.peakRssMB * 10) / 10,
-    underBound: measurement.peakRssMB <= BIG_MEMORY_LIMIT_MB,
+    underBound: measurement.peakRssMB <= BIG_MEMORY_LIMIT_MB + RUNTIME_OVERHEAD_MB,
   }
 }
 

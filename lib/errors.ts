@@ -28,6 +28,10 @@ export type QuarantineReason =
   | 'event_time_missing'
   | 'event_time_invalid'
   | 'event_too_large'
+  | 'event_too_deep'
+  | 'event_name_too_long'
+  | 'trailing_bytes'
+  | 'unexpected_error'
   | 'empty_object'
   | 'duplicate_event_id'
 
@@ -68,6 +72,16 @@ export class AccessError extends PermanentError {
 
 export function isRetryable(error: unknown): boolean {
   return error instanceof RetryableError
+}
+
+/**
+ * An error out of a pure conversion stage (decode, normalize, encode): our own errors stay as they
+ * are; anything else is a fault no rule foresaw in this input, quarantined as `unexpected_error`
+ * rather than thrown, so the archive cannot wedge a trigger or a backfill.
+ */
+export function asInputFault(error: unknown): Error {
+  if (error instanceof CccTrailError) return error
+  return new PermanentInputError('unexpected_error', `unexpected error while converting: ${errorMessage(error)}`, { cause: error })
 }
 
 export function errorMessage(error: unknown): string {

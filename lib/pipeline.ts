@@ -1,21 +1,23 @@
 import { boundedTasks } from './util/concurrency.js'
 import { readElements } from './decode/read-elements.js'
 import { cccByteFilter } from './normalize/prefilter.js'
-import { PermanentInputError, NotFoundError } from './errors.js'
+import { PermanentInputError, asInputFault } from './errors.js'
 import { partFileKey } from './layout.js'
 import { beginArchive, type ArchiveRun } from './ledger/archive-ledger.js'
 import type { Logger } from './log.js'
 import type { Counts, Manifest, OutputFile } from './ledger/manifest.js'
+import { memoryPlan } from './memory-plan.js'
 import { writeQuarantine } from './quarantine.js'
 import { classifyKey, type ArchiveKey } from './source/archive-key.js'
 import type { ObjectInfo, Storage } from './storage/types.js'
 import type { EncoderFactory } from './write/parquet.js'
 import { ArchiveRouter } from './write/router.js'
+import { StreamedOutputs } from './write/streamed-outputs.js'
 
 export interface PipelineOptions {
   timeZone: string
   extraServices: ReadonlySet<string>
-  /** Memory bound for one archive; row buffers get a share of it. */
+  /** Memory bound for one archive; row and output buffers get shares of it (see memory-plan.ts). */
   memoryLimitBytes: number
   maxEventBytes: number
   verifyEventCount: boolean
@@ -76,27 +78,39 @@ interface Converted { summary: Omit<ArchiveResult, 'millis'>; manifest: Manifest
 
 async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo, run: ArchiveRun): Promise<Converted> {
   const { options } = pipeline
+  const plan = memoryPlan(options.memoryLimitBytes)
+  const streams = new StreamedOutputs(pipeline.dest, plan.uploadQueueBytes)
   const router = new ArchiveRouter(archive.key, {
     timeZone: options.timeZone,
     extraServices: options.extraServices,
-    rowBufferBytes: Math.max(8 << 20, Math.floor(options.memoryLimitBytes * 0.35)),
+    rowBufferBytes: plan.rowBufferBytes,
     encoder: options.encoder,
+    streaming: {
+      outputBufferBytes: plan.outputBufferBytes,
+      openSink: (partition) => {
+        const key = partFileKey(pipeline.destPrefix, partition, archive.key)
+        return streams.open(run.shouldWrite(key) ? key : undefined)
+      },
+    },
   })
   let stats
+  let outputs: OutputFile[]
   try {
     const stream = await pipeline.source.get(archive.key)
-    stats = await readElements(stream, router.add, { maxEventBytes: options.maxEventBytes, keep: cccByteFilter(options.extraServices) })
+    stats = await readElements(stream, router.add, { maxEventBytes: options.maxEventBytes, keep: cccByteFilter(options.extraServices), pause: () => streams.room() })
     if (options.verifyEventCount && stats.elements !== archive.eventCount) {
       throw new PermanentInputError('event_count_mismatch', `the key says ${archive.eventCount} events, the archive holds ${stats.elements}`)
     }
+    outputs = await writeOutputs(pipeline, archive.key, router, run, streams)
   } catch (error) {
-    if (error instanceof NotFoundError) throw error
+    // Files streamed so far are abandoned: nothing of this run is committed.
+    await streams.abort(error)
+    // Storage faults, refusals and a vanished object are thrown; only faults of the input are quarantined.
     if (!(error instanceof PermanentInputError)) throw error
     // A whole body was read when only the count disagrees: account for every event it held.
-    const events = Math.max(archive.eventCount, stats?.elements ?? 0)
+    const events = Math.max(archive.eventCount, stats?.elements ?? router.elements)
     return quarantineArchive(pipeline, archive, info, error, run, events)
   }
-  const outputs = await writeOutputs(pipeline, archive.key, router, run)
   const counts: Counts = { events: router.elements, rows: router.rows, nonCcc: router.nonCcc, quarantined: router.quarantined.length }
   let quarantine: string | undefined
   if (router.quarantined.length > 0) {
@@ -117,14 +131,28 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
 /** Puts in flight at once per archive: an archive writes one small file per partition, so latency, not bandwidth, bounds it. */
 const PARALLEL_PUTS = 8
 
-async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: ArchiveRouter, run: ArchiveRun): Promise<OutputFile[]> {
+/**
+ * Encodes and puts each partition's file (or closes its streamed upload). A file the encoder cannot make is
+ * an `unexpected_error` of this input: the files already put by this run are removed, so a quarantined
+ * archive has no rows.
+ */
+async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: ArchiveRouter, run: ArchiveRun, streams: StreamedOutputs): Promise<OutputFile[]> {
   const outputs: OutputFile[] = []
   const puts = boundedTasks(PARALLEL_PUTS)
   for (const partition of router.partitions.values()) {
-    const bytes = await partition.finish()
+    let bytes: Uint8Array
+    try {
+      bytes = await partition.finish()
+    } catch (error) {
+      await puts.drain()
+      for (const output of outputs) if (run.shouldWrite(output.key)) await pipeline.dest.delete(output.key)
+      throw asInputFault(error)
+    }
     const key = partFileKey(pipeline.destPrefix, partition, sourceKey)
-    if (run.shouldWrite(key)) await puts.add(() => pipeline.dest.put(key, bytes))
-    outputs.push({ key, dt: partition.dt, eventName: partition.eventName, rows: partition.file.rows, bytes: bytes.length })
+    const output: OutputFile = { key, dt: partition.dt, eventName: partition.eventName, rows: partition.file.rows, bytes: bytes.length }
+    if (streams.isStreaming(key)) await puts.add(async () => void (output.bytes = await streams.close(key, bytes)))
+    else if (run.shouldWrite(key)) await puts.add(() => pipeline.dest.put(key, bytes))
+    outputs.push(output)
   }
   await puts.drain()
   return [...outputs, ...(await run.tombstones(outputs))]

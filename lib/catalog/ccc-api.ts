@@ -6,11 +6,17 @@
  * Every other name was confirmed in Alibaba Cloud SDK source (sources noted above each list);
  * Chinese and English meanings of those rows are our own short translations.
  */
+import { classifyApi, type ApiCategory, type ApiClass } from './api-category.js'
+
 export interface CatalogEntry {
   eventName: string
   meaningZh: string
   meaningEn: string
   apiVersion: '2017-07-05' | '2020-07-01'
+  /** The area the API belongs to (lib/catalog/api-category.ts). */
+  category: ApiCategory
+  /** Every call deserves an auditor's review: customer data, historical reports, administrative changes. */
+  sensitive: boolean
 }
 
 type Row = readonly [eventName: string, meaningZh: string, meaningEn: string]
@@ -400,7 +406,13 @@ const V2020_ROWS: readonly Row[] = [
 ]
 
 const entries = (rows: readonly Row[], apiVersion: CatalogEntry['apiVersion']): CatalogEntry[] =>
-  rows.map(([eventName, meaningZh, meaningEn]) => ({ eventName, meaningZh, meaningEn, apiVersion }))
+  rows.map(([eventName, meaningZh, meaningEn]) => ({ eventName, meaningZh, meaningEn, apiVersion, ...classified(eventName) }))
+
+function classified(eventName: string): ApiClass {
+  const found = classifyApi(eventName)
+  if (!found) throw new Error(`CCC API catalog: no category rule matches ${eventName} (add one in api-category.ts)`)
+  return found
+}
 
 export const CCC_API_CATALOG: readonly CatalogEntry[] = Object.freeze([
   ...entries(SEED_ROWS, '2017-07-05'),

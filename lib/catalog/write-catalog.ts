@@ -9,6 +9,8 @@ export const CATALOG_COLUMNS: readonly (TableColumn & { description: string })[]
   { name: 'meaning_zh', kind: 'string', required: true, description: 'what the API does (Chinese)' },
   { name: 'meaning_en', kind: 'string', required: true, description: 'what the API does (English)' },
   { name: 'api_version', kind: 'string', required: true, description: 'CCC API version that has this name' },
+  { name: 'category', kind: 'string', required: true, description: 'customer_data, reporting, administration, configuration, outbound or telephony' },
+  { name: 'sensitive', kind: 'boolean', required: true, description: 'every call deserves review: customer data, historical reports, administrative changes' },
 ]
 
 export interface CatalogWritten {
@@ -19,7 +21,7 @@ export interface CatalogWritten {
 
 /** Writes `_catalog/ccc_api_catalog.parquet` beside the table (overwriting it: the content is deterministic). */
 export async function writeCatalog(dest: Storage, destPrefix: string): Promise<CatalogWritten> {
-  const rows = CCC_API_CATALOG.map((entry) => [entry.eventName, entry.meaningZh, entry.meaningEn, entry.apiVersion])
+  const rows = CCC_API_CATALOG.map((entry) => [entry.eventName, entry.meaningZh, entry.meaningEn, entry.apiVersion, entry.category, entry.sensitive])
   const bytes = encodeTable(CATALOG_COLUMNS, rows)
   const key = destPrefix + CATALOG_KEY
   await dest.put(key, bytes)

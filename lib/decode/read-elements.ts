@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream'
-import { Transform } from 'node:stream'
+import { Transform, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
-import { CccTrailError, PermanentInputError, RetryableError, errorMessage } from '../errors.js'
+import { CccTrailError, PermanentInputError, RetryableError, asInputFault, errorMessage } from '../errors.js'
 import { ElementSplitter, type BodyForm, type ByteFilter, type Element } from './splitter.js'
 
 export interface DecodeStats {
@@ -16,6 +16,8 @@ export interface DecodeOptions {
   maxEventBytes?: number
   /** zlib output chunk size; larger chunks mean fewer, bigger scans. */
   chunkSize?: number
+  /** Asked after each decompressed chunk; reading waits while it returns a promise (output is behind). */
+  pause?: () => Promise<void> | undefined
   /** Elements this rejects are reported as not CCC without being decoded (see normalize/prefilter.ts). */
   keep?: ByteFilter
 }
@@ -31,24 +33,45 @@ export async function readElements(source: Readable, onElement: (element: Elemen
   let sourceError: unknown
   source.once('error', (error) => { sourceError = error })
   try {
-    await pipeline(
-      source,
-      gzipMagicCheck(stats),
-      createGunzip({ chunkSize: options.chunkSize ?? 256 * 1024 }),
-      async (decompressed: AsyncIterable<Buffer>) => {
-        for await (const chunk of decompressed) {
-          stats.bytes += chunk.length
-          splitter.push(chunk)
-        }
-      },
-    )
+    await pipeline(source, gzipMagicCheck(stats), createGunzip({ chunkSize: options.chunkSize ?? 256 * 1024 }), splitInto(splitter, stats, options.pause))
   } catch (error) {
-    throw classify(sourceError ?? error, sourceError !== undefined, stats)
+    // Compare, not prefer: once a later stage fails, the pipeline destroys the source too, and the
+    // source then reports that teardown (an AbortError) as an error of its own.
+    throw classify(error, error === sourceError, stats)
   }
-  splitter.finish()
+  try {
+    splitter.finish()
+  } catch (error) {
+    throw asInputFault(error)
+  }
   stats.form = splitter.form
   stats.elements = splitter.elements
   return stats
+}
+
+/**
+ * The sink that feeds the splitter. A Writable, not an async-iterator consumer: an error thrown
+ * out of `for await` first makes the iterator destroy the stream it reads with an AbortError, and
+ * that abort reaches the pipeline before the thrown error does, masking it. A Writable hands its
+ * error to the pipeline as the first one. Anything the splitter or `onElement` throws that is not
+ * a known input fault is an unexpected conversion error: still this archive's, so quarantined.
+ */
+function splitInto(splitter: ElementSplitter, stats: DecodeStats, pause?: () => Promise<void> | undefined): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      stats.bytes += chunk.length
+      try {
+        splitter.push(chunk)
+      } catch (error) {
+        callback(asInputFault(error))
+        return
+      }
+      // Backpressure from the output side: hold the next chunk until streamed uploads catch up.
+      const wait = pause?.()
+      if (wait) wait.then(() => callback(), callback)
+      else callback()
+    },
+  })
 }
 
 function gzipMagicCheck(stats: DecodeStats): Transform {
@@ -80,6 +103,8 @@ function classify(error: unknown, fromSource: boolean, stats: DecodeStats): Erro
   if (code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(errorMessage(error))) {
     return new PermanentInputError('truncated_gzip', `gzip stream ends early after ${stats.bytes} decompressed bytes (truncated upload?)`)
   }
+  // The source closed without ending: the storage's fault, like any other interrupted read.
+  if (code === 'ERR_STREAM_PREMATURE_CLOSE') return new RetryableError(`reading the archive stopped early after ${stats.compressedBytes} bytes`, { cause: error })
   if (code?.startsWith('Z_')) return new PermanentInputError('corrupt_gzip', `gzip data is corrupt: ${errorMessage(error)}`)
-  return error instanceof Error ? error : new Error(String(error))
+  return asInputFault(error)
 }

@@ -1,10 +1,23 @@
 import { PermanentInputError } from '../errors.js'
 
 /**
- * One top-level event's JSON text (not yet parsed), a note that it was too large to keep, or one
- * the splitter's filter said cannot be a CCC event (never decoded).
+ * One top-level event's JSON text (not yet parsed); a note that it was too large or too deeply
+ * nested to keep; or one the splitter's filter said cannot be a CCC event (never decoded).
+ * `longNumbers`: the text may hold a number literal a double would change (see
+ * lib/decode/parse-event.ts); false means it surely does not, absent means unknown.
  */
-export type Element = { text: string; bytes: number } | { tooLarge: true; bytes: number; head: string } | { notCcc: true; bytes: number }
+export type Element =
+  | { text: string; bytes: number; longNumbers?: boolean }
+  | { tooLarge: true; bytes: number; head: string }
+  | { tooDeep: true; bytes: number; head: string }
+  | { notCcc: true; bytes: number }
+
+/**
+ * Most containers an event may nest, the event object itself included. Real events nest about 6
+ * deep; the limit keeps every later walk of a value (JSON.parse, the lossless parser, canonical
+ * JSON, the unmapped residual) far from the call stack's limit.
+ */
+export const MAX_EVENT_DEPTH = 512
 
 export type BodyForm = 'array' | 'records' | 'ndjson'
 
@@ -13,6 +26,8 @@ export type ByteFilter = (bytes: Buffer, start: number, end: number) => boolean
 
 const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, NEWLINE = 0x0a
 const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d
+const DIGIT_0 = 0x30, DIGIT_9 = 0x39, LOWER_E = 0x65, DOT = 0x2e, MINUS = 0x2d, PLUS = 0x2b
+const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 const RECORDS_HEAD = /^\{\s*"Records"\s*:\s*\[/
 const isSpace = (b: number) => b === 0x20 || b === NEWLINE || b === 0x0d || b === 0x09
 
@@ -20,8 +35,9 @@ const isSpace = (b: number) => b === 0x20 || b === NEWLINE || b === 0x0d || b ==
  * Splits a JSON array, `{"Records":[...]}` or NDJSON byte stream into its top-level elements,
  * chunk by chunk, without holding more than the current element. It only tracks strings and
  * brackets; each element's own syntax is checked later by JSON.parse, so one bad event does
- * not spoil its neighbours. Structural damage (unbalanced brackets, trailing garbage, a body
- * that ends mid-event) fails the whole body with PermanentInputError.
+ * not spoil its neighbours, and an event nested deeper than MAX_EVENT_DEPTH is handed on as a
+ * note instead of its text. Structural damage (unbalanced brackets, trailing bytes, a body that
+ * ends mid-event) fails the whole body with PermanentInputError.
  */
 export class ElementSplitter {
   form: BodyForm | undefined
@@ -40,6 +56,11 @@ export class ElementSplitter {
   private pendingBytes = 0
   private tooLarge = false
   private tooLargeHead = ''
+  /** The current element nests deeper than MAX_EVENT_DEPTH; beyond it brackets are only counted. */
+  private tooDeep = false
+  /** Digits in a row outside strings (see the hot loop), and whether the current element reached 16. */
+  private digits = 0
+  private longNumbers = false
   private offset = 0
 
   /** `keep`, when given, sees each element's bytes first; those it rejects are reported as `notCcc`, not decoded. */
@@ -60,7 +81,7 @@ export class ElementSplitter {
       const text = this.head.toString('utf8').trim()
       if (text === '') { this.form = 'array'; return }
       this.form = 'ndjson'
-      const rest = this.head
+      const rest = this.head.subarray(this.head.subarray(0, BOM.length).equals(BOM) ? BOM.length : 0)
       this.head = Buffer.alloc(0)
       this.elementDepth = 0
       this.scan(rest)
@@ -74,8 +95,10 @@ export class ElementSplitter {
 
   private detectForm(chunk: Buffer): Buffer {
     const head = this.head.length ? Buffer.concat([this.head, chunk]) : chunk
-    let i = 0
-    if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3
+    // A byte-order mark may arrive split over chunks; it is no part of the first element.
+    if (head.length < BOM.length && BOM.subarray(0, head.length).equals(head)) { this.head = head; return head.subarray(0, 0) }
+    const bom = head.subarray(0, BOM.length).equals(BOM) ? BOM.length : 0
+    let i = bom
     while (i < head.length && isSpace(head[i])) i++
     if (i === head.length) { this.head = head; return head.subarray(0, 0) }
     const first = head[i]
@@ -98,14 +121,16 @@ export class ElementSplitter {
       throw new PermanentInputError('unknown_body_format', `body starts with ${JSON.stringify(head.toString('utf8', i, i + 16))}: not a JSON array, {"Records":[...]} or NDJSON`)
     }
     this.head = Buffer.alloc(0)
-    return head
+    return head.subarray(bom)
   }
 
   private scan(chunk: Buffer): void {
     const n = chunk.length
     const elementDepth = this.elementDepth
+    const maxDepth = elementDepth + MAX_EVENT_DEPTH
     const closers = this.closers
     let depth = this.depth
+    let digits = this.digits
     let i = 0
     if (this.inString) {
       i = this.closingQuote(chunk, 0) + 1
@@ -129,12 +154,23 @@ export class ElementSplitter {
           }
           i = j
         } else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
-          closers.push(b === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)
+          if (depth < maxDepth) closers.push(b === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY)
+          else this.tooDeep = true
           depth++
+          digits = 0
         } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
-          if (closers.pop() !== b) this.fail(`unbalanced "${String.fromCharCode(b)}"`)
-          if (--depth === elementDepth) this.emit(chunk, i + 1)
-        }
+          if (depth > maxDepth) depth--
+          else {
+            if (closers.pop() !== b) this.fail(`unbalanced "${String.fromCharCode(b)}"`)
+            if (--depth === elementDepth) this.emit(chunk, i + 1)
+          }
+        } else if (b <= DIGIT_9 && b >= DIGIT_0) {
+          // The exact-number pre-check, free here since strings are skipped: 16 digits before a
+          // fraction, or 3 after an exponent (an "e" starts the count at 13).
+          if (++digits >= 16) this.longNumbers = true
+        } else if ((b | 0x20) === LOWER_E) digits = 13
+        else if (b === DOT) digits = -64
+        else if (b !== MINUS && b !== PLUS) digits = 0
         continue
       }
       // Between events, in the Records wrapper, or in a scalar element.
@@ -143,7 +179,7 @@ export class ElementSplitter {
         this.emit(chunk, i)
       }
       if (isSpace(b)) continue
-      if (this.closed && b !== CLOSE_OBJECT && b !== CLOSE_ARRAY) this.fail('content after the end of the event list')
+      if (this.closed && b !== CLOSE_OBJECT && b !== CLOSE_ARRAY) this.fail('content after the end of the event list', 'trailing_bytes')
       if (b === QUOTE) {
         if (depth === elementDepth && this.start < 0) this.begin(i, false)
         const end = this.closingQuote(chunk, i + 1)
@@ -165,6 +201,7 @@ export class ElementSplitter {
       }
     }
     this.depth = depth
+    this.digits = digits
     if (this.start >= 0) this.keepPartial(chunk)
   }
 
@@ -220,29 +257,47 @@ export class ElementSplitter {
       this.onElement({ tooLarge: true, bytes, head })
     } else if (this.pending.length === 0) {
       if (this.keep && !this.keep(chunk, this.start, end)) this.onElement({ notCcc: true, bytes })
-      else this.onElement({ text: chunk.toString('utf8', this.start, end), bytes })
+      else if (this.tooDeep) this.onElement({ tooDeep: true, bytes, head: this.headOf(chunk, end) })
+      else this.onElement({ text: chunk.toString('utf8', this.start, end), bytes, longNumbers: this.longNumbers })
     } else {
+      const head = this.tooDeep ? this.headOf(chunk, end) : ''
       this.pending.push(chunk.subarray(0, end))
       const whole = Buffer.concat(this.pending)
       if (this.keep && !this.keep(whole, 0, whole.length)) this.onElement({ notCcc: true, bytes })
-      else this.onElement({ text: whole.toString('utf8'), bytes })
+      else if (this.tooDeep) this.onElement({ tooDeep: true, bytes, head })
+      else this.onElement({ text: whole.toString('utf8'), bytes, longNumbers: this.longNumbers })
     }
     this.pending = []
     this.pendingBytes = 0
     this.tooLarge = false
+    this.tooDeep = false
+    this.longNumbers = false
     this.start = -1
+  }
+
+  /** The first 256 bytes of the current element, as text. */
+  private headOf(chunk: Buffer, end: number): string {
+    const parts = this.pending.length === 0 ? [chunk.subarray(this.start, end)] : [...this.pending, chunk.subarray(0, end)]
+    const head: Buffer[] = []
+    let bytes = 0
+    for (const part of parts) {
+      head.push(part)
+      if ((bytes += part.length) >= 256) break
+    }
+    return Buffer.concat(head).toString('utf8', 0, 256)
   }
 
   private emitScalarTail(): void {
     const text = Buffer.concat(this.pending).toString('utf8')
     this.pending = []
     this.elements++
-    this.onElement({ text, bytes: this.pendingBytes })
+    this.onElement({ text, bytes: this.pendingBytes, longNumbers: this.longNumbers })
+    this.longNumbers = false
     this.pendingBytes = 0
     this.start = -1
   }
 
-  private fail(what: string): never {
-    throw new PermanentInputError('invalid_json', `malformed JSON near byte ${this.offset}: ${what}`)
+  private fail(what: string, reason: 'invalid_json' | 'trailing_bytes' = 'invalid_json'): never {
+    throw new PermanentInputError(reason, `malformed JSON near byte ${this.offset}: ${what}`)
   }
 }

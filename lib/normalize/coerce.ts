@@ -1,3 +1,5 @@
+import { ExactNumber } from '../decode/exact-number.js'
+
 /** Loose-typed event values to column values. Never trust the type a field arrives with. */
 
 export function asString(value: unknown): string | null {
@@ -5,12 +7,21 @@ export function asString(value: unknown): string | null {
   if (typeof value === 'string') return value
   if (typeof value === 'number') return Number.isFinite(value) ? numberText(value) : null
   if (typeof value === 'boolean' || typeof value === 'bigint') return String(value)
-  return JSON.stringify(value)
+  if (value instanceof ExactNumber) return value.text
+  return jsonText(value)
 }
 
 /** Identifiers that arrive as numbers stay exact text: 1059804828509, never "1.059804828509e12" or "...509.0". */
 function numberText(value: number): string {
   return Number.isInteger(value) ? BigInt(value).toString() : String(value)
+}
+
+const SURROGATE = /[\ud800-\udfff]/
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** Lone surrogates as U+FFFD, as any UTF-8 writer stores them, so two names that store alike are alike here too. */
+export function wellFormed(text: string): string {
+  return SURROGATE.test(text) ? text.replace(LONE_SURROGATE, '\ufffd') : text
 }
 
 /** Like asString, but "" (ActionTrail's "no error") becomes null. */
@@ -37,18 +48,25 @@ export function asBoolean(value: unknown): boolean | null {
   return null
 }
 
-/** JSON text with object keys sorted at every level, so equal values compare equal as text. */
+/**
+ * JSON text with object keys sorted at every level, so equal values compare equal as text.
+ * ExactNumbers are written as their original digits.
+ */
 export function canonicalJson(value: unknown): string | null {
   if (value === null || value === undefined) return null
   // A document whose keys already arrive in order needs no sorted copy: its text is the same.
-  return JSON.stringify(inCanonicalOrder(value) ? value : sortKeys(value))
+  if (inCanonicalOrder(value)) return JSON.stringify(value)
+  sawExactNumber = false
+  const sorted = sortKeys(value)
+  return sawExactNumber ? jsonText(sorted) : JSON.stringify(sorted)
 }
 
 /**
  * Whether JSON.stringify(value) already equals JSON.stringify(sortKeys(value)): every object's keys
  * ascending. Keys starting with a digit may be array indices, which objects enumerate first in
  * numeric order whatever the insertion order, and `__proto__` is dropped by the copy: both take the
- * sorting path, so the output stays exactly what it always was.
+ * sorting path, so the output stays exactly what it always was. So does an ExactNumber, which
+ * JSON.stringify cannot write.
  */
 function inCanonicalOrder(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return true
@@ -56,6 +74,7 @@ function inCanonicalOrder(value: unknown): boolean {
     for (const item of value) if (!inCanonicalOrder(item)) return false
     return true
   }
+  if (value instanceof ExactNumber) return false
   let previous = ''
   for (const key in value) {
     const first = key.charCodeAt(0)
@@ -66,9 +85,16 @@ function inCanonicalOrder(value: unknown): boolean {
   return true
 }
 
+/** Set by sortKeys, so that only values holding an ExactNumber take the slower writer. */
+let sawExactNumber = false
+
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys)
   if (value === null || typeof value !== 'object') return value
+  if (value instanceof ExactNumber) {
+    sawExactNumber = true
+    return value
+  }
   const sorted: Record<string, unknown> = {}
   for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key])
   return sorted
@@ -76,4 +102,16 @@ function sortKeys(value: unknown): unknown {
 
 export function field(object: unknown, name: string): unknown {
   return object !== null && typeof object === 'object' ? (object as Record<string, unknown>)[name] : undefined
+}
+
+/** JSON.stringify of a parsed event value, except that an ExactNumber is written as its own text. */
+function jsonText(value: unknown): string {
+  if (value instanceof ExactNumber) return value.text
+  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : jsonText(item))).join(',')}]`
+  if (value !== null && typeof value === 'object') {
+    const members: string[] = []
+    for (const [key, item] of Object.entries(value)) if (item !== undefined) members.push(`${JSON.stringify(key)}:${jsonText(item)}`)
+    return `{${members.join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
 }

@@ -1,6 +1,9 @@
-import type { Element } from '../decode/splitter.js'
+import { ExactNumber } from '../decode/exact-number.js'
+import { parseEvent } from '../decode/parse-event.js'
+import { MAX_EVENT_DEPTH, type Element } from '../decode/splitter.js'
 import type { QuarantineReason } from '../errors.js'
 import { isCccEvent } from './ccc-filter.js'
+import { wellFormed } from './coerce.js'
 import { COLUMNS, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX, UNMAPPED_INDEX, type Event, type Value } from './columns.js'
 import { parseEventTime } from './event-time.js'
 import { unmappedOf } from './unmapped.js'
@@ -16,15 +19,17 @@ const EVENT_ID = COLUMNS.findIndex((c) => c.name === 'event_id')
 /** One archive element to a table row, a non-CCC skip, or a quarantine reason. Pure. */
 export function elementToRow(element: Element, sourceKey: string, services?: ReadonlySet<string>): Verdict {
   if ('notCcc' in element) return { kind: 'not_ccc' }
+  if ('tooDeep' in element) return { kind: 'quarantine', reason: 'event_too_deep', message: `event of ${element.bytes} bytes nests deeper than ${MAX_EVENT_DEPTH} levels` }
   if (!('text' in element)) return { kind: 'quarantine', reason: 'event_too_large', message: `event of ${element.bytes} bytes exceeds MAX_EVENT_BYTES` }
   let event: unknown
   try {
-    event = JSON.parse(element.text)
+    event = parseEvent(element.text, element.longNumbers)
   } catch (error) {
     return { kind: 'quarantine', reason: 'event_invalid_json', message: (error as Error).message }
   }
-  if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-    return { kind: 'quarantine', reason: 'event_not_object', message: `event is ${Array.isArray(event) ? 'an array' : event === null ? 'null' : typeof event}, not an object` }
+  if (event === null || typeof event !== 'object' || Array.isArray(event) || event instanceof ExactNumber) {
+    const what = Array.isArray(event) ? 'an array' : event === null ? 'null' : event instanceof ExactNumber ? 'number' : typeof event
+    return { kind: 'quarantine', reason: 'event_not_object', message: `event is ${what}, not an object` }
   }
   return eventToRow(event as Event, sourceKey, services)
 }
@@ -41,8 +46,10 @@ export function eventToRow(event: Event, sourceKey: string, services?: ReadonlyS
   row[EVENT_TIME_INDEX] = time.millis
   row[SOURCE_OBJECT_INDEX] = sourceKey
   row[UNMAPPED_INDEX] = unmappedOf(event, row)
+  // The partition folder is the name as stored, so names that store alike must be one partition
+  // (else the second file overwrites the first): "" , [] and a missing name are all null, and lone
+  // surrogates are U+FFFD, as in the folder name.
   const name = event.eventName
-  // An empty name and a missing one both land in __HIVE_DEFAULT_PARTITION__: one partition, one file.
-  const eventName = typeof name === 'string' ? name || null : name === null || name === undefined ? null : String(name)
+  const eventName = wellFormed(typeof name === 'string' ? name : name === null || name === undefined ? '' : String(name)) || null
   return { kind: 'row', row, eventName, millis: time.millis, eventId: row[EVENT_ID] as string | null }
 }

@@ -7,8 +7,6 @@ import { processArchivesParallel, type PoolSpec } from './pool.js'
 
 /** Up to this many archives run in-process: starting worker threads would cost more than it saves. */
 export const FEW_ARCHIVES = 3
-/** An archive this large (gzip bytes, from its key) goes to a worker anyway, for the worker's heap cap. */
-export const BIG_ARCHIVE_BYTES = 8 * 1024 * 1024
 /**
  * Below this mean size (gzip bytes) archives stay in-process: a few events each make the work file
  * writes, not CPU, and threads only add overhead (5,100 archives of 4 events: 19 s in-process, 38 s on 2 workers).
@@ -16,9 +14,26 @@ export const BIG_ARCHIVE_BYTES = 8 * 1024 * 1024
 export const SMALL_ARCHIVE_BYTES = 64 * 1024
 
 export interface AutoRunOptions extends RunOptions {
-  /** Worker threads; 1 = in-process. Default: one per core for more than FEW_ARCHIVES archives that are not small on average, or a big one. */
+  /** Worker threads; 1 = in-process. Default: one per core for more than FEW_ARCHIVES archives that are not small on average. */
   workers?: number
   log?: Logger
+}
+
+export interface RunChoice {
+  workers: number
+  /** In-process only: archives in flight at once, which share MEMORY_LIMIT_MB. */
+  archivesAtOnce: number
+}
+
+/**
+ * Where archives run, from the first few keys. Only speed decides: memory is bounded either way by
+ * what an archive buffers (memory-plan.ts), so a big archive needs no worker; in-process the
+ * archives in flight share the bound, as workers do.
+ */
+export function chooseRun(head: readonly string[], concurrency: number, requestedWorkers: number | undefined, cores: number): RunChoice {
+  const workers = requestedWorkers ?? workerCount(head, cores)
+  const archivesAtOnce = Math.max(1, Math.min(concurrency, head.length > FEW_ARCHIVES ? concurrency : head.length))
+  return { workers, archivesAtOnce }
 }
 
 /**
@@ -28,27 +43,26 @@ export interface AutoRunOptions extends RunOptions {
 export async function processArchivesAuto(pipeline: Pipeline, spec: PoolSpec, keys: Iterable<string> | AsyncIterable<string>, options: AutoRunOptions = {}): Promise<RunSummary> {
   const { head, rest } = await peek(keys, FEW_ARCHIVES + 1)
   const all = concat(head, rest)
-  const workers = options.workers ?? workerCount(head, availableParallelism())
   const concurrency = options.concurrency ?? 4
-  if (workers <= 1) return processArchives(pipeline, all, options)
+  const { workers, archivesAtOnce } = chooseRun(head, concurrency, options.workers, availableParallelism())
+  if (workers <= 1) {
+    const shared = { ...pipeline, options: { ...pipeline.options, memoryLimitBytes: Math.floor(pipeline.options.memoryLimitBytes / archivesAtOnce) } }
+    return processArchives(shared, all, options)
+  }
   return processArchivesParallel(spec, all, { ...options, workers, concurrencyPerWorker: Math.ceil(concurrency / workers), log: options.log ?? pipeline.log })
 }
 
 /**
  * Worker threads for a run whose first keys are `head` (up to FEW_ARCHIVES + 1 of them): one per core
- * when one archive is big, or when there are more than FEW_ARCHIVES that are not small on average; else 1 (in-process).
+ * when there are more than FEW_ARCHIVES that are not small on average; else 1 (in-process).
  */
 export function workerCount(head: readonly string[], cores: number): number {
-  return head.some(isBig) || (head.length > FEW_ARCHIVES && meanSize(head) >= SMALL_ARCHIVE_BYTES) ? cores : 1
+  return head.length > FEW_ARCHIVES && meanSize(head) >= SMALL_ARCHIVE_BYTES ? cores : 1
 }
 
 function sizeOf(key: string): number {
   const verdict = classifyKey(key)
   return verdict.kind === 'archive' ? verdict.archive.fileSize : 0
-}
-
-function isBig(key: string): boolean {
-  return sizeOf(key) >= BIG_ARCHIVE_BYTES
 }
 
 function meanSize(keys: readonly string[]): number {

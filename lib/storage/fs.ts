@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs'
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
@@ -33,15 +33,31 @@ export class FsStorage implements Storage {
     return createReadStream(file, { highWaterMark: 1 << 20 })
   }
 
-  async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
+  put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
+    return this.writeBeside(key, (temp) => writeFile(temp, body))
+  }
+
+  putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
+    return this.writeBeside(key, async (temp) => {
+      const handle = await open(temp, 'w')
+      try {
+        for await (const chunk of body) await handle.write(chunk)
+      } finally {
+        await handle.close()
+      }
+    })
+  }
+
+  /** Writes a temporary file beside `key`'s, then renames it: readers never see a half-written file. */
+  private async writeBeside(key: string, write: (temp: string) => Promise<void>): Promise<ObjectInfo> {
     const file = this.pathOf(key)
-    // Write beside, then rename: readers never see a half-written file.
     const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${randomBytes(6).toString('hex')}`)
     try {
-      await writeFile(temp, body).catch(async (error: NodeJS.ErrnoException) => {
+      // Creating the temporary file fails before any byte is taken from a stream, so a retry is safe.
+      await write(temp).catch(async (error: NodeJS.ErrnoException) => {
         if (error.code !== 'ENOENT') throw error
         await mkdir(path.dirname(file), { recursive: true }) // only when the folder is new
-        await writeFile(temp, body)
+        await write(temp)
       })
       await rename(temp, file)
     } catch (error) {

@@ -25,6 +25,13 @@ export class MemoryStorage implements Storage {
     return { ...info }
   }
 
+  /** Buffers the whole body: this driver holds everything in memory anyway. */
+  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
+    const chunks: Uint8Array[] = []
+    for await (const chunk of body) chunks.push(chunk)
+    return this.put(key, Buffer.concat(chunks))
+  }
+
   async head(key: string): Promise<ObjectInfo | undefined> {
     const stored = this.objects.get(key)
     return stored && { ...stored.info }

@@ -35,6 +35,14 @@ export interface OssLocation {
 export type OssStorageOptions = OssLocation & OssCredentials
 
 type Operation = 'GetObject' | 'PutObject' | 'HeadObject' | 'DeleteObject' | 'ListObjects'
+  | 'InitiateMultipartUpload' | 'UploadPart' | 'CompleteMultipartUpload' | 'AbortMultipartUpload'
+
+/**
+ * Bytes gathered before a streamed object sends a part. OSS needs every part but the last to be at
+ * least 100 KB; 1 MB keeps the part count far below the 10,000 allowed for outputs up to ~10 GB while
+ * holding little per open stream.
+ */
+export const STREAM_PART_BYTES = 1024 * 1024
 
 interface Failure {
   kind: 'missing' | 'refused' | 'transient' | 'expired' | 'other'
@@ -95,6 +103,39 @@ export class OssStorage implements Storage {
     const result = await this.#call('PutObject', key, () => this.#client.put(key, content, { timeout: this.#timeoutMs }))
     const headers = result.res.headers as Record<string, string | undefined>
     return { key, size: content.length, etag: unquote(headers.etag), lastModified: dateOf(headers.date) }
+  }
+
+  /**
+   * Multipart upload: parts of at least STREAM_PART_BYTES as the body yields them, then Complete. A
+   * body shorter than one part is sent as one PutObject. On any failure the upload is aborted, so no
+   * part lingers. Each part is retried on its own; InitiateMultipartUpload is too, which may leave an
+   * empty upload behind on a lost answer (a bucket lifecycle rule for incomplete uploads removes it).
+   */
+  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
+    const iterator = body[Symbol.asyncIterator]()
+    const first = await gather(iterator, STREAM_PART_BYTES)
+    if (first.last) return this.put(key, first.bytes)
+    const init = await this.#call('InitiateMultipartUpload', key, () => this.#client.initMultipartUpload(key, { timeout: this.#timeoutMs }))
+    const parts: { number: number; etag: string }[] = []
+    let size = 0
+    try {
+      for (let part = first; ; part = await gather(iterator, STREAM_PART_BYTES)) {
+        const number = parts.length + 1
+        const bytes = part.bytes
+        if (bytes.length > 0 || number === 1) {
+          const sent = await this.#call('UploadPart', key, () => this.#client.uploadPart(key, init.uploadId, number, bytes, 0, bytes.length, { timeout: this.#timeoutMs }))
+          parts.push({ number, etag: sent.etag })
+          size += bytes.length
+        }
+        if (part.last) break
+      }
+      const done = await this.#call('CompleteMultipartUpload', key, () => this.#client.completeMultipartUpload(key, init.uploadId, parts, { timeout: this.#timeoutMs }))
+      const headers = done.res.headers as Record<string, string | undefined>
+      return { key, size, etag: unquote(done.etag ?? headers.etag), lastModified: dateOf(headers.date) }
+    } catch (error) {
+      await this.#call('AbortMultipartUpload', key, () => this.#client.abortMultipartUpload(key, init.uploadId, { timeout: this.#timeoutMs })).catch(() => undefined)
+      throw error
+    }
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
@@ -226,6 +267,19 @@ function keepErrorBodies(client: OSS): void {
       return result
     },
   }
+}
+
+/** The next `atLeast` bytes of a body (fewer at its end), as one Buffer; `last` once the body is done. */
+async function gather(iterator: AsyncIterator<Uint8Array>, atLeast: number): Promise<{ bytes: Buffer; last: boolean }> {
+  const chunks: Uint8Array[] = []
+  let size = 0
+  while (size < atLeast) {
+    const next = await iterator.next()
+    if (next.done) return { bytes: Buffer.concat(chunks, size), last: true }
+    chunks.push(next.value)
+    size += next.value.length
+  }
+  return { bytes: Buffer.concat(chunks, size), last: false }
 }
 
 async function readSmall(stream: Readable, limit: number): Promise<Buffer> {

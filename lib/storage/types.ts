@@ -38,6 +38,12 @@ export interface Storage {
   get(key: string): Promise<Readable>
   /** Atomic: readers see the old object or the new one, never a partial one. */
   put(key: string, body: Uint8Array | string): Promise<ObjectInfo>
+  /**
+   * Writes an object whose bytes arrive over time, holding little of it in memory (OSS: multipart
+   * upload; folder: a temporary file). Atomic like put. If `body` throws, nothing is written and the
+   * error is rethrown.
+   */
+  putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo>
   head(key: string): Promise<ObjectInfo | undefined>
   /** Idempotent: deleting a missing key succeeds. */
   delete(key: string): Promise<void>

@@ -1,5 +1,6 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer'
+import type { RowGroup } from 'hyparquet'
 import { COLUMNS, UNIQUE_PER_ROW, type Column, type Value } from '../normalize/columns.js'
 import { FixedSchemaEncoder } from './fixed-schema-encoder.js'
 
@@ -49,7 +50,12 @@ export type ColumnBatch = Value[][]
 export interface FileEncoder {
   readonly rows: number
   addRowGroup(columns: ColumnBatch): void
+  /** The rest of the file: everything not yet taken, footer included. */
   finish(): Uint8Array | Promise<Uint8Array>
+  /** Bytes encoded and not yet taken; absent when the encoder can only hand over whole files. */
+  readonly pendingBytes?: number
+  /** Hands over the bytes encoded so far, so that a file can be streamed out while it is built. */
+  take?(): Uint8Array
 }
 
 /** Makes one encoder per output file. The default is FixedSchemaEncoder; the benchmark plugs in others. */
@@ -62,9 +68,21 @@ export type EncoderFactory = () => FileEncoder
  */
 export const defaultEncoder: EncoderFactory = () => new FixedSchemaEncoder()
 
-/** A Parquet file built row group by row group, kept as bytes until `finish`. */
+/** A ByteWriter whose bytes can be handed over part way: the parquet writer only appends and counts `offset`. */
+class TakingByteWriter extends ByteWriter {
+  take(): Uint8Array {
+    // An exact copy: the grown buffer (up to twice the bytes) is garbage at once instead of queued.
+    const bytes = new Uint8Array(this.buffer.slice(0, this.index))
+    this.buffer = new ArrayBuffer(64 * 1024)
+    this.view = new DataView(this.buffer)
+    this.index = 0
+    return bytes
+  }
+}
+
+/** A Parquet file built row group by row group, kept as bytes until taken or `finish`ed. */
 export class ParquetFileBuilder implements FileEncoder {
-  private readonly bytes = new ByteWriter(64 * 1024)
+  private readonly bytes = new TakingByteWriter(64 * 1024)
   private readonly writer = new ParquetWriter({ writer: this.bytes, schema: PARQUET_SCHEMA, codec: 'SNAPPY', statistics: true, createdBy: CREATED_BY })
   rows = 0
 
@@ -74,12 +92,21 @@ export class ParquetFileBuilder implements FileEncoder {
     if (count === 0) return
     const columnData: ColumnSource[] = COLUMN_SETTINGS.map((settings, i) => ({ ...settings, data: PLAIN_TEXT[i] ? utf8Views(columns[i]) : columns[i] }))
     void this.writer.write({ columnData, rowGroupSize: count })
+    detachStatistics(this.writer.row_groups.at(-1))
     this.rows += count
   }
 
   /** Bytes written so far (row groups only; the footer adds a little). */
   get size(): number {
     return this.bytes.offset
+  }
+
+  get pendingBytes(): number {
+    return this.bytes.index
+  }
+
+  take(): Uint8Array {
+    return this.bytes.take()
   }
 
   finish(): Uint8Array {
@@ -105,6 +132,21 @@ function utf8Views(values: Value[]): (Uint8Array | Value)[] {
     offset += length
     return view
   })
+}
+
+/**
+ * Min/max statistics of plain text columns are views into the row group's UTF-8 buffer (utf8Views):
+ * held until the footer, they would keep every row group's buffer alive, so memory would grow with
+ * the file. Copies of the two values let each buffer go once its row group is encoded.
+ */
+function detachStatistics(rowGroup: RowGroup | undefined): void {
+  for (const column of rowGroup?.columns ?? []) {
+    const statistics = column.meta_data?.statistics
+    if (!statistics) continue
+    // new Uint8Array(view) copies; Buffer's slice() would only make another view.
+    if (statistics.min_value instanceof Uint8Array) statistics.min_value = new Uint8Array(statistics.min_value)
+    if (statistics.max_value instanceof Uint8Array) statistics.max_value = new Uint8Array(statistics.max_value)
+  }
 }
 
 /** One whole small table (e.g. the API catalog) as a Parquet file: `rows[r][c]` is the value of `columns[c]`. */

@@ -1,5 +1,6 @@
 import { EVENT_TIME_INDEX, toColumns, type Value } from '../normalize/columns.js'
 import { defaultEncoder, type EncoderFactory, type FileEncoder } from './parquet.js'
+import type { OutputSink } from './streamed-outputs.js'
 
 /** Rows of one (dt, event_name) partition of one archive, flushed to row groups as memory requires. */
 export class PartitionBuffer {
@@ -7,6 +8,8 @@ export class PartitionBuffer {
   private rows: Value[][] = []
   /** Rough bytes held by buffered rows, for the memory bound. */
   heldBytes = 0
+  /** Set once the file's bytes started leaving for storage before its end. */
+  sink: OutputSink | undefined
 
   constructor(readonly dt: string, readonly eventName: string | null, encoder: EncoderFactory = defaultEncoder) {
     this.file = encoder()
@@ -29,6 +32,19 @@ export class PartitionBuffer {
     this.heldBytes = 0
   }
 
+  /** Encoded bytes held for the file (0 when the encoder cannot stream). */
+  get outputBytes(): number {
+    return this.file.take ? (this.file.pendingBytes ?? 0) : 0
+  }
+
+  /** Sends the bytes encoded so far to the file's sink, opening it on first use. */
+  ship(open: (partition: PartitionBuffer) => OutputSink): void {
+    if (!this.file.take) return
+    this.sink ??= open(this)
+    this.sink.write(this.file.take())
+  }
+
+  /** The rest of the file: all of it, or after `ship`, what was not shipped yet (footer included). */
   finish(): Uint8Array | Promise<Uint8Array> {
     this.flush()
     return this.file.finish()

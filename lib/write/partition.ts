@@ -16,6 +16,19 @@ export function escapePartitionValue(value: string | null | undefined): string {
   return escaped === '.' || escaped === '..' ? escaped.replace(/\./g, '%2E') : escaped
 }
 
+/**
+ * Longest escaped event name, in UTF-8 bytes, that a partition folder may carry: file systems
+ * refuse path segments over 255 bytes, and OSS keys over 1023. Real API names are under 64.
+ */
+export const MAX_EVENT_NAME_BYTES = 200
+
+/** Whether `eventName` makes a partition folder every store accepts. Cheap for short names. */
+export function eventNameFitsPath(eventName: string | null): boolean {
+  // One UTF-16 unit becomes at most 3 bytes, escaped or encoded.
+  if (eventName === null || eventName.length * 3 <= MAX_EVENT_NAME_BYTES) return true
+  return Buffer.byteLength(escapePartitionValue(eventName)) <= MAX_EVENT_NAME_BYTES
+}
+
 export function unescapePartitionValue(escaped: string): string | null {
   if (escaped === HIVE_DEFAULT_PARTITION) return null
   return escaped.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))

@@ -1,10 +1,12 @@
 import type { Element } from '../decode/splitter.js'
-import type { QuarantineReason } from '../errors.js'
+import { errorMessage, type QuarantineReason } from '../errors.js'
 import { COLUMNS, UNIQUE_PER_ROW, type Value } from '../normalize/columns.js'
-import { elementToRow } from '../normalize/to-row.js'
-import { dateInZone } from './partition.js'
+import { elementToRow, type Verdict } from '../normalize/to-row.js'
+import { MAX_EVENT_NAME_BYTES, dateInZone, eventNameFitsPath } from './partition.js'
 import type { EncoderFactory } from './parquet.js'
+import { FingerprintSet } from '../util/fingerprint-set.js'
 import { PartitionBuffer } from './partition-buffer.js'
+import type { OutputSink } from './streamed-outputs.js'
 
 export interface QuarantinedEvent {
   index: number
@@ -24,6 +26,12 @@ export interface RouterOptions {
   quarantineRawBytes?: number
   /** Output file encoder; the fixed-schema Parquet encoder unless set. */
   encoder?: EncoderFactory
+  /**
+   * Streams output files while the archive is read: once the encoded bytes held exceed
+   * `outputBufferBytes`, the largest file's bytes go to the sink `openSink` gives it.
+   * Without it every file is held whole until the end.
+   */
+  streaming?: { outputBufferBytes: number; openSink: (partition: PartitionBuffer) => OutputSink }
 }
 
 /** Text columns whose values repeat from row to row (regions, user agents, account ids...). */
@@ -38,7 +46,8 @@ export class ArchiveRouter {
   nonCcc = 0
   private held = 0
   private rawBudget: number
-  private readonly seenIds = new Set<string>()
+  /** Event ids seen in this archive; fingerprints, so that a huge archive's ids stay small. */
+  private readonly seenIds = new FingerprintSet()
   /**
    * One copy of each repeating value per archive. Buffered rows then hold a shared copy while the
    * parsed duplicates die young, and the Parquet dictionary compares them by identity.
@@ -57,7 +66,14 @@ export class ArchiveRouter {
       this.nonCcc++
       return
     }
-    const verdict = elementToRow(element, this.sourceKey, this.options.extraServices)
+    let verdict: Verdict
+    try {
+      verdict = elementToRow(element, this.sourceKey, this.options.extraServices)
+    } catch (error) {
+      // A fault of this event alone that no rule foresaw: its neighbours are still written.
+      this.quarantine(element, { index, reason: 'unexpected_error', message: `unexpected error while converting the event: ${errorMessage(error)}` })
+      return
+    }
     if (verdict.kind === 'not_ccc') {
       this.nonCcc++
       return
@@ -66,12 +82,15 @@ export class ArchiveRouter {
       this.quarantine(element, { index, reason: verdict.reason, message: verdict.message })
       return
     }
+    if (!eventNameFitsPath(verdict.eventName)) {
+      this.quarantine(element, { index, reason: 'event_name_too_long', message: `eventName of ${verdict.eventName!.length} characters makes a partition folder name over ${MAX_EVENT_NAME_BYTES} bytes`, eventId: verdict.eventId })
+      return
+    }
     if (verdict.eventId !== null) {
-      if (this.seenIds.has(verdict.eventId)) {
+      if (!this.seenIds.add(verdict.eventId)) {
         this.quarantine(element, { index, reason: 'duplicate_event_id', message: `eventId ${verdict.eventId} appears earlier in this archive`, eventId: verdict.eventId })
         return
       }
-      this.seenIds.add(verdict.eventId)
     }
     const dt = this.dateOf(verdict.millis)
     const id = dt + '\u0000' + (verdict.eventName ?? '\u0001')
@@ -110,5 +129,21 @@ export class ArchiveRouter {
     if (!largest) return
     this.held -= largest.heldBytes
     largest.flush()
+    this.shipOutput()
+  }
+
+  /** Row groups just encoded may push the output held over its budget: stream out the largest files. */
+  private shipOutput(): void {
+    const streaming = this.options.streaming
+    if (!streaming) return
+    let output = 0
+    for (const partition of this.partitions.values()) output += partition.outputBytes
+    while (output > streaming.outputBufferBytes) {
+      let largest: PartitionBuffer | undefined
+      for (const partition of this.partitions.values()) if (!largest || partition.outputBytes > largest.outputBytes) largest = partition
+      if (!largest || largest.outputBytes === 0) return
+      output -= largest.outputBytes
+      largest.ship(streaming.openSink)
+    }
   }
 }

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import { FsStorage } from '../../lib/storage/fs.js'
+import { OssStorage } from '../../lib/storage/oss.js'
 import { REPO, runCli, type CliRun } from '../support/cli.js'
+import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { tempDir } from '../support/temp.js'
 import { tableShape } from './table.js'
 
@@ -13,21 +15,35 @@ async function corpusFolder(archivesPerDay: number) {
   return { bucket, corpus }
 }
 
-/** Starts the built CLI and sends `signal` once stderr shows `trigger`. */
-function runUntil(args: string[], trigger: string, signal: NodeJS.Signals): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(REPO, 'bin/ccc-trail.js'), ...args], { cwd: REPO })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => {
-      const before = stderr
-      stderr += chunk
-      if (!before.includes(trigger) && stderr.includes(trigger)) child.kill(signal)
-    })
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
+/** The built CLI in a child process the test can signal, and wait on until its stderr shows a text. */
+function startCli(args: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [path.join(REPO, 'bin/ccc-trail.js'), ...args], { cwd: REPO, env: { ...process.env, ...env } })
+  let stdout = ''
+  let stderr = ''
+  const watchers: { text: string; resolve: () => void }[] = []
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk
+    for (const watcher of watchers.filter((w) => stderr.includes(w.text))) {
+      watchers.splice(watchers.indexOf(watcher), 1)
+      watcher.resolve()
+    }
   })
+  const done = new Promise<CliRun>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })))
+  return {
+    done,
+    kill: (signal: NodeJS.Signals) => child.kill(signal),
+    stderrShows: (text: string) => new Promise<void>((resolve) => (stderr.includes(text) ? resolve() : watchers.push({ text, resolve }))),
+  }
 }
+
+const OSS_CREDENTIALS = { accessKeyId: 'LTAI5tBackfillCliKey', accessKeySecret: 'backfill-cli-secret-Hn27' }
+let server: OssServer
+beforeAll(async () => {
+  server = await startOssServer({ ...OSS_CREDENTIALS, buckets: ['stop-test'] })
+})
+afterAll(() => server.close())
+const ossEnv = () => ({ OSS_ENDPOINT: server.endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID: OSS_CREDENTIALS.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: OSS_CREDENTIALS.accessKeySecret })
 
 describe('ccc-trail backfill', () => {
   it('backfills a window with progress lines, then a rerun processes nothing', async () => {
@@ -49,21 +65,27 @@ describe('ccc-trail backfill', () => {
     expect(again.stdout).toContain('processed 0: written 0, quarantined 0, failed 0')
   })
 
-  it('on SIGTERM finishes the archives in flight, exits 143, and a rerun completes the table', async () => {
-    const { bucket, corpus } = await corpusFolder(25)
+  it('on SIGTERM finishes the archive in flight, exits 143, and a rerun completes the table', async () => {
+    const source = new OssStorage({ bucket: 'stop-test', endpoint: server.endpoint, ...OSS_CREDENTIALS })
+    const corpus = await generateCorpus(source, { prefix: 'trail/', startDate: '2021-02-27', days: 3, archivesPerDay: 2, eventsPerArchive: 3, regions: ['cn-shanghai', 'cn-beijing'], brokenArchives: 1, seed: 21 })
+    expect(corpus.archives).toBe(12)
     const lake = await tempDir('ccc-lake')
-    const window = ['--from', '2021-02-27', '--to', '2021-03-01']
-    // The signal arrives as processing starts: 150 archives one at a time take far longer than that.
-    const stopped = await runUntil(['backfill', '--source', bucket, '--dest', lake, ...window, '--concurrency', '1'], 'to process', 'SIGTERM')
-    expect(stopped.stderr).toContain('SIGTERM: finishing the archives in flight')
-    expect(stopped.stdout).toMatch(/stopped early: \d+ archives not started; run the same command again to resume/)
+    const args = ['backfill', '--source', 'oss://stop-test/trail/', '--dest', lake, '--from', '2021-02-27', '--to', '2021-03-01']
+    // The first archive's read is held on the server: the signal surely arrives while it is in flight.
+    server.inject({ bucket: 'stop-test', op: 'GetObject', kind: 'hold', keyPrefix: 'trail/' })
+    const cli = startCli([...args, '--concurrency', '1'], ossEnv())
+    await server.held()
+    cli.kill('SIGTERM')
+    await cli.stderrShows('SIGTERM: finishing the archives in flight')
+    server.release()
+    const stopped = await cli.done
+    expect(stopped.stdout).toContain('stopped early: 11 archives not started; run the same command again to resume')
+    expect(stopped.stdout).toMatch(/processed 1: written [01], quarantined [01], failed 0/)
     expect(stopped.code).toBe(143)
-    const done = Number(/processed (\d+):/.exec(stopped.stdout)![1])
-    expect(done).toBeLessThan(150)
 
-    const rerun = await runCli(['backfill', '--source', bucket, '--dest', lake, ...window])
-    expect(rerun.code).toBe(0)
-    expect(rerun.stdout).toContain(`150 archives listed, ${done} skipped as done, ${150 - done} to process`)
+    const rerun = await runCli(args, { env: ossEnv() })
+    expect(rerun.code, rerun.stderr).toBe(0)
+    expect(rerun.stdout).toContain('12 archives listed, 1 skipped as done, 11 to process')
     // Every event once: the broken archive is quarantined, every other CCC event is a row.
     const table = await tableShape(lake)
     expect(table.rows).toBe(corpus.cccEvents)

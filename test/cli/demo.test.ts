@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { CCC_API_CATALOG } from '../../lib/catalog/ccc-api.js'
 import { runCli } from '../support/cli.js'
 import { queryTable } from '../support/duck.js'
 import { tempDir } from '../support/temp.js'
@@ -24,6 +26,12 @@ describe('ccc-trail demo (npm start)', () => {
     expect(Number(counts.days)).toBe(3) // two folder days plus the late events of the day before
     expect(Number(accounted[1])).toBe(Number(generated![2]))
     const [catalog] = await queryTable(lake, 'SELECT count(*) AS n FROM ccc_api_catalog')
-    expect(Number(catalog.n)).toBeGreaterThanOrEqual(22)
+    expect(Number(catalog.n)).toBe(CCC_API_CATALOG.length)
+
+    const report = path.join(dir, 'report.html')
+    expect(run.stdout).toContain(`Audit report (open it in a browser): ${report}`)
+    const html = readFileSync(report, 'utf8')
+    expect(html).toContain('<h2>Access to customer data')
+    expect(html).toMatch(/<svg role="img"/)
   })
 })

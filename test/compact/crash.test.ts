@@ -1,16 +1,21 @@
 import { cp } from 'node:fs/promises'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { putArchive } from '../../lib/demo/archive.js'
+import { createRng } from '../../lib/demo/rng.js'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import type { Pipeline } from '../../lib/pipeline.js'
+import { localTable } from '../../lib/query/local-table.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import { listObjects } from '../../lib/storage/list.js'
+import { OssStorage } from '../../lib/storage/oss.js'
 import type { ListOptions, ObjectInfo, Storage } from '../../lib/storage/types.js'
-import { tempDir } from '../support/temp.js'
+import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { TEST_SEED } from '../support/seed.js'
 import { testPipeline } from '../support/pipeline.js'
+import { tempDir } from '../support/temp.js'
 import { compactAll, eventKeys, filesByPartition, processAll } from './lake.js'
 
-/** The real folder storage, except that the process "dies" just before its n-th write or delete. */
+/** A real storage driver, except that the process "dies" just before its n-th write or delete. */
 class CrashingStorage implements Storage {
   mutations = 0
   constructor(private readonly inner: Storage, private readonly crashAt = Infinity) {}
@@ -30,6 +35,10 @@ class CrashingStorage implements Storage {
     this.tick()
     return this.inner.put(key, body)
   }
+  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
+    this.tick()
+    return this.inner.putStream(key, body)
+  }
   async delete(key: string): Promise<void> {
     this.tick()
     return this.inner.delete(key)
@@ -41,14 +50,18 @@ class CrashingStorage implements Storage {
 
 const NAMES = ['ListConfig', 'ListUsers', 'Odd/Name=1', undefined]
 
-/** Archives whose events repeat across archives (re-deliveries), some without eventId, over four partitions. */
-async function putArchives(pipeline: Pipeline & { source: Storage }, from: number, count: number): Promise<string[]> {
+/**
+ * Archives whose events repeat across archives (re-deliveries), some without eventId, over four partitions.
+ * `padBytes` makes each row that large, so a small compaction target gives several outputs per partition.
+ */
+async function putArchives(pipeline: Pipeline & { source: Storage }, from: number, count: number, padBytes: number): Promise<string[]> {
   const keys: string[] = []
   for (let a = from; a < from + count; a++) {
     const events = Array.from({ length: 12 }, (_, i) => {
       const n = a * 6 + i // half of each archive repeats the previous one
       const event: Record<string, unknown> = { ...seedSampleEvent(), eventName: NAMES[n % NAMES.length], eventTime: new Date(Date.UTC(2021, 1, 3, 1, 0, n)).toISOString(), eventId: `E${n}` }
       if (n % 7 === 0) delete event.eventId
+      if (padBytes > 0) event.requestParameters = { Pad: 'p'.repeat(padBytes) }
       return event
     })
     keys.push(await putArchive(pipeline.source, events, { deliveredAt: new Date(Date.UTC(2021, 1, 3, 2, a)) }))
@@ -56,10 +69,41 @@ async function putArchives(pipeline: Pipeline & { source: Storage }, from: numbe
   return keys
 }
 
-async function copyOf(root: string): Promise<string> {
-  const copy = await tempDir('ccc-crash')
-  await cp(root, copy, { recursive: true, preserveTimestamps: true })
-  return copy
+/** A table root the crash matrix can copy, damage and read back as an analyst would. */
+interface Lake {
+  storage: Storage
+  copy(): Promise<Lake>
+  eventKeys(): Promise<string[]>
+}
+
+function folderLake(root: string): Lake {
+  return {
+    storage: new FsStorage(root),
+    copy: async () => {
+      const copy = await tempDir('ccc-crash')
+      await cp(root, copy, { recursive: true, preserveTimestamps: true })
+      return folderLake(copy)
+    },
+    eventKeys: () => eventKeys(root),
+  }
+}
+
+const CREDENTIALS = { accessKeyId: 'LTAI5tCrashTestKey', accessKeySecret: 'crash-secret-Jw81' }
+let server: OssServer
+let buckets = 0
+
+/** A bucket on the OSS-protocol test server, reached through the real ali-oss client. */
+function ossLake(bucket: string): Lake {
+  const storage = new OssStorage({ bucket, endpoint: server.endpoint, ...CREDENTIALS, retries: 0, timeoutMs: 10_000 })
+  return {
+    storage,
+    copy: async () => {
+      const copy = `crash-copy-${++buckets}`
+      server.cloneBucket(bucket, copy)
+      return ossLake(copy)
+    },
+    eventKeys: async () => eventKeys(await localTable({ storage, prefix: '', spec: { kind: 'oss', bucket, prefix: '' } }, await tempDir('ccc-mirror'))),
+  }
 }
 
 async function recordsLeft(storage: Storage): Promise<string[]> {
@@ -68,40 +112,90 @@ async function recordsLeft(storage: Storage): Promise<string[]> {
   return keys
 }
 
-const scenarios = {
-  'first compaction (part files only)': async (pipeline: Pipeline & { source: Storage }) => {
-    await processAll(pipeline, await putArchives(pipeline, 0, 4))
+const filesPerPartition = async (storage: Storage) => [...(await filesByPartition(storage)).values()].map((files) => files.length)
+
+type Build = (pipeline: Pipeline & { source: Storage; targetBytes: number }, padBytes: number) => Promise<void>
+
+const scenarios: Record<string, Build> = {
+  'first compaction (part files only)': async (pipeline, pad) => {
+    await processAll(pipeline, await putArchives(pipeline, 0, 4, pad))
   },
-  're-compaction (a compacted file plus late part files)': async (pipeline: Pipeline & { source: Storage }) => {
-    await processAll(pipeline, await putArchives(pipeline, 0, 3))
-    await compactAll(pipeline)
-    await processAll(pipeline, await putArchives(pipeline, 3, 2))
+  're-compaction (a compacted file plus late part files)': async (pipeline, pad) => {
+    await processAll(pipeline, await putArchives(pipeline, 0, 3, pad))
+    await compactAll(pipeline, pipeline.targetBytes)
+    await processAll(pipeline, await putArchives(pipeline, 3, 2, pad))
   },
 }
 
-describe.each(Object.entries(scenarios))('compaction interrupted at every write or delete: %s', (_, build) => {
+/**
+ * The default target gives one output per partition. A 1-byte target with rows of 40 KB (row groups hold
+ * at least 64 KB) gives a file per two rows: several outputs, so a crash can leave some of them behind.
+ */
+const targets = [
+  { name: 'one output per partition', targetBytes: 128 << 20, padBytes: 0, crashPoints: Infinity },
+  { name: 'several outputs per partition', targetBytes: 1, padBytes: 40_000, crashPoints: 10 },
+]
+
+/**
+ * Every mutation when `count` allows; otherwise one seeded pick from each of `count` equal stretches, so
+ * every phase (record, outputs, record, input deletes, catalog) of the run still gets crashed in.
+ */
+function crashPoints(mutations: number, count: number): number[] {
+  if (mutations <= count) return Array.from({ length: mutations }, (_, i) => i)
+  const rng = createRng(TEST_SEED + mutations)
+  return Array.from({ length: count }, (_, i) => {
+    const [from, to] = [Math.floor((i * mutations) / count), Math.floor(((i + 1) * mutations) / count)]
+    return rng.int(from, to - 1)
+  })
+}
+
+const drivers: Record<string, () => Promise<Lake>> = {
+  folder: async () => folderLake(await tempDir('ccc-lake')),
+  oss: async () => {
+    const bucket = `crash-${++buckets}`
+    server.bucket(bucket)
+    return ossLake(bucket)
+  },
+}
+
+beforeAll(async () => {
+  server = await startOssServer(CREDENTIALS)
+})
+afterAll(() => server.close())
+
+const matrix = Object.keys(drivers).flatMap((driver) => targets.flatMap((target) => Object.keys(scenarios).map((scenario) => ({ driver, target, scenario }))))
+  // On OSS the several-outputs target covers what the single-output one does, at a cost the suite can afford.
+  .filter(({ driver, target }) => driver === 'folder' || target.padBytes > 0)
+
+describe.each(matrix)(`compaction interrupted at a write or delete (seed ${TEST_SEED}): $driver, $target.name, $scenario`, ({ driver, target, scenario }) => {
   it('never loses a row, and the next run ends exactly where an uninterrupted run ends', async () => {
-    const pipeline = await testPipeline()
-    await build(pipeline)
-    const before = new Set(await eventKeys(pipeline.destRoot))
-    const clean = await copyOf(pipeline.destRoot)
-    const counting = new CrashingStorage(new FsStorage(clean))
-    await compactAll(pipeline, undefined, counting)
-    const expected = await eventKeys(clean)
-    const expectedFiles = await filesByPartition(new FsStorage(clean))
-    expect(new Set(expected)).toEqual(before)
-    expect(counting.mutations).toBeGreaterThan(8)
+    const lake = await drivers[driver]()
+    const pipeline = Object.assign(await testPipeline({ dest: lake.storage }), { targetBytes: target.targetBytes })
+    await scenarios[scenario](pipeline, target.padBytes)
+    const before = await lake.eventKeys()
+    expect(new Set(before).size, 'the scenario repeats events across archives').toBeLessThan(before.length)
 
-    for (let crashAt = 0; crashAt < counting.mutations; crashAt++) {
-      const root = await copyOf(pipeline.destRoot)
-      await expect(compactAll(pipeline, undefined, new CrashingStorage(new FsStorage(root), crashAt))).rejects.toThrow(/crashed/)
-      const visible = new Set(await eventKeys(root))
-      for (const key of before) expect(visible.has(key), `event ${key} after a crash before mutation ${crashAt}`).toBe(true)
+    const clean = await lake.copy()
+    const counting = new CrashingStorage(clean.storage)
+    const summary = await compactAll(pipeline, target.targetBytes, counting)
+    const expected = await clean.eventKeys()
+    const expectedFiles = await filesPerPartition(clean.storage)
+    expect(new Set(expected).size, 'rows after compaction are unique').toBe(expected.length)
+    expect(new Set(expected)).toEqual(new Set(before))
+    expect(summary).toMatchObject({ partitions: NAMES.length, compacted: NAMES.length, rowsAfter: expected.length, filesAfter: expectedFiles.reduce((a, b) => a + b) })
+    if (target.padBytes > 0) for (const files of expectedFiles) expect(files, 'outputs of one partition').toBeGreaterThan(1)
+    else expect(expectedFiles).toEqual(NAMES.map(() => 1))
 
-      await compactAll(pipeline, undefined, new FsStorage(root))
-      expect(await eventKeys(root), `rows after recovering from mutation ${crashAt}`).toEqual(expected)
-      expect([...(await filesByPartition(new FsStorage(root))).values()].map((f) => f.length)).toEqual([...expectedFiles.values()].map((f) => f.length))
-      expect(await recordsLeft(new FsStorage(root)), `records after recovering from mutation ${crashAt}`).toHaveLength(expectedFiles.size)
+    for (const crashAt of crashPoints(counting.mutations, target.crashPoints)) {
+      const crashed = await lake.copy()
+      await expect(compactAll(pipeline, target.targetBytes, new CrashingStorage(crashed.storage, crashAt))).rejects.toThrow(/crashed/)
+      const visible = new Set(await crashed.eventKeys())
+      for (const key of before) expect(visible.has(key), `event ${key} after a crash before mutation ${crashAt} (seed ${TEST_SEED})`).toBe(true)
+
+      await compactAll(pipeline, target.targetBytes, crashed.storage)
+      expect(await crashed.eventKeys(), `rows after recovering from mutation ${crashAt} (seed ${TEST_SEED})`).toEqual(expected)
+      expect(await filesPerPartition(crashed.storage), `files after recovering from mutation ${crashAt}`).toEqual(expectedFiles)
+      expect(await recordsLeft(crashed.storage), `records after recovering from mutation ${crashAt}`).toHaveLength(NAMES.length)
     }
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ElementSplitter, type Element } from '../../lib/decode/splitter.js'
+import { ElementSplitter, MAX_EVENT_DEPTH, type Element } from '../../lib/decode/splitter.js'
 import { PermanentInputError } from '../../lib/errors.js'
 
 function split(body: string, chunkSize = 7, max?: number): { form: string | undefined; texts: string[]; elements: Element[] } {
@@ -38,6 +38,7 @@ describe('ElementSplitter', () => {
     expect(split('[]').texts).toEqual([])
     expect(split('  \n').texts).toEqual([])
     expect(split('\ufeff[{"a":1}]').texts).toEqual(['{"a":1}'])
+    expect(split('\ufeff{"a":1}\n{"b":2}', 1).texts).toEqual(['{"a":1}', '{"b":2}'])
     expect(split('{ "Records" : [ ] }').form).toBe('records')
   })
 
@@ -60,16 +61,40 @@ describe('ElementSplitter', () => {
     ['[{"a":1},{"b":2}', /never closed|ends inside/],
     ['[{"a":1},{"b":', /ends inside/],
     ['[{"a":1}]}', /unbalanced/],
-    ['[{"a":1}] x', /after the end/],
     ['{"a":1},\n{"b":2}', /comma between NDJSON/],
     ['{"a":"unterminated', /ends inside/],
   ])('fails the body on structural damage: %s', (body, message) => {
-    expect(() => split(body)).toThrow(message)
-    expect(() => split(body)).toThrow(expect.objectContaining({ reason: 'invalid_json' }))
+    expect(() => split(body)).toThrow(expect.objectContaining({ name: 'PermanentInputError', reason: 'invalid_json', message: expect.stringMatching(message) }))
   })
 
-  it('rejects a body that is not JSON at all', () => {
-    expect(() => split('hello world')).toThrow(PermanentInputError)
-    expect(() => split('<xml/>')).toThrow(expect.objectContaining({ reason: 'unknown_body_format' }))
+  it.each([
+    ['[{"a":1}] garbage', 'array'],
+    ['[{"a":1}]\n[{"b":2}]', 'a second array'],
+    ['{"Records":[{"a":1}]} x', 'Records'],
+    ['{"Records":[{"a":1}],"more":2}', 'Records with another key'],
+  ])('fails the body with trailing_bytes on content after the event list: %s (%s)', (body) => {
+    expect(() => split(body)).toThrow(expect.objectContaining({ name: 'PermanentInputError', reason: 'trailing_bytes', message: expect.stringMatching(/after the end of the event list/) }))
+  })
+
+  const nested = (depth: number) => '['.repeat(depth - 1) + ']'.repeat(depth - 1)
+  for (const form of ['array', 'records', 'ndjson'] as const) {
+    it(`marks an event nested deeper than MAX_EVENT_DEPTH and keeps its neighbours (${form})`, () => {
+      const deep = `{"x":${nested(5000)}}`
+      const limit = `{"x":${nested(MAX_EVENT_DEPTH)}}`
+      const over = `{"x":${nested(MAX_EVENT_DEPTH + 1)}}`
+      const list = ['{"a":1}', deep, limit, over, '{"b":2}']
+      const body = form === 'ndjson' ? list.join('\n') : form === 'records' ? `{"Records":[${list.join(',')}]}` : `[${list.join(',')}]`
+      const result = split(body, 100)
+      expect(result.elements.map((e) => ('tooDeep' in e ? 'deep' : 'text' in e ? e.text : 'large'))).toEqual(['{"a":1}', 'deep', limit, 'deep', '{"b":2}'])
+      expect(result.elements[1]).toMatchObject({ bytes: deep.length, head: deep.slice(0, 256) })
+    })
+  }
+
+  it('still checks brackets around an over-deep event', () => {
+    expect(() => split(`[{"x":${'['.repeat(600)}}]`)).toThrow(PermanentInputError)
+  })
+
+  it.each(['hello world', '<xml/>'])('rejects a body that is not JSON at all: %s', (body) => {
+    expect(() => split(body)).toThrow(expect.objectContaining({ name: 'PermanentInputError', reason: 'unknown_body_format' }))
   })
 })

@@ -46,10 +46,10 @@ describe('compaction function', () => {
 
   it('takes a day from the payload and answers a bad payload without throwing', async () => {
     const { pipeline, deps } = await threeDays()
+    const before = await day(pipeline, '2021-02-03')
     const result = await handleCompactTimer(deps, timer({ date: '2021-02-03' }), context)
-    expect(result).toMatchObject({ compacted: expect.any(Number), unchanged: 0 })
-    const compacted = await day(pipeline, '2021-02-03')
-    expect(compacted.files).toBe(compacted.partitions)
+    expect(result).toMatchObject({ compacted: before.partitions, unchanged: 0, filesBefore: before.files, filesAfter: before.partitions })
+    expect(await day(pipeline, '2021-02-03')).toEqual({ files: before.partitions, partitions: before.partitions })
     expect(await handleCompactTimer(deps, timer({ date: '2021-02-30' }), context)).toEqual({ invalidEvent: expect.stringMatching(/date must be a day/) })
     expect(await handleCompactTimer(deps, Buffer.from('not json'), context)).toEqual({ invalidEvent: expect.stringMatching(/not JSON/) })
     expect(await handleCompactTimer(deps, timer({ lookbackDays: 'x' }), context)).toEqual({ invalidEvent: expect.stringMatching(/lookbackDays/) })
@@ -57,11 +57,11 @@ describe('compaction function', () => {
 
   it('is wired as the FC handler, configured from the environment', async () => {
     const { pipeline } = await threeDays()
+    const before = await day(pipeline, '2021-02-01')
     vi.stubEnv('DEST', pipeline.destRoot)
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true)
     const result = await handler(Buffer.from(JSON.stringify({ date: '2021-02-01' })), context)
-    expect(result).toMatchObject({ unchanged: 0, stoppedEarly: false })
-    const compacted = await day(pipeline, '2021-02-01')
-    expect(compacted.files).toBe(compacted.partitions)
+    expect(result).toMatchObject({ compacted: before.partitions, unchanged: 0, stoppedEarly: false })
+    expect(await day(pipeline, '2021-02-01')).toEqual({ files: before.partitions, partitions: before.partitions })
   })
 })

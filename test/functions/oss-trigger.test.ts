@@ -1,3 +1,5 @@
+import { gzipSync } from 'node:zlib'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { handler } from '../../functions/oss-trigger.js'
 import { loadConfig, type Settings } from '../../lib/config.js'
@@ -15,7 +17,10 @@ import { OssStorage } from '../../lib/storage/oss.js'
 import type { Location } from '../../lib/storage/open.js'
 import { queryTable } from '../support/duck.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { resetFaultsAfterEach } from '../support/oss-fixture.js'
 import { tempDir } from '../support/temp.js'
+import { archiveBytes, archiveSpec, type ArchiveSpec } from '../fuzz/archives.js'
+import { FUZZ } from '../fuzz/settings.js'
 
 const ACCESS_KEY_ID = 'LTAI5tTriggerTestKeyId'
 const SECRET = 'trigger-secret-Qz7Lw2x9'
@@ -33,6 +38,7 @@ beforeAll(async () => {
   server = await startOssServer({ accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN })
 })
 afterAll(() => server.close())
+resetFaultsAfterEach(() => server)
 
 interface Harness {
   bucket: string
@@ -181,7 +187,7 @@ describe('OSS trigger: failures', () => {
   it('throws a RetryableError when GetObject keeps answering 503, and the next delivery succeeds', async () => {
     const h = harness()
     const key = await putArchive(h.storage, [ccc('R1'), ccc('R2')], { prefix: SOURCE_PREFIX })
-    server.inject({ op: 'GetObject', kind: '503', keyPrefix: key, times: 3 })
+    server.inject({ bucket: h.bucket, op: 'GetObject', kind: '503', keyPrefix: key, times: 3 })
     const error = await h.deliver({ key }).then(() => expect.unreachable('expected a retryable failure'), (e: Error) => e)
     expect(error).toBeInstanceOf(RetryableError)
     expect(error.message).toContain(`oss://${h.bucket}: GetObject "${key}" failed after 3 attempt(s): ServiceUnavailable`)
@@ -249,4 +255,39 @@ describe('the exported FC handler', () => {
     expectNoSecrets(lines)
     expect(lines.join('\n')).not.toContain('rotated-but-wrong-secret')
   })
+})
+
+describe('OSS trigger: no archive wedges the trigger', () => {
+  const events = [ccc('P1'), ccc('P2', 'ListUsers'), ecs]
+  const list = events.map((e) => JSON.stringify(e)).join(',')
+
+  it.each([
+    ['trailing bytes after the array', gzipSync(`[${list}] garbage`), 'quarantined', 'trailing_bytes'],
+    ['an event nested 5,000 arrays deep', gzipSync(`[${list.replace('"eventType"', `"deep":${'['.repeat(5000)}${']'.repeat(5000)},"eventType"`)}]`), 'written', 'event_too_deep'],
+    ['a body that is not a JSON list', gzipSync('Z]'), 'quarantined', 'unknown_body_format'],
+  ])('%s: the delivery returns normally (%s, %s)', async (_, body, status, reason) => {
+    const h = harness()
+    const key = await putArchive(h.storage, [], { prefix: SOURCE_PREFIX, body, eventCount: 3 })
+    const summary = await h.deliver({ key })
+    expect(summary.outcomes).toEqual([expect.objectContaining({ key, status, reason })])
+    expect(summary).toMatchObject({ failed: 0, counts: { events: 3 } })
+    const { events: n, rows, nonCcc, quarantined } = summary.counts
+    expect(rows + nonCcc + quarantined).toBe(n)
+    expect((await h.deliver({ key })).outcomes[0]).toMatchObject({ status: 'already_done' })
+  })
+
+  it(`any fuzzed archive: the delivery returns normally, accounted, and a second delivery is already done (seed ${FUZZ.seed})`, async () => {
+    const triggerFuzz = FUZZ.counted('oss-trigger', async (spec: ArchiveSpec) => {
+      const h = harness()
+      const key = await putArchive(h.storage, [], { prefix: SOURCE_PREFIX, body: archiveBytes(spec), eventCount: spec.events.length })
+      const summary = await h.deliver({ key })
+      expect(summary.failed).toBe(0)
+      expect(['written', 'quarantined']).toContain(summary.outcomes[0].status)
+      const { events: n, rows, nonCcc, quarantined } = summary.counts
+      expect(rows + nonCcc + quarantined).toBe(n)
+      expect((await h.deliver({ key })).outcomes[0]).toMatchObject({ status: 'already_done' })
+    })
+    await fc.assert(fc.asyncProperty(archiveSpec, triggerFuzz.check), FUZZ.parameters(25))
+    triggerFuzz.report()
+  }, FUZZ.testTimeout)
 })

@@ -235,6 +235,7 @@ function failingOnce(storage: Storage, key: string): Storage {
       return storage.get(k)
     },
     put: (k, body) => storage.put(k, body),
+    putStream: (k, body) => storage.putStream(k, body),
     head: (k) => storage.head(k),
     delete: (k) => storage.delete(k),
     list: (prefix, options) => storage.list(prefix, options),

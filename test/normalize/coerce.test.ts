@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { asBoolean, asInt32, asNonEmptyString, asString, canonicalJson } from '../../lib/normalize/coerce.js'
+import { ExactNumber } from '../../lib/decode/exact-number.js'
 import { parseEventTime } from '../../lib/normalize/event-time.js'
 import { cccEvent } from '../../lib/demo/events.js'
 import { createRng } from '../../lib/demo/rng.js'
@@ -44,6 +45,18 @@ describe('coercion of loosely typed fields', () => {
     expect(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}')
     expect(canonicalJson(undefined)).toBeNull()
     expect(canonicalJson('text')).toBe('"text"')
+  })
+
+  it('writes an ExactNumber as its original digits, in canonical JSON and as an id', () => {
+    const big = new ExactNumber('123456789012345678901')
+    expect(canonicalJson({ z: [big, 1.5, null, '\ud800'], CallId: big, a: { n: new ExactNumber('1e400') } })).toBe('{"CallId":123456789012345678901,"a":{"n":1e400},"z":[123456789012345678901,1.5,null,"\\ud800"]}')
+    expect(canonicalJson(big)).toBe('123456789012345678901')
+    expect(canonicalJson({ plain: 1 })).toBe('{"plain":1}')
+    expect(asString(new ExactNumber('201553751340157473'))).toBe('201553751340157473')
+    expect(asString({ id: new ExactNumber('201553751340157473') })).toBe('{"id":201553751340157473}')
+    expect(asInt32(new ExactNumber('12345678901234567890'))).toBeNull()
+    expect(asBoolean(new ExactNumber('10000000000000000'))).toBeNull()
+    expect(canonicalJson({ a: 1, b: { n: new ExactNumber('12345678901234567890') } })).toBe('{"a":1,"b":{"n":12345678901234567890}}')
   })
 
   it('gives the sorted copy\'s exact text whether or not the keys already arrive in order', () => {

@@ -9,8 +9,9 @@ const run = promisify(execFile)
 const LOCK = path.join(tmpdir(), 'ccc-trail-build.lock')
 
 /**
- * Worker threads and benchmark children run compiled JavaScript from dist/. Rebuilds it when a
- * source under lib/ or bench/ is newer than `probe` (a dist file); one test file builds at a time.
+ * The CLI, worker threads and benchmark children run compiled JavaScript from dist/. Rebuilds it when a
+ * source under lib/, functions/ or bench/ is newer than `probe` (a dist file); one build at a time.
+ * vitest's global setup calls it before any test, so no test runs stale code.
  */
 export async function ensureBuilt(probe = 'dist/lib/parallel/worker.js'): Promise<void> {
   if (!isStale(probe)) return
@@ -29,7 +30,7 @@ function isStale(probe: string): boolean {
 
 function newestSource(): number {
   let newest = 0
-  for (const folder of ['lib', 'bench']) {
+  for (const folder of ['lib', 'functions', 'bench']) {
     for (const name of readdirSync(path.join(REPO, folder), { recursive: true }) as string[]) {
       if (name.endsWith('.ts')) newest = Math.max(newest, mtime(path.join(REPO, folder, name)))
     }

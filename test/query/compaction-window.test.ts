@@ -34,6 +34,7 @@ function stoppingBefore(inner: Storage, stopAt: number): Storage & { mutations: 
     head: (key) => inner.head(key),
     list: (prefix, options) => inner.list(prefix, options),
     put: (key, body) => mutate(() => inner.put(key, body)),
+    putStream: (key, body) => mutate(() => inner.putStream(key, body)),
     delete: (key) => mutate(() => inner.delete(key)),
     mutations: () => mutations,
   }

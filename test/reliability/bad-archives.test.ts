@@ -4,9 +4,9 @@ import { encodeBody, putArchive, type ArchiveOptions } from '../../lib/demo/arch
 import { readManifest, type Manifest } from '../../lib/ledger/manifest.js'
 import { processArchive, type ArchiveResult, type PipelineOptions } from '../../lib/pipeline.js'
 import { processArchives, type Outcome } from '../../lib/run-archives.js'
-import { expectAccounted, testPipeline } from '../support/pipeline.js'
+import { testPipeline } from '../support/pipeline.js'
 import {
-  archiveLine, captureLog, cccEvent, cccEvents, dataFiles, ecsEvent, expectRecordOf, idsOf, manifests, quarantineRecords, sorted, tableIds,
+  archiveLine, captureLog, cccEvent, cccEvents, dataFiles, ecsEvent, expectAccountedExactly, expectRecordOf, idsOf, manifests, quarantineRecords, sorted, tableIds,
   type TestEvent,
 } from './harness.js'
 
@@ -27,9 +27,7 @@ async function scenario(bad: ArchiveOptions & { events?: TestEvent[] }, options:
   const good = await processArchive(pipeline, goodKey)
   const result = await processArchive(pipeline, badKey)
   expect(good).toMatchObject({ status: 'written', counts: { events: 4, rows: 3, nonCcc: 1, quarantined: 0 } })
-  expectAccounted(good)
-  expectAccounted(result)
-  return { pipeline, result, lines, manifestOf: async () => readManifest(pipeline.dest, (await manifests(pipeline.dest)).find((k) => k.includes(badKey))!) }
+  return { pipeline, good, result, lines, manifestOf: async () => readManifest(pipeline.dest, (await manifests(pipeline.dest)).find((k) => k.includes(badKey))!) }
 }
 
 type Scenario = Awaited<ReturnType<typeof scenario>>
@@ -51,7 +49,7 @@ async function expectArchiveQuarantined(s: Scenario, reason: string, message: Re
   const manifest: Manifest = await s.manifestOf()
   expect(manifest).toMatchObject({ status: 'quarantined', etag: result.etag, outputs: [], quarantine: `_quarantine/${result.key}@${result.etag}.json` })
   expect((await processArchive(pipeline, result.key)).status).toBe('already_done')
-  expect(await tableIds(pipeline.destRoot)).toEqual(goodIds())
+  expectAccountedExactly([s.good, result], await tableIds(pipeline.destRoot), goodIds())
   expect(await quarantineRecords(pipeline.dest)).toHaveLength(1)
 }
 
@@ -64,7 +62,7 @@ async function expectWrittenEmpty(s: Scenario, counts: ArchiveResult['counts']):
   expect(await s.manifestOf()).toMatchObject({ status: 'written', outputs: [], counts })
   expect(await quarantineRecords(pipeline.dest)).toEqual([])
   expect(await dataFiles(pipeline.dest)).toHaveLength(1) // the good archive's one partition
-  expect(await tableIds(pipeline.destRoot)).toEqual(goodIds())
+  expectAccountedExactly([s.good, result], await tableIds(pipeline.destRoot), goodIds())
 }
 
 describe('bad archives: quarantined whole, the invocation succeeds', () => {
@@ -146,7 +144,7 @@ describe('event count check switched off (VERIFY_EVENT_COUNT=false)', () => {
     expect(s.result).toMatchObject({ status: 'written', files: 1, counts: { events: 5, rows: 4, nonCcc: 1, quarantined: 0 } })
     expect(archiveLine(s.lines, s.result.key)).toMatchObject({ level: 'info', status: 'written', events: 5, rows: 4 })
     expect(await quarantineRecords(s.pipeline.dest)).toEqual([])
-    expect(await tableIds(s.pipeline.destRoot)).toEqual(sorted([...goodIds(), ...idsOf(BAD.slice(0, 4))]))
+    expectAccountedExactly([s.good, s.result], await tableIds(s.pipeline.destRoot), [...goodIds(), ...idsOf(BAD.slice(0, 4))])
   })
 })
 
@@ -172,7 +170,7 @@ describe('objects under the prefix that are not API archives', () => {
     }
     expect(await manifests(pipeline.dest)).toHaveLength(1)
     expect(await quarantineRecords(pipeline.dest)).toEqual([])
-    expect(await tableIds(pipeline.destRoot)).toEqual(goodIds())
+    expectAccountedExactly([...outcomes as ArchiveResult[], summary], await tableIds(pipeline.destRoot), goodIds())
   })
 
   it('an archive deleted before it is processed is reported missing, not failed', async () => {
@@ -180,8 +178,10 @@ describe('objects under the prefix that are not API archives', () => {
     const pipeline = await testPipeline({ log })
     const key = await putArchive(pipeline.source, GOOD)
     await pipeline.source.delete(key)
-    expect(await processArchive(pipeline, key)).toMatchObject({ status: 'missing', reason: 'no_such_object', files: 0 })
+    const result = await processArchive(pipeline, key)
+    expect(result).toMatchObject({ status: 'missing', reason: 'no_such_object', files: 0, counts: { events: 0 } })
     expect(archiveLine(lines, key)).toMatchObject({ level: 'info', status: 'missing', reason: 'no_such_object' })
     expect(await manifests(pipeline.dest)).toEqual([])
+    expectAccountedExactly([result], await tableIds(pipeline.destRoot), [])
   })
 })

@@ -8,7 +8,7 @@ import { HIVE_DEFAULT_PARTITION } from '../../lib/write/partition.js'
 import { queryTable } from '../support/duck.js'
 import { expectAccounted, testPipeline } from '../support/pipeline.js'
 import {
-  archiveLine, captureLog, cccEvent, cccEvents, dataFiles, ecsEvent, expectRecordOf, idsOf, maskedAccountIdJson, quarantineRecords, sorted, tableIds, type TestEvent,
+  archiveLine, captureLog, cccEvent, cccEvents, dataFiles, ecsEvent, expectAccountedExactly, expectRecordOf, idsOf, maskedAccountIdJson, quarantineRecords, sorted, tableIds, type TestEvent,
 } from './harness.js'
 
 /**
@@ -49,7 +49,7 @@ describe('bad events: quarantined one by one, the rest of the archive written', 
     const r = await run({ body: gzipSync(`[${texts.join(',')}]`), eventCount: 5 })
     await expectEventsQuarantined(r, [{ index: 2, reason: 'event_invalid_json', message: expect.stringMatching(/JSON/), raw: texts[2] }], 4)
     expect(r.result.counts).toEqual({ events: 5, rows: 4, nonCcc: 0, quarantined: 1 })
-    expect(await tableIds(r.pipeline.destRoot)).toEqual(sorted(idsOf(events)))
+    expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), idsOf(events))
   })
 
   it('the same in NDJSON and {"Records":[...]} bodies', async () => {
@@ -58,7 +58,7 @@ describe('bad events: quarantined one by one, the rest of the archive written', 
       const text = encodeBody(events, form).toString('utf8').replace(JSON.stringify(events[0]), maskedAccountIdJson(events[0]))
       const r = await run({ body: gzipSync(text), eventCount: 3 })
       await expectEventsQuarantined(r, [{ index: 0, reason: 'event_invalid_json' }], 2)
-      expect(await tableIds(r.pipeline.destRoot)).toEqual(sorted(idsOf(events.slice(1))))
+      expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), idsOf(events.slice(1)))
     }
   })
 
@@ -83,14 +83,14 @@ describe('bad events: quarantined one by one, the rest of the archive written', 
       { index: 5, reason: 'event_time_invalid' },
       { index: 6, reason: 'event_time_invalid' },
     ], 2)
-    expect(await tableIds(r.pipeline.destRoot)).toEqual(sorted(idsOf(good)))
+    expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), idsOf(good))
   })
 
   it('elements that are not objects -> event_not_object', async () => {
     const good = cccEvents('ok', 2)
     const r = await run({ body: gzipSync(`[${JSON.stringify(good[0])}, 17, "text", null, [1,2], ${JSON.stringify(good[1])}]`), eventCount: 6 })
     await expectEventsQuarantined(r, [1, 2, 3, 4].map((index) => ({ index, reason: 'event_not_object' })), 2)
-    expect(await tableIds(r.pipeline.destRoot)).toEqual(sorted(idsOf(good)))
+    expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), idsOf(good))
   })
 
   it('the same eventId twice in one archive -> one row and one duplicate_event_id', async () => {
@@ -101,7 +101,7 @@ describe('bad events: quarantined one by one, the rest of the archive written', 
     expect(r.result.counts).toEqual({ events: 5, rows: 3, nonCcc: 1, quarantined: 1 })
     // The first copy is kept.
     expect(await queryTable(r.pipeline.destRoot, `SELECT event_id, event_name FROM ccc_events WHERE event_id = 'ok-1'`)).toEqual([{ event_id: 'ok-1', event_name: 'ListConfig' }])
-    expect(await tableIds(r.pipeline.destRoot)).toEqual(sorted(idsOf(events.slice(0, 3))))
+    expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), idsOf(events.slice(0, 3)))
   })
 })
 
@@ -116,6 +116,7 @@ describe('large events', () => {
     const rows = await queryTable(r.pipeline.destRoot, `SELECT event_id, length(request_parameters) AS n, json_extract_string(request_parameters, '$.Payload') = repeat('x', ${10 << 20}) AS intact FROM ccc_events ORDER BY event_id`)
     expect(rows.map((row) => [row.event_id, row.intact])).toEqual([['big', true], ['small-1', null], ['small-2', null]])
     expect(Number(rows[0].n)).toBeGreaterThan(10 << 20)
+    expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), idsOf(events))
   })
 
   it('an event over MAX_EVENT_BYTES -> event_too_large, its neighbours written', async () => {
@@ -124,7 +125,7 @@ describe('large events', () => {
     await expectEventsQuarantined(r, [{ index: 1, reason: 'event_too_large', message: expect.stringMatching(/^event of \d+ bytes exceeds MAX_EVENT_BYTES$/) }], 3)
     const [record] = await quarantineRecords(r.pipeline.dest)
     expect(record.events![0].raw).toBeUndefined() // too large to copy; the source archive keeps it
-    expect(await tableIds(r.pipeline.destRoot)).toEqual(['just-fits', 'small-1', 'small-2'])
+    expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), ['just-fits', 'small-1', 'small-2'])
   })
 })
 
@@ -145,6 +146,7 @@ describe('hostile event names', () => {
     const rows = await queryTable(r.pipeline.destRoot, 'SELECT event_id, event_name FROM ccc_events')
     const byId = Object.fromEntries(rows.map((row) => [row.event_id, row.event_name]))
     expect(byId).toEqual({ ...Object.fromEntries(NAMES.map((name, i) => [`n${i}`, name])), empty: null })
+    expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), [...NAMES.map((_, i) => `n${i}`), 'empty'])
   })
 
   it('a missing or null eventName lands in __HIVE_DEFAULT_PARTITION__ and reads as NULL', async () => {
@@ -153,17 +155,18 @@ describe('hostile event names', () => {
     expect(await queryTable(r.pipeline.destRoot, 'SELECT event_id, event_name FROM ccc_events ORDER BY 1')).toEqual([
       { event_id: 'missing', event_name: null }, { event_id: 'named', event_name: 'ListConfig' },
     ])
+    expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), ['missing', 'named'])
     const other = await run([cccEvent('null-name', { eventName: null })])
     expect(await queryTable(other.pipeline.destRoot, 'SELECT event_id, event_name FROM ccc_events')).toEqual([{ event_id: 'null-name', event_name: null }])
+    expectAccountedExactly([other.result], await tableIds(other.pipeline.destRoot), ['null-name'])
   })
 
   it('an empty and a missing eventName in one archive share __HIVE_DEFAULT_PARTITION__ without losing a row', async () => {
     const pipeline = await testPipeline()
     const key = await putArchive(pipeline.source, [cccEvent('empty', { eventName: '' }), cccEvent('missing', { eventName: undefined }), cccEvent('null', { eventName: null })])
     const result = await processArchive(pipeline, key)
-    expectAccounted(result)
     expect(result).toMatchObject({ status: 'written', files: 1, counts: { rows: 3 } })
     expect(await dataFiles(pipeline.dest)).toHaveLength(1)
-    expect(await tableIds(pipeline.destRoot)).toEqual(['empty', 'missing', 'null'])
+    expectAccountedExactly([result], await tableIds(pipeline.destRoot), ['empty', 'missing', 'null'])
   })
 })

@@ -1,4 +1,6 @@
-import { gzipSync } from 'node:zlib'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { putArchive } from '../../lib/demo/archive.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
@@ -8,7 +10,7 @@ import { runCli, type CliRun } from '../support/cli.js'
 import { queryTable } from '../support/duck.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { tempDir } from '../support/temp.js'
-import { cccEvent, cccEvents, ecsEvent, maskedAccountIdJson, quarantineKeys, quarantineRecords } from './harness.js'
+import { cccEvent, cccEvents, ecsEvent, expectAccountedExactly, idsOf, maskedAccountIdJson, quarantineKeys, quarantineRecords, tableIds, type TestEvent } from './harness.js'
 
 /**
  * The CLI a user runs (`node bin/ccc-trail.js`, built by `npm run build`) over a folder mixing good
@@ -25,9 +27,15 @@ async function processJson(args: string[]): Promise<JsonRun> {
   return { code: run.code, outcomes: lines, summary: last!.summary!, stderr: run.stderr }
 }
 
-async function tableCounts(lake: string): Promise<{ rows: number; distinct: number }> {
-  const [row] = await queryTable(lake, 'SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM ccc_events')
-  return { rows: Number(row.n), distinct: Number(row.d) }
+/** The CCC event ids of the corpus's readable archives, read straight from the files (gunzip, JSON.parse). */
+async function corpusCccIds(bucket: string, corpus: { keys: string[]; brokenArchives: string[]; cccEvents: number }): Promise<string[]> {
+  const ids: string[] = []
+  for (const key of corpus.keys.filter((k) => !corpus.brokenArchives.includes(k))) {
+    const events = JSON.parse(gunzipSync(await readFile(path.join(bucket, key))).toString('utf8')) as TestEvent[]
+    ids.push(...idsOf(events.filter((e) => e.serviceName === 'CloudCallCenter')))
+  }
+  expect(ids).toHaveLength(corpus.cccEvents)
+  return ids
 }
 
 /** A folder of a generated corpus (two broken archives among them) plus hand-made bad inputs. */
@@ -48,31 +56,30 @@ async function mixedFolder() {
   await storage.put('AliyunLogs/Actiontrail-Insight/cn-shanghai/2021/02/01/Actiontrail-Insight_cn-shanghai_20210201230500_1002_1_9_ab.gz', gzipSync('[]'))
   await storage.put('AliyunLogs/Actiontrail/cn-shanghai/2021/02/01/notes.txt', 'not an archive')
   // CCC events that belong in the table: the corpus's readable ones, m-ok and one dup.
-  const expectedRows = corpus.cccEvents + 2
-  return { bucket, corpus, keys, mismatch, expectedRows }
+  const expectedIds = [...(await corpusCccIds(bucket, corpus)), 'm-ok', 'dup']
+  return { bucket, corpus, keys, mismatch, expectedIds }
+}
+
+/** A fresh mixed folder processed once by the CLI into a fresh lake: each test starts from its own. */
+async function processedOnce() {
+  const folder = await mixedFolder()
+  const lake = await tempDir('ccc-lake')
+  const first = await processJson(['--source', folder.bucket, '--dest', lake, '--concurrency', '3'])
+  expect(first.code, first.stderr).toBe(0)
+  return { folder, lake, first }
 }
 
 describe('ccc-trail process over a folder of good and broken archives', () => {
-  let folder: Awaited<ReturnType<typeof mixedFolder>>
-  let lake: string
-  let first: JsonRun
-
-  beforeAll(async () => {
-    folder = await mixedFolder()
-    lake = await tempDir('ccc-lake')
-    first = await processJson(['--source', folder.bucket, '--dest', lake, '--concurrency', '3'])
-  })
-
   it('writes every good event exactly once, quarantines the rest with reasons, exits 0', async () => {
+    const { folder, lake, first } = await processedOnce()
     const { corpus, keys } = folder
     expect(first.code, first.stderr).toBe(0)
     const archives = corpus.archives + 4
     expect(first.summary).toMatchObject({ archives: archives + 2, written: archives - 4, quarantined: 4, skipped: 2, failed: 0 })
     const { counts } = first.summary
-    expect(counts.rows).toBe(folder.expectedRows)
-    expect(counts.events).toBe(counts.rows + counts.nonCcc + counts.quarantined)
+    expect(counts.rows).toBe(folder.expectedIds.length)
     expect(counts.events).toBe(corpus.events + 4 + 2 + 2 + 3)
-    expect(await tableCounts(lake)).toEqual({ rows: folder.expectedRows, distinct: folder.expectedRows })
+    expectAccountedExactly([first.summary, ...(first.outcomes as { counts: RunSummary['counts'] }[])], await tableIds(lake), folder.expectedIds)
 
     const reasons = Object.fromEntries((await quarantineRecords(new FsStorage(lake))).map((r) => [r.source, [r.scope, r.reason]]))
     expect(reasons).toEqual({
@@ -88,14 +95,16 @@ describe('ccc-trail process over a folder of good and broken archives', () => {
     expect(skipped.sort()).toEqual(['insight_archive', 'not_an_archive'])
   })
 
-  it('a second run changes nothing: all already done, identical counts', async () => {
+  it('a second run changes nothing: all already done, the same rows', async () => {
+    const { folder, lake, first } = await processedOnce()
     const again = await processJson(['--source', folder.bucket, '--dest', lake])
     expect(again.code).toBe(0)
     expect(again.summary).toMatchObject({ archives: first.summary.archives, alreadyDone: first.summary.archives - 2, skipped: 2, written: 0, quarantined: 0, failed: 0 })
-    expect(await tableCounts(lake)).toEqual({ rows: folder.expectedRows, distinct: folder.expectedRows })
+    expectAccountedExactly([again.summary], await tableIds(lake), folder.expectedIds)
   })
 
   it('replay: --replay-quarantine --accept-count-mismatch moves the mismatched archive into the table and drops its record', async () => {
+    const { folder, lake } = await processedOnce()
     const storage = new FsStorage(lake)
     const before = await quarantineKeys(storage)
     const strict = await processJson(['--source', folder.bucket, '--dest', lake, '--replay-quarantine'])
@@ -110,14 +119,14 @@ describe('ccc-trail process over a folder of good and broken archives', () => {
     const after = await quarantineKeys(storage)
     expect(after).toEqual(before.filter((key) => !key.includes(folder.keys.mismatch)))
     expect(after).toHaveLength(5)
-    const rows = folder.expectedRows + folder.mismatch.length
-    expect(await tableCounts(lake)).toEqual({ rows, distinct: rows })
+    const ids = [...folder.expectedIds, ...idsOf(folder.mismatch)]
+    expectAccountedExactly([replay.summary], await tableIds(lake), ids)
     const mismatchRows = await queryTable(lake, `SELECT event_id FROM ccc_events WHERE source_object = '${folder.keys.mismatch}' ORDER BY 1`)
     expect(mismatchRows.map((r) => r.event_id)).toEqual(['mismatch-0', 'mismatch-1', 'mismatch-2'])
     // Replaying again no longer touches it.
     const next = await processJson(['--source', folder.bucket, '--dest', lake, '--replay-quarantine', '--accept-count-mismatch'])
     expect(next.summary.archives).toBe(5)
-    expect(await tableCounts(lake)).toEqual({ rows, distinct: rows })
+    expectAccountedExactly([next.summary], await tableIds(lake), ids)
   })
 })
 

@@ -2,11 +2,13 @@ import { expect } from 'vitest'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import { MANIFEST_DIR, QUARANTINE_DIR } from '../../lib/layout.js'
 import { jsonLogger, type Logger } from '../../lib/log.js'
+import type { Counts } from '../../lib/ledger/manifest.js'
 import type { ArchiveResult } from '../../lib/pipeline.js'
 import { listQuarantine, type QuarantineRecord } from '../../lib/quarantine.js'
 import { listObjects } from '../../lib/storage/list.js'
 import type { Storage } from '../../lib/storage/types.js'
 import { queryTable } from '../support/duck.js'
+import { expectAccounted } from '../support/pipeline.js'
 
 /** Shared builders and observations for the reliability matrix: what a user or operator would look at. */
 
@@ -67,6 +69,16 @@ export function archiveLine(lines: LogLine[], source: string): LogLine {
 export async function tableIds(root: string): Promise<string[]> {
   const rows = await queryTable(root, 'SELECT event_id FROM ccc_events ORDER BY event_id')
   return rows.map((row) => String(row.event_id))
+}
+
+/**
+ * The two checks every matrix row makes: each archive's events are all accounted for (rows + nonCcc +
+ * quarantined = events), and the table (its event_ids, from DuckDB) is exactly `expected`, each once.
+ */
+export function expectAccountedExactly(results: readonly { key?: string; counts: Counts }[], table: readonly string[], expected: readonly string[]): void {
+  expect(results.length, 'archive results to account for').toBeGreaterThan(0)
+  for (const result of results) expectAccounted(result)
+  expect(table).toEqual(sorted([...expected]))
 }
 
 export function sorted(ids: string[]): string[] {

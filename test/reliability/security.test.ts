@@ -11,9 +11,10 @@ import { FsStorage } from '../../lib/storage/fs.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { resetFaultsAfterEach } from '../support/oss-fixture.js'
 import { testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
-import { captureLog, cccEvent, keysUnder, tableIds } from './harness.js'
+import { captureLog, cccEvent, expectAccountedExactly, keysUnder, tableIds } from './harness.js'
 
 const ACCESS_KEY_ID = 'LTAI5tSecurityTestKey'
 const SECRET = 'the-real-secret-Vb93kLq'
@@ -36,6 +37,7 @@ describe('credentials never reach logs or errors', () => {
     server = await startOssServer({ accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN })
   })
   afterAll(() => server.close())
+  resetFaultsAfterEach(() => server)
 
   async function ossPipeline(secret: string) {
     const bucket = `security-${++buckets}`
@@ -110,11 +112,12 @@ describe('nothing is written outside the destination folder', () => {
     const key = await putArchive(source, names.map((name, i) => cccEvent(`h${i}`, { eventName: name })))
     const { log } = captureLog()
     const pipeline = await testPipeline({ source, dest, log })
-    expect(await processArchive(pipeline, key)).toMatchObject({ status: 'written', files: names.length })
+    const result = await processArchive(pipeline, key)
+    expect(result).toMatchObject({ status: 'written', files: names.length })
     const files = await walk(parent)
     expect(files.filter((f) => !f.startsWith('lake' + path.sep) && !f.startsWith('source' + path.sep))).toEqual([])
     expect(files.filter((f) => f.startsWith('lake' + path.sep + 'dt='))).toHaveLength(names.length)
-    expect(await tableIds(path.join(parent, 'lake'))).toEqual(names.map((_, i) => `h${i}`).sort())
+    expectAccountedExactly([result], await tableIds(path.join(parent, 'lake')), names.map((_, i) => `h${i}`))
   })
 
   it('FsStorage refuses keys that climb out of its folder, for every operation', async () => {

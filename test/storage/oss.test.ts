@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AccessError, ConfigError, NotFoundError, RetryableError } from '../../lib/errors.js'
 import { createOssStorage, OssStorage, type OssStorageOptions } from '../../lib/storage/oss.js'
 import { startOssServer, type Fault, type OssServer } from '../support/oss-server.js'
+import { resetFaultsAfterEach } from '../support/oss-fixture.js'
 import { storageContract } from './contract.js'
 
 const ACCESS_KEY_ID = 'LTAI5tTestAccessKeyId'
@@ -17,6 +18,7 @@ beforeAll(async () => {
   server = await startOssServer({ accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN })
 })
 afterAll(() => server.close())
+resetFaultsAfterEach(() => server)
 
 function freshBucket(): string {
   const name = `bucket-${++bucketCount}`
@@ -175,34 +177,35 @@ describe('oss storage: transient faults', () => {
   })
 
   it('fails a body that stalls mid-stream instead of hanging', async () => {
-    const storage = oss({ timeoutMs: 200 })
+    const storage = oss({ timeoutMs: 1_000 })
     await storage.put('stall/key', Buffer.alloc(64 * 1024, 1))
     server.inject({ op: 'GetObject', kind: 'stall', keyPrefix: 'stall/' })
     const error = await failure(readAll(storage, 'stall/key'))
     expect(error).toBeInstanceOf(RetryableError)
-    expect(error.message).toContain('interrupted: ETIMEDOUT (no data for 200 ms)')
+    expect(error.message).toContain('interrupted: ETIMEDOUT (no data for 1000 ms)')
   })
 
   it('does not time out a body whose reader is slow', async () => {
-    const storage = oss({ timeoutMs: 100 })
+    const storage = oss({ timeoutMs: 1_000 })
     await storage.put('patient/key', Buffer.alloc(512 * 1024, 2))
     const stream = await storage.get('patient/key')
-    await new Promise((resolve) => setTimeout(resolve, 350))
+    await new Promise((resolve) => setTimeout(resolve, 2_500))
     let size = 0
     for await (const chunk of stream) size += (chunk as Buffer).length
     expect(size).toBe(512 * 1024)
   })
 
+  // `hold` never answers before the client gives up, however fast or slow the machine.
   it('retries an answer slower than the timeout', async () => {
-    const storage = oss({ timeoutMs: 150 })
+    const storage = oss({ timeoutMs: 1_000 })
     await storage.put('slow/key', 'late')
-    server.inject({ op: 'GetObject', kind: 'delay', delayMs: 600, keyPrefix: 'slow/' })
+    server.inject({ op: 'GetObject', kind: 'hold', keyPrefix: 'slow/' })
     expect((await readAll(storage, 'slow/key')).toString()).toBe('late')
   })
 
   it('gives up on answers that are always too slow with RetryableError', async () => {
-    const storage = oss({ timeoutMs: 100, retries: 1 })
-    server.inject({ op: 'ListObjects', kind: 'delay', delayMs: 400, keyPrefix: 'slower/', times: 2 })
+    const storage = oss({ timeoutMs: 1_000, retries: 1 })
+    server.inject({ op: 'ListObjects', kind: 'hold', keyPrefix: 'slower/', times: 2 })
     const error = await failure(storage.list('slower/'))
     expect(error).toBeInstanceOf(RetryableError)
     expect(error.message).toContain('ResponseTimeoutError')
@@ -225,5 +228,63 @@ describe('createOssStorage', () => {
   it('refuses a malformed bucket name at construction', () => {
     expect(() => oss({ bucket: 'Bad_Bucket' })).toThrow(ConfigError)
     expect(() => oss({ bucket: 'Bad_Bucket' })).toThrow(/^bucket:/)
+  })
+})
+
+describe('oss storage: streamed writes', () => {
+  async function* chunks(count: number, size: number, failAt?: number): AsyncGenerator<Uint8Array> {
+    for (let i = 0; i < count; i++) {
+      if (i === failAt) throw new Error('encoder failed')
+      yield Buffer.alloc(size, i)
+    }
+  }
+  const opsSince = (from: number) => server.requests.slice(from).map((r) => r.op)
+
+  it('sends a body larger than a part as a multipart upload, one part per megabyte', async () => {
+    const storage = oss()
+    const before = server.requests.length
+    const info = await storage.putStream('m/file.parquet', chunks(10, 300 * 1024))
+    expect(opsSince(before)).toEqual(['InitiateMultipartUpload', 'UploadPart', 'UploadPart', 'UploadPart', 'CompleteMultipartUpload'])
+    expect(info.size).toBe(10 * 300 * 1024)
+    expect(info.etag).toMatch(/^[0-9A-F]{32}-3$/)
+    const body = await readAll(storage, 'm/file.parquet')
+    expect(body.length).toBe(info.size)
+    expect(body[0]).toBe(0)
+    expect(body.at(-1)).toBe(9)
+  })
+
+  it('sends a body smaller than a part as one PutObject', async () => {
+    const storage = oss()
+    const before = server.requests.length
+    await storage.putStream('m/small', chunks(3, 1000))
+    expect(opsSince(before)).toEqual(['PutObject'])
+  })
+
+  it('aborts the upload when the body fails, leaving no object and no pending upload', async () => {
+    const storage = oss()
+    const pending = server.pendingUploads()
+    const before = server.requests.length
+    await expect(storage.putStream('m/broken', chunks(10, 300 * 1024, 8))).rejects.toThrow('encoder failed')
+    expect(opsSince(before)).toEqual(['InitiateMultipartUpload', 'UploadPart', 'UploadPart', 'AbortMultipartUpload'])
+    expect(server.pendingUploads()).toBe(pending)
+    expect(await storage.head('m/broken')).toBeUndefined()
+  })
+
+  it('retries a part that meets a transient fault, and the object is whole', async () => {
+    const storage = oss()
+    server.inject({ op: 'UploadPart', kind: '503', keyPrefix: 'm/retried' })
+    const info = await storage.putStream('m/retried', chunks(8, 300 * 1024))
+    expect((await readAll(storage, 'm/retried')).length).toBe(info.size)
+    expect(server.requests.filter((r) => r.key === 'm/retried' && r.op === 'UploadPart').map((r) => r.status)).toEqual([503, 200, 200])
+  })
+
+  it('gives up with RetryableError and aborts when a part keeps failing', async () => {
+    const storage = oss({ retries: 1 })
+    const pending = server.pendingUploads()
+    server.inject({ op: 'UploadPart', kind: '503', keyPrefix: 'm/down', times: 5 })
+    const error = await failure(storage.putStream('m/down', chunks(8, 300 * 1024)))
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error.message).toContain('UploadPart')
+    expect(server.pendingUploads()).toBe(pending)
   })
 })

@@ -3,6 +3,7 @@ import OSS from 'ali-oss'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { canonicalString, signatureOf } from './oss-server-auth.js'
 import { startOssServer, type OssServer } from './oss-server.js'
+import { resetFaultsAfterEach } from './oss-fixture.js'
 
 // The server is test support for lib/storage/oss.ts; checking it with the real client is the point.
 const ACCESS_KEY_ID = 'LTAI5tServerTest'
@@ -17,6 +18,7 @@ beforeAll(async () => {
   client = ossClient()
 })
 afterAll(() => server.close())
+resetFaultsAfterEach(() => server)
 
 function ossClient(overrides: Partial<OSS.Options> = {}): OSS {
   return new OSS({ bucket: BUCKET, endpoint: server.endpoint, accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET, ...overrides })
@@ -145,5 +147,34 @@ describe('oss test server', () => {
       { op: 'GetObject', key: 'fault/key', status: 200, fault: undefined },
       { op: 'HeadObject', key: 'fault/reset', status: 0, fault: 'reset' },
     ])
+  })
+
+  it('scopes a fault to its bucket, and resetFaults drops the faults not taken', async () => {
+    server.bucket('server-test-other')
+    const other = ossClient({ bucket: 'server-test-other' })
+    await client.put('scoped/key', Buffer.from('mine'))
+    await other.put('scoped/key', Buffer.from('theirs'))
+    server.inject({ bucket: 'server-test-other', op: 'GetObject', kind: '503', keyPrefix: 'scoped/' })
+    expect((await client.get('scoped/key')).content.toString()).toBe('mine')
+    expect(await rejection(other.get('scoped/key'))).toMatchObject({ status: 503 })
+    expect((await other.get('scoped/key')).content.toString()).toBe('theirs')
+
+    server.inject({ op: 'GetObject', kind: '503', keyPrefix: 'scoped/', times: 5 })
+    expect(server.pendingFaults()).toEqual([{ op: 'GetObject', kind: '503', keyPrefix: 'scoped/', times: 5 }])
+    server.resetFaults()
+    expect(server.pendingFaults()).toEqual([])
+    expect((await client.get('scoped/key')).content.toString()).toBe('mine')
+  })
+
+  it('clones a bucket with its objects and ETags', async () => {
+    await client.put('clone/a', Buffer.from('alpha'))
+    server.cloneBucket(BUCKET, 'server-test-clone')
+    const clone = ossClient({ bucket: 'server-test-clone' })
+    const [original, copy] = await Promise.all([client.head('clone/a'), clone.head('clone/a')])
+    const etag = (head: typeof original) => (head.res.headers as Record<string, string>).etag
+    expect(etag(copy)).toBe(etag(original))
+    expect((await clone.get('clone/a')).content.toString()).toBe('alpha')
+    await clone.delete('clone/a')
+    expect((await client.get('clone/a')).content.toString()).toBe('alpha')
   })
 })

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { isIP, type AddressInfo } from 'node:net'
 import { isSubResource, verifyV1, type OssCredentials } from './oss-server-auth.js'
 import { byteOrder, listPage, listV1Document, listV2Document, parseListQuery, type ListedObject } from './oss-server-list.js'
+import { completedDocument, Uploads } from './oss-server-multipart.js'
 import { errorDocument, type OssErrorBody } from './oss-server-xml.js'
 
 /**
@@ -11,18 +12,23 @@ import { errorDocument, type OssErrorBody } from './oss-server-xml.js'
  */
 
 export type OssOperation = 'PutObject' | 'GetObject' | 'HeadObject' | 'DeleteObject' | 'ListObjects' | 'ListObjectsV2'
+  | 'InitiateMultipartUpload' | 'UploadPart' | 'CompleteMultipartUpload' | 'AbortMultipartUpload'
 
 /**
  * `503`: ServiceUnavailable; `SlowDown`: 503 with code SlowDown; `delay`: wait `delayMs`, then answer
  * normally; `reset`: destroy the socket without answering; `truncate`: send the headers and half the body,
- * then destroy the socket (a reset mid-stream); `stall`: send the headers and half the body, then nothing.
+ * then destroy the socket (a reset mid-stream); `stall`: send the headers and half the body, then nothing;
+ * `hold`: keep the request waiting until `release()`, then answer normally; a client that gives up first (a
+ * timeout) gets nothing, and the request changes nothing. A deterministic "in flight" or "too slow".
  */
-export type FaultKind = '503' | 'SlowDown' | 'delay' | 'reset' | 'truncate' | 'stall'
+export type FaultKind = '503' | 'SlowDown' | 'delay' | 'reset' | 'truncate' | 'stall' | 'hold'
 
 export interface Fault {
   /** `ListObjects` matches both list versions; `*` matches every operation. */
   op: OssOperation | '*'
   kind: FaultKind
+  /** Only requests to this bucket. */
+  bucket?: string
   /** Only requests whose key (for lists: prefix) starts with this. */
   keyPrefix?: string
   /** How many matching requests fail; default 1. */
@@ -54,9 +60,21 @@ export interface OssServer {
   /** Creates the bucket if it does not exist. */
   bucket(name: string): void
   inject(fault: Fault): void
+  /** Faults injected but not (fully) taken yet. */
+  pendingFaults(): Fault[]
+  /** Drops every injected fault and the token expiry, releases held requests: a test's faults never reach the next test. */
+  resetFaults(): void
+  /** Resolves with the first request a `hold` fault keeps waiting (at once if one is waiting already). */
+  held(): Promise<RecordedRequest>
+  /** Lets every held request go on. */
+  release(): void
+  /** A new bucket holding a copy of every object of `from`, ETags and times included. */
+  cloneBucket(from: string, to: string): void
   /** From now on, requests with the configured security token fail with SecurityTokenExpired. */
   expireSecurityToken(): void
   readonly requests: RecordedRequest[]
+  /** Multipart uploads started and neither completed nor aborted. */
+  pendingUploads(): number
   close(): Promise<void>
 }
 
@@ -82,15 +100,26 @@ class ServerState {
   readonly buckets = new Map<string, Map<string, StoredObject>>()
   readonly faults: (Fault & { times: number })[] = []
   readonly requests: RecordedRequest[] = []
+  readonly uploads = new Uploads()
   readonly timers = new Set<NodeJS.Timeout>()
+  readonly holding: { request: RecordedRequest; release: () => void }[] = []
+  readonly holdWatchers: ((request: RecordedRequest) => void)[] = []
   tokenExpired = false
 
   constructor(readonly credentials: OssCredentials) {}
 
-  takeFault(op: RecordedRequest['op'], key: string): Fault | undefined {
-    const fault = this.faults.find((f) => f.times > 0 && opMatches(f.op, op) && key.startsWith(f.keyPrefix ?? ''))
+  takeFault(op: RecordedRequest['op'], bucket: string | undefined, key: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.times > 0 && opMatches(f.op, op) && (f.bucket === undefined || f.bucket === bucket) && key.startsWith(f.keyPrefix ?? ''))
     if (fault) fault.times--
     return fault
+  }
+
+  hold(request: RecordedRequest, req: IncomingMessage): Promise<void> {
+    return new Promise((release) => {
+      req.socket.once('close', release)
+      this.holding.push({ request, release })
+      for (const watcher of this.holdWatchers.splice(0)) watcher(request)
+    })
   }
 
   sleep(ms: number): Promise<void> {
@@ -120,10 +149,27 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
     port,
     bucket: (name) => void (state.buckets.has(name) || state.buckets.set(name, new Map())),
     inject: (fault) => void state.faults.push({ times: 1, ...fault }),
+    pendingFaults: () => state.faults.filter((f) => f.times > 0).map((f) => ({ ...f })),
+    resetFaults: () => {
+      state.faults.length = 0
+      for (const { release } of state.holding.splice(0)) release()
+      state.tokenExpired = false
+    },
+    held: () => new Promise((resolve) => (state.holding.length ? resolve(state.holding[0].request) : state.holdWatchers.push(resolve))),
+    release: () => {
+      for (const { release } of state.holding.splice(0)) release()
+    },
+    cloneBucket: (from, to) => {
+      const objects = state.buckets.get(from)
+      if (!objects) throw new Error(`no bucket ${from}`)
+      state.buckets.set(to, new Map([...objects].map(([key, object]) => [key, { ...object }])))
+    },
     expireSecurityToken: () => void (state.tokenExpired = true),
     requests: state.requests,
+    pendingUploads: () => state.uploads.pending,
     close: async () => {
       for (const timer of state.timers) clearTimeout(timer)
+      for (const { release } of state.holding.splice(0)) release()
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
       await closed
@@ -140,9 +186,13 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
     record.op = operationOf(record.method, target)
     record.bucket = target.bucket
     record.key = target.key || (target.query.get('prefix') ?? '')
-    const fault = state.takeFault(record.op, record.key)
+    const fault = state.takeFault(record.op, record.bucket, record.key)
     if (fault) record.fault = fault.kind
     if (fault?.kind === 'delay') await state.sleep(fault.delayMs ?? 1000)
+    if (fault?.kind === 'hold') {
+      await state.hold(record, req)
+      if (req.socket.destroyed) return
+    }
     if (fault?.kind === 'reset') return void req.socket.destroy()
     const reply = faultReply(fault) ?? answer(state, req, target, record.op, body)
     send(req, res, reply, record, fault?.kind)
@@ -187,9 +237,18 @@ function operationOf(method: string, target: Target): RecordedRequest['op'] {
     if (method !== 'GET' || subResources.some((name) => name !== 'continuation-token')) return 'Unsupported'
     return target.query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects'
   }
-  if (subResources.length > 0) return 'Unsupported'
+  if (subResources.length > 0) return multipartOperation(method, subResources)
   const ops: Record<string, OssOperation> = { GET: 'GetObject', HEAD: 'HeadObject', PUT: 'PutObject', DELETE: 'DeleteObject' }
   return ops[method] ?? 'Unsupported'
+}
+
+function multipartOperation(method: string, subResources: string[]): RecordedRequest['op'] {
+  const names = subResources.sort().join('&')
+  if (method === 'POST' && names === 'uploads') return 'InitiateMultipartUpload'
+  if (method === 'PUT' && names === 'partNumber&uploadId') return 'UploadPart'
+  if (method === 'POST' && names === 'uploadId') return 'CompleteMultipartUpload'
+  if (method === 'DELETE' && names === 'uploadId') return 'AbortMultipartUpload'
+  return 'Unsupported'
 }
 
 function faultReply(fault: Fault | undefined): Reply | undefined {
@@ -219,6 +278,18 @@ function answer(state: ServerState, req: IncomingMessage, target: Target, op: Re
     case 'ListObjects':
     case 'ListObjectsV2':
       return listObjects(objects, target, op === 'ListObjectsV2')
+    case 'InitiateMultipartUpload':
+      return state.uploads.initiate(target.bucket, target.key, req.headers['content-type'] ?? 'application/octet-stream')
+    case 'UploadPart':
+      return state.uploads.uploadPart(target.bucket, target.key, target.query.get('uploadId') ?? '', target.query.get('partNumber') ?? '', body)
+    case 'CompleteMultipartUpload': {
+      const done = state.uploads.complete(target.bucket, target.key, target.query.get('uploadId') ?? '', body.toString('utf8'))
+      if ('status' in done) return done
+      objects.set(target.key, { key: target.key, body: done.body, etag: done.etag, size: done.body.length, lastModified: new Date(), contentType: done.contentType })
+      return { status: 200, headers: { 'content-type': 'application/xml', etag: `"${done.etag}"` }, body: completedDocument(target.bucket, target.key, done.etag) }
+    }
+    case 'AbortMultipartUpload':
+      return state.uploads.abort(target.bucket, target.key, target.query.get('uploadId') ?? '')
     default:
       return { status: 501, error: { code: 'NotImplemented', message: 'This test server does not implement this operation.' } }
   }

@@ -1,6 +1,7 @@
 import { expect } from 'vitest'
 import { silentLogger } from '../../lib/log.js'
-import type { ArchiveResult, Pipeline, PipelineOptions } from '../../lib/pipeline.js'
+import type { Counts } from '../../lib/ledger/manifest.js'
+import type { Pipeline, PipelineOptions } from '../../lib/pipeline.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import type { Storage } from '../../lib/storage/types.js'
@@ -28,7 +29,7 @@ export async function testPipeline(overrides: Omit<Partial<Pipeline>, 'options'>
 }
 
 /** The accounting invariant: every event is a row, a counted non-CCC skip, or quarantined. */
-export function expectAccounted(result: ArchiveResult): void {
+export function expectAccounted(result: { key?: string; counts: Counts }): void {
   const { events, rows, nonCcc, quarantined } = result.counts
-  expect(rows + nonCcc + quarantined, `events of ${result.key}`).toBe(events)
+  expect(rows + nonCcc + quarantined, `events of ${result.key ?? 'the run'}`).toBe(events)
 }

@@ -7,6 +7,7 @@ import { generateCorpus } from '../../demo/corpus.js'
 import { withDuckDb } from '../../query/duckdb.js'
 import { formatRows } from '../../query/format.js'
 import { createViews } from '../../query/views.js'
+import { writeReport } from '../../report/write-report.js'
 import { processArchives } from '../../run-archives.js'
 import { listArchiveTree } from '../../source/list-archives.js'
 import { locationOpener } from '../../storage/open.js'
@@ -22,7 +23,7 @@ GROUP BY ALL ORDER BY e.dt, events DESC, e.event_name`
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'generate sample archives into ./demo/bucket, process them into ./demo/lake, and print a summary',
+  summary: 'generate sample archives into ./demo/bucket, process them into ./demo/lake, print a summary and write the audit report ./demo/report.html',
   options: {
     dir: { type: 'string', description: 'demo folder (default ./demo); its bucket/ and lake/ are recreated', placeholder: 'folder' },
     days: { type: 'string', description: 'days of archives to generate (default 3)', placeholder: 'n' },
@@ -65,6 +66,9 @@ export const demoCommand: Command = {
     input.out(formatRows(rows, 'table'))
     input.out(`\nTry: npx ccc-trail query --dest ${path.relative(process.cwd(), lake) || '.'} "select event_name, count(*) from ccc_events group by 1 order by 2 desc"`)
     input.out(`Quarantined archives are described in ${path.join(lake, '_quarantine')}`)
+    const report = path.join(dir, 'report.html')
+    await writeReport(config, report)
+    input.out(`Audit report (open it in a browser): ${report}`)
     return summary.failed > 0 ? EXIT.failed : EXIT.ok
   },
 }

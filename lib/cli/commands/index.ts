@@ -5,6 +5,7 @@ import { compactCommand } from './compact.js'
 import { ddlCommand } from './ddl.js'
 import { processCommand } from './process.js'
 import { queryCommand } from './query.js'
+import { reportCommand } from './report.js'
 
 /** Every CLI command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [processCommand, backfillCommand, queryCommand, compactCommand, ddlCommand, demoCommand]
+export const COMMANDS: readonly Command[] = [processCommand, backfillCommand, queryCommand, reportCommand, compactCommand, ddlCommand, demoCommand]

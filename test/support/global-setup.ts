@@ -1,0 +1,6 @@
+import { ensureBuilt } from '../parallel/built.js'
+
+/** vitest global setup: the CLI tests execute dist/, so build it first whenever a source is newer. */
+export default async function setup(): Promise<void> {
+  await ensureBuilt('dist/lib/cli/main.js')
+}
