@@ -3,7 +3,7 @@ export class ByteSink {
   buffer: Uint8Array
   offset = 0
 
-  constructor(initialSize = 64 * 1024) {
+  constructor(private readonly initialSize = 64 * 1024) {
     this.buffer = new Uint8Array(initialSize)
   }
 
@@ -60,5 +60,13 @@ export class ByteSink {
   /** Copies out the bytes written. */
   toBytes(): Uint8Array {
     return this.buffer.slice(0, this.offset)
+  }
+
+  /** Copies out the bytes written and starts over; the grown buffer becomes garbage at once. */
+  take(): Uint8Array {
+    const bytes = this.toBytes()
+    this.buffer = new Uint8Array(this.initialSize)
+    this.offset = 0
+    return bytes
   }
 }

@@ -80,6 +80,8 @@ export class FixedSchemaEncoder implements FileEncoder {
   private readonly out = new ByteSink(16 * 1024)
   private readonly plans: ColumnPlan[]
   private readonly rowGroups: RowGroupMeta[] = []
+  /** Bytes already handed over by `take`: file offsets are this plus the position in `out`. */
+  private taken = 0
   rows = 0
 
   constructor(private readonly columns: readonly TableColumn[] = COLUMNS, uniquePerRow: ReadonlySet<string> = UNIQUE_PER_ROW) {
@@ -91,7 +93,7 @@ export class FixedSchemaEncoder implements FileEncoder {
   addRowGroup(columns: ColumnBatch): void {
     const count = columns[0]?.length ?? 0
     if (count === 0) return
-    const fileOffset = this.out.offset
+    const fileOffset = this.position
     const chunks = this.plans.map((plan, i) => this.writeChunk(plan, columns[i], count))
     releaseLargeScratch()
     this.rowGroups.push({ rows: count, fileOffset, chunks })
@@ -100,9 +102,25 @@ export class FixedSchemaEncoder implements FileEncoder {
 
   /** Bytes written so far (row groups only; the footer adds a little). */
   get size(): number {
+    return this.position
+  }
+
+  /** Where the next byte goes in the file. */
+  private get position(): number {
+    return this.taken + this.out.offset
+  }
+
+  get pendingBytes(): number {
     return this.out.offset
   }
 
+  /** Hands over the bytes encoded so far (whole row groups), so that the file can be streamed out. */
+  take(): Uint8Array {
+    this.taken += this.out.offset
+    return this.out.take()
+  }
+
+  /** The rest of the file: everything not yet taken, footer included. */
   finish(): Uint8Array {
     const footerStart = this.out.offset
     this.writeFooter()
@@ -146,7 +164,7 @@ export class FixedSchemaEncoder implements FileEncoder {
   /** Columns of fixed-width values: pages of about PAGE_BYTES each. */
   private writeFixedWidth(chunk: ChunkMeta, values: Value[], levels: Uint8Array | undefined, count: number, width: number, write: (out: ByteSink, values: Value[], from: number, to: number) => void): void {
     chunk.encodings.push(Encoding.PLAIN)
-    chunk.dataPageOffset = this.out.offset
+    chunk.dataPageOffset = this.position
     const rowsPerPage = width >= count ? count : Math.max(1, Math.floor(PAGE_BYTES / width))
     for (let from = 0; from < count; from += rowsPerPage) {
       const to = Math.min(count, from + rowsPerPage)
@@ -159,7 +177,7 @@ export class FixedSchemaEncoder implements FileEncoder {
   private writeText(plan: ColumnPlan, chunk: ChunkMeta, values: Value[], levels: Uint8Array | undefined, count: number): void {
     if (plan.tryDictionary && this.writeDictionaryText(plan, chunk, values, levels, count)) return
     chunk.encodings.push(Encoding.PLAIN)
-    chunk.dataPageOffset = this.out.offset
+    chunk.dataPageOffset = this.position
     let min: string | undefined
     let max: string | undefined
     let from = 0
@@ -217,10 +235,10 @@ export class FixedSchemaEncoder implements FileEncoder {
       if (compareUtf8(text, min) < 0) min = text
       if (compareUtf8(text, max) > 0) max = text
     }
-    chunk.dictionaryPageOffset = this.out.offset
+    chunk.dictionaryPageOffset = this.position
     chunk.uncompressed += this.writePage(PageType.DICTIONARY_PAGE, dictionary.length, Encoding.PLAIN, dictionaryPage)
     chunk.encodings.push(Encoding.PLAIN, Encoding.RLE_DICTIONARY)
-    chunk.dataPageOffset = this.out.offset
+    chunk.dataPageOffset = this.position
     const page = startPage(levels, 0, count)
     const bitWidth = bitWidthFor(dictionary.length - 1)
     page.byte(bitWidth)

@@ -137,6 +137,28 @@ describe('FixedSchemaEncoder against the hyparquet-writer path', () => {
     await withDuckDb((db) => expectSameTable(db, reference, candidate, 0))
   })
 
+  it('streamed (bytes taken after each row group, footer at the end) gives the very same file', async () => {
+    const groups = [generatedRows(500, 11), generatedRows(3, 12), generatedRows(40, 13, { hugeEvery: 9 }), generatedRows(1200, 14)]
+    const { reference, bytes: whole } = await writeBoth(groups)
+    const file = new FixedSchemaEncoder()
+    const parts: Uint8Array[] = []
+    for (const group of groups) {
+      file.addRowGroup(toColumns(group))
+      expect(file.pendingBytes).toBeGreaterThan(0)
+      parts.push(file.take())
+      expect(file.pendingBytes).toBe(0)
+    }
+    parts.push(file.finish())
+    const streamed = Buffer.concat(parts)
+    expect(streamed.equals(Buffer.from(whole))).toBe(true)
+    const at = path.join(await tempDir('ccc-fixed-streamed'), 'streamed.parquet')
+    await writeFile(at, streamed)
+    await withDuckDb(async (db) => {
+      await expectSameTable(db, reference, sqlString(at), 1743)
+      expect(await statistics(db, sqlString(at))).toEqual(await statistics(db, reference))
+    })
+  })
+
   it('refuses a null in a required column instead of writing a file readers reject', () => {
     const rows = generatedRows(3, 10)
     rows[1][COLUMNS.findIndex((c) => c.name === 'source_object')] = null
