@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { encodeBody, putArchive } from '../../lib/demo/archive.js'
 import { processArchive, type PipelineOptions } from '../../lib/pipeline.js'
-import { HIVE_DEFAULT_PARTITION } from '../../lib/write/partition.js'
+import { HIVE_DEFAULT_PARTITION } from '../../lib/layout.js'
 import { queryTable } from '../support/duck.js'
 import { expectAccounted, testPipeline } from '../support/pipeline.js'
 import {
