@@ -88,7 +88,10 @@ function backfill(cliArgs: string[], options: { killAtShare?: number } = {}): Pr
 
 function report(label: string, result: CliResult): void {
   const s = result.summary
-  if (!s) return console.log(`${label}: exit ${result.code}, no summary; stderr:\n${result.stderr}`)
+  if (!s) {
+    console.log(`${label}: exit ${result.code}, no summary; stderr:\n${result.stderr}`)
+    return
+  }
   const runSeconds = s.run.millis / 1000
   const archivesPerSecond = runSeconds > 0 ? Math.round(s.run.archives / runSeconds) : 0
   const eventsPerSecond = runSeconds > 0 ? Math.round(s.run.counts.events / runSeconds) : 0

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto'
-import { partitionPath } from './write/partition.js'
 
 /**
  * Key layout under the destination prefix. Names starting with `_` are not data: engines skip them.
@@ -88,4 +87,42 @@ export function parseRecordKey(key: string, dirPrefix: string): { sourceKey: str
   const rest = key.slice(dirPrefix.length, -'.json'.length)
   const at = rest.lastIndexOf('@')
   return at > 0 ? { sourceKey: rest.slice(0, at), etag: rest.slice(at + 1) } : undefined
+}
+
+// Hive-style partition paths: `dt=<YYYY-MM-DD>/event_name=<escaped>/`.
+
+export const HIVE_DEFAULT_PARTITION = '__HIVE_DEFAULT_PARTITION__'
+
+// The characters Hive's FileUtils.escapePathName escapes, plus control characters.
+const NEEDS_ESCAPE = /["#%'*/:=?\\{}[\]^\u0000-\u001f\u007f]/g
+
+export function escapePartitionValue(value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return HIVE_DEFAULT_PARTITION
+  // An event literally named so must not share the missing names' folder (one would overwrite the other's file).
+  if (value === HIVE_DEFAULT_PARTITION) return '%5F' + value.slice(1)
+  const escaped = value.replace(NEEDS_ESCAPE, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0'))
+  // "." and ".." are the only segments that could still move a path; escape their dots.
+  return escaped === '.' || escaped === '..' ? escaped.replace(/\./g, '%2E') : escaped
+}
+
+/**
+ * Longest escaped event name, in UTF-8 bytes, that a partition folder may carry: file systems
+ * refuse path segments over 255 bytes, and OSS keys over 1023. Real API names are under 64.
+ */
+export const MAX_EVENT_NAME_BYTES = 200
+
+/** Whether `eventName` makes a partition folder every store accepts. Cheap for short names. */
+export function eventNameFitsPath(eventName: string | null): boolean {
+  // One UTF-16 unit becomes at most 3 bytes, escaped or encoded.
+  if (eventName === null || eventName.length * 3 <= MAX_EVENT_NAME_BYTES) return true
+  return Buffer.byteLength(escapePartitionValue(eventName)) <= MAX_EVENT_NAME_BYTES
+}
+
+export function unescapePartitionValue(escaped: string): string | null {
+  if (escaped === HIVE_DEFAULT_PARTITION) return null
+  return escaped.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+}
+
+export function partitionPath(dt: string, eventName: string | null): string {
+  return `dt=${dt}/event_name=${escapePartitionValue(eventName)}/`
 }

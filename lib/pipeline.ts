@@ -1,5 +1,5 @@
 import { boundedTasks } from './util/concurrency.js'
-import { readElements } from './decode/read-elements.js'
+import { readElements, type DecodeStats } from './decode/read-elements.js'
 import { cccByteFilter } from './normalize/prefilter.js'
 import { PermanentInputError, asInputFault } from './errors.js'
 import { partFileKey } from './layout.js'
@@ -93,7 +93,7 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
       },
     },
   })
-  let stats
+  let stats: DecodeStats | undefined
   let outputs: OutputFile[]
   try {
     const stream = await pipeline.source.get(archive.key)

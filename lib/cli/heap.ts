@@ -45,7 +45,9 @@ export function relaunch(flags: string[], script: string, argv: readonly string[
     const forward = (signal: NodeJS.Signals) => () => void child.kill(signal)
     const handlers: [NodeJS.Signals, () => void][] = [['SIGTERM', forward('SIGTERM')], ['SIGHUP', forward('SIGHUP')], ['SIGINT', () => undefined]]
     for (const [signal, handler] of handlers) process.on(signal, handler)
-    const done = () => handlers.forEach(([signal, handler]) => process.off(signal, handler))
+    const done = () => {
+      for (const [signal, handler] of handlers) process.off(signal, handler)
+    }
     child.once('error', (error) => {
       done()
       reject(error)

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { ConfigError, errorMessage, UsageError } from '../errors.js'
 import { jsonLogger, silentLogger } from '../log.js'
-import { EXIT, type Command } from './command.js'
+import { EXIT, type Command, type CommandInput } from './command.js'
 import { COMMANDS } from './commands/index.js'
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -21,9 +21,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     err(`ccc-trail: unknown command "${name}"\n\n${generalHelp()}`)
     return EXIT.usage
   }
-  let parsed
+  let parsed: { values: CommandInput['values']; positionals: string[] }
   try {
-    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' }, verbose: { type: 'boolean', short: 'v' } }, allowPositionals: true, strict: true })
+    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' }, verbose: { type: 'boolean', short: 'v' } }, allowPositionals: true, strict: true }) as typeof parsed
   } catch (error) {
     err(`ccc-trail ${name}: ${errorMessage(error)}\n\n${commandHelp(command)}`)
     return EXIT.usage

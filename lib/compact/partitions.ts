@@ -1,7 +1,7 @@
 import { isDay } from '../util/days.js'
 import { listFolders, listObjects } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
-import { unescapePartitionValue } from '../write/partition.js'
+import { unescapePartitionValue } from '../layout.js'
 import { COMPACT_PREFIX, PART_PREFIX, partitionPrefix, type PartitionRef } from '../layout.js'
 
 /** Which dt partitions to look at: one day, or a half-open range [since, before). */

@@ -1,5 +1,5 @@
 import { WindowError } from '../errors.js'
-import { dateInZone } from '../write/partition.js'
+import { dateInZone } from '../util/days.js'
 import { addDays, isDay } from '../util/days.js'
 import type { DateSelection } from './partitions.js'
 

@@ -141,7 +141,7 @@ function assignCounts(specs: ArchiveSpec[], options: CorpusOptions): void {
   }
   const base = Math.floor(options.totalEvents / specs.length)
   const extra = options.totalEvents % specs.length
-  specs.forEach((spec, i) => (spec.eventCount = base + (i < extra ? 1 : 0)))
+  for (const [i, spec] of specs.entries()) spec.eventCount = base + (i < extra ? 1 : 0)
 }
 
 /** Spread the broken archives evenly, alternating the two kinds of breakage. */

@@ -21,7 +21,7 @@ export async function handle(deps: InvocationDeps, event: unknown, context?: FcC
   // The time budget runs on the real clock; the days to compact follow deps.now when a test pins it.
   const started = Date.now()
   const today = deps.now?.() ?? started
-  let selection
+  let selection: ReturnType<typeof compactionWindow>
   try {
     const { request } = timerOrDirectPayload(event)
     selection = compactionWindow({ lookbackDays: DEFAULT_LOOKBACK_DAYS, ...windowRequest(request) }, deps.config.timeZone, today)

@@ -1,6 +1,6 @@
 import type { Manifest, OutputFile } from './manifest.js'
 import type { Storage } from '../storage/types.js'
-import { partitionPath } from '../write/partition.js'
+import { partitionPath } from '../layout.js'
 import { FixedSchemaEncoder } from '../write/fixed-schema-encoder.js'
 import { compactionRecordDayPrefix } from '../layout.js'
 import { listRecords } from './compaction-records.js'

@@ -20,7 +20,7 @@ const holdsInt32: Holds = (raw, value) =>
 const holdsBoolean: Holds = (raw) => typeof raw === 'boolean' || raw === 'true' || raw === 'false'
 
 /** Canonical JSON keeps every value except a JSON null, which would read back as a missing field. */
-const holdsJson: Holds = (raw, value) => value !== null
+const holdsJson: Holds = (_raw, value) => value !== null
 
 let lastTimeText: unknown
 let lastTimeHeld = false

@@ -27,3 +27,33 @@ export function addDays(day: string, days: number): string {
   if (time === undefined) throw new TypeError(`not a day YYYY-MM-DD: ${JSON.stringify(day)}`)
   return formatDay(time + days * DAY_MS)
 }
+
+/** `YYYY-MM-DD` of an instant in a time zone, cached per quarter hour (every zone offset is a multiple of 15 minutes). */
+export function dateInZone(timeZone: string): (millis: number) => string {
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return utcDate()
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+  const cache = new Map<number, string>()
+  return (millis) => {
+    const slot = Math.floor(millis / 900_000)
+    let date = cache.get(slot)
+    if (date === undefined) {
+      date = format.format(new Date(slot * 900_000))
+      if (cache.size > 10_000) cache.clear()
+      cache.set(slot, date)
+    }
+    return date
+  }
+}
+
+/** The UTC date, formatted once per day: events of an archive fall on one or two days. */
+function utcDate(): (millis: number) => string {
+  let dayStart = NaN
+  let date = ''
+  return (millis) => {
+    if (!(millis >= dayStart && millis < dayStart + DAY_MS)) {
+      dayStart = Math.floor(millis / DAY_MS) * DAY_MS
+      date = formatDay(dayStart)
+    }
+    return date
+  }
+}

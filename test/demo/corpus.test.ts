@@ -7,6 +7,7 @@ import { classifyKey, parseArchiveKey } from '../../lib/source/archive-key.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import type { Storage } from '../../lib/storage/types.js'
 
+// biome-ignore lint/suspicious/noExplicitAny: generated events are read field by field, whatever their types
 type Event = Record<string, any>
 
 async function bytesOf(storage: Storage, key: string): Promise<Buffer> {

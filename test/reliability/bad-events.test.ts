@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { encodeBody, putArchive } from '../../lib/demo/archive.js'
 import { processArchive, type PipelineOptions } from '../../lib/pipeline.js'
-import { HIVE_DEFAULT_PARTITION } from '../../lib/write/partition.js'
+import { HIVE_DEFAULT_PARTITION } from '../../lib/layout.js'
 import { queryTable } from '../support/duck.js'
 import { expectAccounted, testPipeline } from '../support/pipeline.js'
 import {
@@ -37,7 +37,7 @@ async function expectEventsQuarantined({ pipeline, result, line }: Run, expected
   expectRecordOf(record, result, 'events', String(expected[0].reason))
   expect(record.message).toMatch(new RegExp(`^${expected.length} event\\(s\\) could not be placed; first: `))
   expect(record.events).toHaveLength(expected.length)
-  record.events!.forEach((event, i) => expect(event).toMatchObject(expected[i]))
+  for (const [i, event] of record.events!.entries()) expect(event).toMatchObject(expected[i])
 }
 
 describe('bad events: quarantined one by one, the rest of the archive written', () => {

@@ -39,7 +39,7 @@ describe('the audit report in a browser', () => {
       for (const id of SECTIONS) {
         const section = page.locator(`section#${id}`)
         expect(await section.isVisible(), id).toBe(true)
-        expect(await section.locator('h2').innerText(), id).not.toBe('')
+        expect(await section.locator('h2').textContent(), id).not.toBe('')
         expect(await section.locator('details.sql').evaluate((d) => (d as HTMLDetailsElement).open), `${id}: SQL folded`).toBe(false)
       }
       const charts = page.locator('figure.chart svg')

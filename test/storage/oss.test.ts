@@ -281,7 +281,7 @@ describe('oss storage: streamed writes', () => {
   it('gives up with RetryableError and aborts when a part keeps failing', async () => {
     const storage = oss({ retries: 1 })
     const pending = server.pendingUploads()
-    server.inject({ op: 'UploadPart', kind: '503', keyPrefix: 'm/down', times: 2 }) // retries: 1 is two attempts; the fixture checks both were made
+    server.inject({ op: 'UploadPart', kind: '503', keyPrefix: 'm/down', times: 2 }) // both attempts of retries: 1
     const error = await failure(storage.putStream('m/down', chunks(8, 300 * 1024)))
     expect(error).toBeInstanceOf(RetryableError)
     expect(error.message).toContain('UploadPart')

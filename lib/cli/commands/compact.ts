@@ -5,7 +5,7 @@ import type { DateSelection } from '../../compact/partitions.js'
 import { compactionWindow } from '../../compact/window.js'
 import { loadConfig, type Settings } from '../../config.js'
 import { locationOpener } from '../../storage/open.js'
-import { partitionPath } from '../../write/partition.js'
+import { partitionPath } from '../../layout.js'
 import { EXIT, type Command } from '../command.js'
 import { LOCATION_OPTIONS } from '../flags.js'
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { dateInZone, escapePartitionValue, HIVE_DEFAULT_PARTITION, partitionPath, unescapePartitionValue } from '../../lib/write/partition.js'
+import { escapePartitionValue, HIVE_DEFAULT_PARTITION, partitionPath, unescapePartitionValue } from '../lib/layout.js'
+import { dateInZone } from '../lib/util/days.js'
 
 describe('hive partition values', () => {
   it.each(['ListConfig', '../../x', 'a/b', '..', '.', 'a=b', '100%', 'back\\slash', 'x:y', '坐席', 'tab\there', 'q?#*'])('escapes %s into one safe path segment that round-trips', (name) => {
