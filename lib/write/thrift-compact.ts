@@ -6,15 +6,8 @@ import type { ByteSink } from './byte-sink.js'
  * encoded without BigInt, so i64 values are exact up to 2^53.
  */
 
-const enum FieldType {
-  TRUE = 1,
-  FALSE = 2,
-  I32 = 5,
-  I64 = 6,
-  BINARY = 8,
-  LIST = 9,
-  STRUCT = 12,
-}
+const FieldType = { TRUE: 1, FALSE: 2, I32: 5, I64: 6, BINARY: 8, LIST: 9, STRUCT: 12 } as const
+type FieldType = (typeof FieldType)[keyof typeof FieldType]
 
 const encoder = new TextEncoder()
 
