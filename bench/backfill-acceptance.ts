@@ -26,15 +26,22 @@ import { listObjects } from '../lib/storage/list.js'
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const START = '2021-02-01'
 
-interface CliResult { code: number | null; summary?: BackfillSummary; stderr: string; seconds: string }
+interface CliResult {
+  code: number | null
+  summary?: BackfillSummary
+  stderr: string
+  seconds: string
+}
 
-const { values } = parseArgs({ options: {
-  days: { type: 'string', default: '30' },
-  'per-day': { type: 'string', default: '170' },
-  events: { type: 'string', default: '4' },
-  concurrency: { type: 'string', default: '4' },
-  work: { type: 'string' },
-} })
+const { values } = parseArgs({
+  options: {
+    days: { type: 'string', default: '30' },
+    'per-day': { type: 'string', default: '170' },
+    events: { type: 'string', default: '4' },
+    concurrency: { type: 'string', default: '4' },
+    work: { type: 'string' },
+  },
+})
 
 const days = Number(values.days)
 const window = { from: START, to: addDays(START, days - 1) }
@@ -45,18 +52,48 @@ const lakeB = path.join(work, 'lake-b')
 await Promise.all([lakeA, lakeB].map((dir) => rm(dir, { recursive: true, force: true })))
 
 let started = Date.now()
-const corpus = await generateCorpus(new FsStorage(bucket), { startDate: START, days, archivesPerDay: Number(values['per-day']), eventsPerArchive: Number(values.events), lateEvents: true, seed: 2021 })
-console.log(`corpus: ${corpus.archives} archives, ${corpus.events} events (${corpus.cccEvents} CCC) over ${days} days in ${bucket}, generated in ${seconds(started)} s`)
+const corpus = await generateCorpus(new FsStorage(bucket), {
+  startDate: START,
+  days,
+  archivesPerDay: Number(values['per-day']),
+  eventsPerArchive: Number(values.events),
+  lateEvents: true,
+  seed: 2021,
+})
+console.log(
+  `corpus: ${corpus.archives} archives, ${corpus.events} events (${corpus.cccEvents} CCC) over ${days} days in ${bucket}, generated in ${seconds(started)} s`,
+)
 
-const args = (dest: string) => ['backfill', '--source', bucket, '--dest', dest, '--from', window.from, '--to', window.to, '--concurrency', String(values.concurrency), '--json', '--progress-interval', '0.5']
+const args = (dest: string) => [
+  'backfill',
+  '--source',
+  bucket,
+  '--dest',
+  dest,
+  '--from',
+  window.from,
+  '--to',
+  window.to,
+  '--concurrency',
+  String(values.concurrency),
+  '--json',
+  '--progress-interval',
+  '0.5',
+]
 
 const full = await backfill(args(lakeA))
 report('1. full backfill', full)
-check(full.code === 0 && full.summary?.run.written === corpus.archives, `full run wrote ${full.summary?.run.written} of ${corpus.archives} archives (exit ${full.code})`)
+check(
+  full.code === 0 && full.summary?.run.written === corpus.archives,
+  `full run wrote ${full.summary?.run.written} of ${corpus.archives} archives (exit ${full.code})`,
+)
 
 const again = await backfill(args(lakeA))
 report('2. second run', again)
-check(again.code === 0 && again.summary?.run.archives === 0 && again.summary.plan.done === corpus.archives, 'second run processed nothing and skipped every archive as done')
+check(
+  again.code === 0 && again.summary?.run.archives === 0 && again.summary.plan.done === corpus.archives,
+  'second run processed nothing and skipped every archive as done',
+)
 
 const stopped = await backfill(args(lakeB), { killAtShare: 0.4 })
 report('3a. stopped with SIGTERM', stopped)
@@ -66,8 +103,13 @@ report('3b. rerun after the stop', resumed)
 check(resumed.summary?.plan.done === stopped.summary?.run.archives, 'the rerun skipped exactly the archives the stopped run finished')
 
 const [a, b] = [await shape(lakeA), await shape(lakeB)]
-console.log(`tables: uninterrupted rows=${a.rows} distinct=${a.distinct} files=${a.files.length}; stopped+rerun rows=${b.rows} distinct=${b.distinct} files=${b.files.length}`)
-check(a.rows === corpus.cccEvents && a.rows === b.rows && a.distinct === b.distinct && a.files.join() === b.files.join(), 'both tables hold the same rows, event ids and files')
+console.log(
+  `tables: uninterrupted rows=${a.rows} distinct=${a.distinct} files=${a.files.length}; stopped+rerun rows=${b.rows} distinct=${b.distinct} files=${b.files.length}`,
+)
+check(
+  a.rows === corpus.cccEvents && a.rows === b.rows && a.distinct === b.distinct && a.files.join() === b.files.join(),
+  'both tables hold the same rows, event ids and files',
+)
 console.log(`work folder: ${work}`)
 
 function backfill(cliArgs: string[], options: { killAtShare?: number } = {}): Promise<CliResult> {
@@ -80,9 +122,12 @@ function backfill(cliArgs: string[], options: { killAtShare?: number } = {}): Pr
     child.stderr.on('data', (chunk) => {
       stderr += chunk
       const progress = [...stderr.matchAll(/progress (\d+)\/(\d+) archives/g)].at(-1)
-      if (options.killAtShare && progress && Number(progress[1]) >= options.killAtShare * Number(progress[2]) && child.exitCode === null && !child.killed) child.kill('SIGTERM')
+      if (options.killAtShare && progress && Number(progress[1]) >= options.killAtShare * Number(progress[2]) && child.exitCode === null && !child.killed)
+        child.kill('SIGTERM')
     })
-    child.on('close', (code) => resolve({ code, summary: stdout.trim() ? (JSON.parse(stdout) as BackfillSummary) : undefined, stderr, seconds: seconds(started) }))
+    child.on('close', (code) =>
+      resolve({ code, summary: stdout.trim() ? (JSON.parse(stdout) as BackfillSummary) : undefined, stderr, seconds: seconds(started) }),
+    )
   })
 }
 
@@ -95,7 +140,9 @@ function report(label: string, result: CliResult): void {
   const runSeconds = s.run.millis / 1000
   const archivesPerSecond = runSeconds > 0 ? Math.round(s.run.archives / runSeconds) : 0
   const eventsPerSecond = runSeconds > 0 ? Math.round(s.run.counts.events / runSeconds) : 0
-  console.log(`${label}: exit ${result.code}; listed ${s.plan.listed} (${s.plan.done} done) in ${(s.plan.millis / 1000).toFixed(1)} s; processed ${s.run.archives} (${s.run.written} written, ${s.run.quarantined} quarantined, ${s.run.failed} failed) in ${runSeconds.toFixed(1)} s = ${archivesPerSecond} archives/s, ${eventsPerSecond} events/s; rows ${s.run.counts.rows}; wall ${result.seconds} s`)
+  console.log(
+    `${label}: exit ${result.code}; listed ${s.plan.listed} (${s.plan.done} done) in ${(s.plan.millis / 1000).toFixed(1)} s; processed ${s.run.archives} (${s.run.written} written, ${s.run.quarantined} quarantined, ${s.run.failed} failed) in ${runSeconds.toFixed(1)} s = ${archivesPerSecond} archives/s, ${eventsPerSecond} events/s; rows ${s.run.counts.rows}; wall ${result.seconds} s`,
+  )
 }
 
 async function shape(root: string): Promise<{ rows: number; distinct: number; files: string[] }> {

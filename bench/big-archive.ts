@@ -49,7 +49,12 @@ export async function bigArchive(megabytes: number, seed: number, dir: string, k
   return archive
 }
 
-async function writeEvents(file: string, targetBytes: number, seed: number, kind: BigArchiveKind): Promise<{ events: number; jsonBytes: number; gzipBytes: number; md5: string }> {
+async function writeEvents(
+  file: string,
+  targetBytes: number,
+  seed: number,
+  kind: BigArchiveKind,
+): Promise<{ events: number; jsonBytes: number; gzipBytes: number; md5: string }> {
   const rng = createRng(seed)
   const gzip = createGzip()
   const md5 = createHash('md5')

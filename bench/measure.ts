@@ -17,7 +17,11 @@ export interface Measurement {
 }
 
 /** Runs one variant in a fresh child process into an empty `dest`; `repeat` runs, the fastest kept. */
-export async function measure(name: string, input: VariantInput, options: { repeat: number; env?: NodeJS.ProcessEnv; nodeFlags?: string[] }): Promise<Measurement> {
+export async function measure(
+  name: string,
+  input: VariantInput,
+  options: { repeat: number; env?: NodeJS.ProcessEnv; nodeFlags?: string[] },
+): Promise<Measurement> {
   let best: Measurement | undefined
   for (let run = 0; run < options.repeat; run++) {
     await rm(input.dest, { recursive: true, force: true })
@@ -26,7 +30,14 @@ export async function measure(name: string, input: VariantInput, options: { repe
     const last = await runChild(name, input, options.env, options.nodeFlags)
     const wallSeconds = (performance.now() - started) / 1000
     const result = JSON.parse(last) as { peakRssMB: number; cpuSeconds: number; cccEvents?: number }
-    const measurement = { name, wallSeconds, cpuSeconds: result.cpuSeconds, peakRssMB: result.peakRssMB, outputBytes: parquetBytes(input.dest), cccEvents: result.cccEvents }
+    const measurement = {
+      name,
+      wallSeconds,
+      cpuSeconds: result.cpuSeconds,
+      peakRssMB: result.peakRssMB,
+      outputBytes: parquetBytes(input.dest),
+      cccEvents: result.cccEvents,
+    }
     if (!best || measurement.wallSeconds < best.wallSeconds) best = measurement
   }
   return best!
@@ -35,7 +46,10 @@ export async function measure(name: string, input: VariantInput, options: { repe
 function runChild(name: string, input: VariantInput, env?: NodeJS.ProcessEnv, nodeFlags: string[] = []): Promise<string> {
   const script = path.join(import.meta.dirname, 'child.js')
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, script, name, JSON.stringify(input)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [...nodeFlags, script, name, JSON.stringify(input)], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let tail = ''
     let errors = ''
     child.stdout.setEncoding('utf8').on('data', (text: string) => (tail = (tail + text).slice(-4096)))
@@ -57,6 +71,7 @@ export function parquetBytes(root: string): number {
   } catch {
     return 0
   }
-  for (const name of names) if (name.endsWith('.parquet') && !name.split(path.sep).some((part) => part.startsWith('_'))) total += statSync(path.join(root, name)).size
+  for (const name of names)
+    if (name.endsWith('.parquet') && !name.split(path.sep).some((part) => part.startsWith('_'))) total += statSync(path.join(root, name)).size
   return total
 }

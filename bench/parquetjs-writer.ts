@@ -10,7 +10,9 @@ import type { ColumnBatch, EncoderFactory, FileEncoder } from '../lib/write/parq
 
 const TYPES: Record<ColumnKind, string> = { string: 'UTF8', json: 'UTF8', timestamp: 'TIMESTAMP_MILLIS', int32: 'INT32', boolean: 'BOOLEAN' }
 
-const SCHEMA = new parquet.ParquetSchema(Object.fromEntries(COLUMNS.map((c) => [c.name, { type: TYPES[c.kind], optional: !c.required, compression: 'SNAPPY' }])))
+const SCHEMA = new parquet.ParquetSchema(
+  Object.fromEntries(COLUMNS.map((c) => [c.name, { type: TYPES[c.kind], optional: !c.required, compression: 'SNAPPY' }])),
+)
 
 class ParquetjsLiteEncoder implements FileEncoder {
   rows = 0

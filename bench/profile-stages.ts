@@ -5,8 +5,15 @@ import { readFileSync } from 'node:fs'
  * bucketed by where it lives). Usage: node dist/bench/profile-stages.js <file.cpuprofile> [--top N]
  * Profile one thread: `node --cpu-prof bin/ccc-trail.js process --workers 1 --source ... --dest ...`.
  */
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string } }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface ProfileNode {
+  id: number
+  callFrame: { functionName: string; url: string }
+}
+interface Profile {
+  nodes: ProfileNode[]
+  samples: number[]
+  timeDeltas: number[]
+}
 
 const STAGES: [stage: string, test: (fn: string, url: string) => boolean][] = [
   ['gunzip', (fn, url) => url.includes('zlib') || fn === 'processChunkSync'],
@@ -15,7 +22,25 @@ const STAGES: [stage: string, test: (fn: string, url: string) => boolean][] = [
   ['parse + normalize', (_, url) => url.includes('normalize/')],
   ['route + buffer rows', (_, url) => url.includes('write/router') || url.includes('write/partition')],
   ['Parquet encoding', (_, url) => url.includes('hyparquet') || url.includes('write/parquet')],
-  ['file writes (syscalls)', (fn) => ['openFileHandle', 'stat', 'fstat', 'rename', 'writeBuffer', 'writeFileHandle', 'close', 'mkdir', 'randomFillSync', 'lstat', 'readdir', 'read', 'open'].includes(fn)],
+  [
+    'file writes (syscalls)',
+    (fn) =>
+      [
+        'openFileHandle',
+        'stat',
+        'fstat',
+        'rename',
+        'writeBuffer',
+        'writeFileHandle',
+        'close',
+        'mkdir',
+        'randomFillSync',
+        'lstat',
+        'readdir',
+        'read',
+        'open',
+      ].includes(fn),
+  ],
   ['garbage collection', (fn) => fn === '(garbage collector)'],
   ['module loading', (fn, url) => url.includes('loader') || url.includes('bootstrap') || fn === 'compileForInternalLoader'],
   ['idle', (fn) => fn === '(idle)'],
@@ -42,6 +67,7 @@ profile.samples.forEach((id, i) => {
 })
 const ms = (micros: number) => (micros / 1000).toFixed(0).padStart(7)
 console.log('| stage | ms | share |\n|---|---:|---:|')
-for (const [stage, micros] of [...byStage].sort((a, b) => b[1] - a[1])) console.log(`| ${stage} | ${ms(micros).trim()} | ${((100 * micros) / total).toFixed(0)}% |`)
+for (const [stage, micros] of [...byStage].sort((a, b) => b[1] - a[1]))
+  console.log(`| ${stage} | ${ms(micros).trim()} | ${((100 * micros) / total).toFixed(0)}% |`)
 console.log(`| total sampled | ${ms(total).trim()} | |`)
 if (flag === '--top') for (const [name, micros] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(top) || 20)) console.log(ms(micros), name)

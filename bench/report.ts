@@ -79,7 +79,16 @@ export function cpuSecondsOf(results: Result[]): Record<string, number> {
 export function tableLines(report: BenchReport): string[] {
   const { corpus } = report
   const header = ['variant', 'wall s', 'events/s', 'JSON MB/s', 'CPU s', 'peak RSS MB', 'output MB', 'rows']
-  const rows = report.results.map((r) => [r.name, r.wallSeconds.toFixed(2), String(r.eventsPerSecond), r.inputMBPerSecond.toFixed(1), r.cpuSeconds.toFixed(2), r.peakRssMB.toFixed(0), (r.outputBytes / MB).toFixed(1), String(r.rows)])
+  const rows = report.results.map((r) => [
+    r.name,
+    r.wallSeconds.toFixed(2),
+    String(r.eventsPerSecond),
+    r.inputMBPerSecond.toFixed(1),
+    r.cpuSeconds.toFixed(2),
+    r.peakRssMB.toFixed(0),
+    (r.outputBytes / MB).toFixed(1),
+    String(r.rows),
+  ])
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
   const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')
   const lines = [
@@ -94,8 +103,10 @@ export function tableLines(report: BenchReport): string[] {
     `ccc-trail CPU time / other: vs DuckDB ${report.cpuRatios.vsDuckdb ?? 'n/a'}, vs floor ${report.cpuRatios.vsFloor ?? 'n/a'}`,
   ]
   for (const big of report.boundedMemory) {
-    lines.push(`bounded memory: one ${big.kind} archive of ${big.jsonMB.toFixed(0)} MB JSON (${big.events} events, ${big.gzipMB.toFixed(1)} MB gzip) with MEMORY_LIMIT_MB=${big.memoryLimitMB}: ` +
-      `peak RSS ${big.peakRssMB.toFixed(0)} MB (${big.underBound ? 'within' : 'OVER'} the bound + 64 MB), ${big.wallSeconds.toFixed(1)} s`)
+    lines.push(
+      `bounded memory: one ${big.kind} archive of ${big.jsonMB.toFixed(0)} MB JSON (${big.events} events, ${big.gzipMB.toFixed(1)} MB gzip) with MEMORY_LIMIT_MB=${big.memoryLimitMB}: ` +
+        `peak RSS ${big.peakRssMB.toFixed(0)} MB (${big.underBound ? 'within' : 'OVER'} the bound + 64 MB), ${big.wallSeconds.toFixed(1)} s`,
+    )
   }
   return lines
 }

@@ -30,10 +30,21 @@ const BIG_MEMORY_LIMIT_MB = 256
 const RUNTIME_OVERHEAD_MB = 64
 
 async function run(): Promise<void> {
-  const { values } = parseArgs({ options: {
-    events: { type: 'string', default: '200000' }, archives: { type: 'string', default: '40' }, seed: { type: 'string', default: '1' }, 'ccc-share': { type: 'string', default: '0.7' },
-    repeat: { type: 'string', default: '1' }, 'big-mb': { type: 'string', default: '300' }, 'huge-mb': { type: 'string', default: '0' }, dir: { type: 'string' }, only: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
-  } })
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string', default: '200000' },
+      archives: { type: 'string', default: '40' },
+      seed: { type: 'string', default: '1' },
+      'ccc-share': { type: 'string', default: '0.7' },
+      repeat: { type: 'string', default: '1' },
+      'big-mb': { type: 'string', default: '300' },
+      'huge-mb': { type: 'string', default: '0' },
+      dir: { type: 'string' },
+      only: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
   if (values.help) return void console.log(USAGE)
   const number = (name: 'events' | 'archives' | 'seed' | 'repeat' | 'big-mb' | 'huge-mb', min: number) => {
     const value = Number(values[name])
@@ -63,11 +74,27 @@ async function run(): Promise<void> {
   }
   const bigMB = number('big-mb', 0)
   const hugeMB = number('huge-mb', 0)
-  const bigRuns: (readonly [number, BigArchiveKind])[] = [...(bigMB > 0 ? [[bigMB, 'varied'], [bigMB, 'repetitive']] as const : []), ...(hugeMB > 0 ? [[hugeMB, 'varied']] as const : [])]
+  const bigRuns: (readonly [number, BigArchiveKind])[] = [
+    ...(bigMB > 0
+      ? ([
+          [bigMB, 'varied'],
+          [bigMB, 'repetitive'],
+        ] as const)
+      : []),
+    ...(hugeMB > 0 ? ([[hugeMB, 'varied']] as const) : []),
+  ]
   const boundedMemory: BoundedMemory[] = []
   for (const [megabytes, kind] of bigRuns) boundedMemory.push(await measureBigArchive(megabytes, kind, parameters.seed, dir, progress))
   const report: BenchReport = {
-    corpus: { events: corpus.events, archives: corpus.archives, seed: parameters.seed, cccShare, cccEvents: corpus.cccEvents, gzipBytes: corpus.bytes, jsonBytes: corpus.jsonBytes },
+    corpus: {
+      events: corpus.events,
+      archives: corpus.archives,
+      seed: parameters.seed,
+      cccShare,
+      cccEvents: corpus.cccEvents,
+      gzipBytes: corpus.bytes,
+      jsonBytes: corpus.jsonBytes,
+    },
     results,
     ratios: ratiosOf(results),
     cpuRatios: cpuRatiosOf(results),

@@ -21,4 +21,6 @@ for (const [i, payload] of (JSON.parse(payloads) as string[]).entries()) {
   mark = now
 }
 const usage = process.resourceUsage()
-process.stdout.write('\n' + JSON.stringify({ seconds, statuses, peakRssMB: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 }) + '\n')
+process.stdout.write(
+  '\n' + JSON.stringify({ seconds, statuses, peakRssMB: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 }) + '\n',
+)

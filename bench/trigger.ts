@@ -20,13 +20,21 @@ const CREDENTIALS = { accessKeyId: 'LTAI5tTriggerBenchKey', accessKeySecret: 'tr
 const BUCKET = 'trail'
 
 async function run(): Promise<void> {
-  const { values } = parseArgs({ options: {
-    events: { type: 'string', default: '5000' }, 'ccc-share': { type: 'string', default: '0.7' }, warm: { type: 'string', default: '3' }, repeat: { type: 'string', default: '3' },
-    package: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
-  } })
+  const { values } = parseArgs({
+    options: {
+      events: { type: 'string', default: '5000' },
+      'ccc-share': { type: 'string', default: '0.7' },
+      warm: { type: 'string', default: '3' },
+      repeat: { type: 'string', default: '3' },
+      package: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
   if (values.help) return void console.log(USAGE)
   const [events, share, warm, repeat] = [Number(values.events), Number(values['ccc-share']), Number(values.warm), Number(values.repeat)]
-  if (!(Number.isInteger(events) && events > 0 && share > 0 && share <= 1 && Number.isInteger(warm) && warm >= 0 && Number.isInteger(repeat) && repeat > 0)) throw new Error(USAGE)
+  if (!(Number.isInteger(events) && events > 0 && share > 0 && share <= 1 && Number.isInteger(warm) && warm >= 0 && Number.isInteger(repeat) && repeat > 0))
+    throw new Error(USAGE)
   const server = await startOssServer({ ...CREDENTIALS, buckets: [BUCKET] })
   try {
     const storage = new OssStorage({ bucket: BUCKET, endpoint: server.endpoint, ...CREDENTIALS })
@@ -41,7 +49,10 @@ async function run(): Promise<void> {
       runs.push({ ...child, processSeconds: (performance.now() - started) / 1000 })
     }
     const report = {
-      events, cccShare: share, handler, containers: repeat,
+      events,
+      cccShare: share,
+      handler,
+      containers: repeat,
       coldSeconds: median(runs.map((r) => r.seconds[0])),
       warmSeconds: warm > 0 ? median(runs.flatMap((r) => r.seconds.slice(1))) : null,
       cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
@@ -51,7 +62,9 @@ async function run(): Promise<void> {
     }
     console.log(`one archive of ${events} events (CCC share ${share}) through the OSS trigger handler, median of ${repeat} containers:`)
     console.log(`  cold (process start, module loading, first invocation): ${report.coldSeconds.toFixed(3)} s`)
-    console.log(`  warm: ${report.warmSeconds?.toFixed(3) ?? 'n/a'} s; ${report.cpuSeconds.toFixed(2)} CPU-s per container, peak RSS ${report.peakRssMB.toFixed(0)} MB; statuses ${report.statuses.join(', ')}`)
+    console.log(
+      `  warm: ${report.warmSeconds?.toFixed(3) ?? 'n/a'} s; ${report.cpuSeconds.toFixed(2)} CPU-s per container, peak RSS ${report.peakRssMB.toFixed(0)} MB; statuses ${report.statuses.join(', ')}`,
+    )
     if (values.json) console.log(JSON.stringify(report))
   } finally {
     await server.close()
@@ -64,12 +77,20 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
-interface ContainerResult { seconds: number[]; statuses: string[]; peakRssMB: number; cpuSeconds: number }
+interface ContainerResult {
+  seconds: number[]
+  statuses: string[]
+  peakRssMB: number
+  cpuSeconds: number
+}
 
 function runContainer(handler: string, payloads: string[], env: NodeJS.ProcessEnv): Promise<ContainerResult> {
   const script = path.join(import.meta.dirname, 'trigger-container.js')
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, handler, JSON.stringify(payloads), JSON.stringify(CREDENTIALS)], { env: { ...process.env, ...env, LOG_LEVEL: 'error' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [script, handler, JSON.stringify(payloads), JSON.stringify(CREDENTIALS)], {
+      env: { ...process.env, ...env, LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let out = ''
     let errors = ''
     child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text))

@@ -64,7 +64,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sett
     dest,
     oss: { region: get('OSS_REGION'), endpoint: get('OSS_ENDPOINT'), internal: flag(get('OSS_INTERNAL'), false, 'OSS_INTERNAL') },
     timeZone: timeZone(get('PARTITION_TIME_ZONE') ?? 'UTC'),
-    extraServices: new Set((get('SERVICE_FILTER') ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    extraServices: new Set(
+      (get('SERVICE_FILTER') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
     memoryLimitBytes: positive(get('MEMORY_LIMIT_MB'), 256, 'MEMORY_LIMIT_MB') * 1024 * 1024,
     maxEventBytes: positive(get('MAX_EVENT_BYTES'), 32 * 1024 * 1024, 'MAX_EVENT_BYTES'),
     verifyEventCount: flag(get('VERIFY_EVENT_COUNT'), true, 'VERIFY_EVENT_COUNT'),

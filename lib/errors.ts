@@ -36,13 +36,20 @@ export type QuarantineReason =
   | 'duplicate_event_id'
 
 export class PermanentInputError extends PermanentError {
-  constructor(readonly reason: QuarantineReason, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly reason: QuarantineReason,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options)
   }
 }
 
 export class ConfigError extends CccTrailError {
-  constructor(readonly setting: string, message: string) {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
     super(`${setting}: ${message}`)
   }
 }
@@ -58,14 +65,20 @@ export class UsageError extends CccTrailError {}
 
 /** A storage object that does not exist. Permanent for reads of a named key. */
 export class NotFoundError extends PermanentError {
-  constructor(readonly key: string, where: string) {
+  constructor(
+    readonly key: string,
+    where: string,
+  ) {
     super(`${where}: no such object "${key}"`)
   }
 }
 
 /** Storage refused us for a reason a retry will not fix (credentials, permissions, missing bucket). */
 export class AccessError extends PermanentError {
-  constructor(message: string, readonly code: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
     super(message)
   }
 }

@@ -2,9 +2,7 @@ import path from 'node:path'
 import { ConfigError } from './errors.js'
 
 /** Where archives are read from or the table is written to: a bucket prefix or a local folder. */
-export type LocationSpec =
-  | { kind: 'oss'; bucket: string; prefix: string }
-  | { kind: 'fs'; root: string; prefix: string }
+export type LocationSpec = { kind: 'oss'; bucket: string; prefix: string } | { kind: 'fs'; root: string; prefix: string }
 
 const OSS_URI = /^oss:\/\/([a-z0-9][a-z0-9-]{1,61}[a-z0-9])(?:\/(.*))?$/
 

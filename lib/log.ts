@@ -24,7 +24,11 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 const SECRET_FIELD = /secret|token|password|credential/i
 
 /** Structured JSON lines, one per call: what FC log search and SLS index. Secret-looking fields are redacted. */
-export function jsonLogger(write: (line: string) => void = (line) => process.stdout.write(line + '\n'), level: LogLevel = 'info', base: LogFields = {}): Logger {
+export function jsonLogger(
+  write: (line: string) => void = (line) => process.stdout.write(line + '\n'),
+  level: LogLevel = 'info',
+  base: LogFields = {},
+): Logger {
   return sinkLogger((at, message, context, fields) => {
     if (RANK[at] < RANK[level]) return
     write(JSON.stringify({ time: new Date().toISOString(), level: at, message, ...context, ...fields }, redact))

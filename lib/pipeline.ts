@@ -61,20 +61,51 @@ export async function processArchive(pipeline: Pipeline, key: string, options: {
   const started = Date.now()
   const verdict = classifyKey(key)
   if (verdict.kind !== 'archive') {
-    return finish(pipeline, { key, status: 'skipped', reason: verdict.kind === 'insight' ? 'insight_archive' : 'not_an_archive', counts: NO_COUNTS, files: 0, bytesIn: 0, bytesOut: 0, millis: 0 })
+    return finish(pipeline, {
+      key,
+      status: 'skipped',
+      reason: verdict.kind === 'insight' ? 'insight_archive' : 'not_an_archive',
+      counts: NO_COUNTS,
+      files: 0,
+      bytesIn: 0,
+      bytesOut: 0,
+      millis: 0,
+    })
   }
   const info = await pipeline.source.head(key)
-  if (!info) return finish(pipeline, { key, status: 'missing', reason: 'no_such_object', counts: NO_COUNTS, files: 0, bytesIn: 0, bytesOut: 0, millis: Date.now() - started })
+  if (!info)
+    return finish(pipeline, {
+      key,
+      status: 'missing',
+      reason: 'no_such_object',
+      counts: NO_COUNTS,
+      files: 0,
+      bytesIn: 0,
+      bytesOut: 0,
+      millis: Date.now() - started,
+    })
   const entry = await beginArchive(pipeline.dest, pipeline.destPrefix, { source: key, etag: info.etag }, options)
   if (entry.kind === 'already_done') {
-    return finish(pipeline, { key, etag: info.etag, status: 'already_done', counts: NO_COUNTS, files: 0, bytesIn: 0, bytesOut: 0, millis: Date.now() - started })
+    return finish(pipeline, {
+      key,
+      etag: info.etag,
+      status: 'already_done',
+      counts: NO_COUNTS,
+      files: 0,
+      bytesIn: 0,
+      bytesOut: 0,
+      millis: Date.now() - started,
+    })
   }
   const result = await convert(pipeline, verdict.archive, info, entry.run)
   await entry.run.commit(result.manifest)
   return finish(pipeline, { ...result.summary, millis: Date.now() - started })
 }
 
-interface Converted { summary: Omit<ArchiveResult, 'millis'>; manifest: Manifest }
+interface Converted {
+  summary: Omit<ArchiveResult, 'millis'>
+  manifest: Manifest
+}
 
 async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo, run: ArchiveRun): Promise<Converted> {
   const { options } = pipeline
@@ -97,7 +128,11 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
   let outputs: OutputFile[]
   try {
     const stream = await pipeline.source.get(archive.key)
-    stats = await readElements(stream, router.add, { maxEventBytes: options.maxEventBytes, keep: cccByteFilter(options.extraServices), pause: () => streams.room() })
+    stats = await readElements(stream, router.add, {
+      maxEventBytes: options.maxEventBytes,
+      keep: cccByteFilter(options.extraServices),
+      pause: () => streams.room(),
+    })
     if (options.verifyEventCount && stats.elements !== archive.eventCount) {
       throw new PermanentInputError('event_count_mismatch', `the key says ${archive.eventCount} events, the archive holds ${stats.elements}`)
     }
@@ -116,15 +151,30 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
   if (router.quarantined.length > 0) {
     const first = router.quarantined[0]
     quarantine = await writeQuarantine(pipeline.dest, pipeline.destPrefix, {
-      version: 1, source: archive.key, etag: info.etag, scope: 'events', reason: first.reason,
+      version: 1,
+      source: archive.key,
+      etag: info.etag,
+      scope: 'events',
+      reason: first.reason,
       message: `${router.quarantined.length} event(s) could not be placed; first: ${first.message}`,
-      time: new Date().toISOString(), counts, events: router.quarantined,
+      time: new Date().toISOString(),
+      counts,
+      events: router.quarantined,
     })
   }
   const manifest = manifestOf(archive.key, info, 'written', counts, outputs, quarantine)
   const bytesOut = outputs.reduce((sum, o) => sum + o.bytes, 0)
   const reason = router.quarantined[0]?.reason
-  const summary = { key: archive.key, etag: info.etag, status: 'written' as const, reason, counts, files: outputs.length, bytesIn: stats.compressedBytes, bytesOut }
+  const summary = {
+    key: archive.key,
+    etag: info.etag,
+    status: 'written' as const,
+    reason,
+    counts,
+    files: outputs.length,
+    bytesIn: stats.compressedBytes,
+    bytesOut,
+  }
   return { summary, manifest }
 }
 
@@ -158,14 +208,37 @@ async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: Archi
   return [...outputs, ...(await run.tombstones(outputs))]
 }
 
-async function quarantineArchive(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo, error: PermanentInputError, run: ArchiveRun, events: number): Promise<Converted> {
+async function quarantineArchive(
+  pipeline: Pipeline,
+  archive: ArchiveKey,
+  info: ObjectInfo,
+  error: PermanentInputError,
+  run: ArchiveRun,
+  events: number,
+): Promise<Converted> {
   const counts: Counts = { events, rows: 0, nonCcc: 0, quarantined: events }
   const quarantine = await writeQuarantine(pipeline.dest, pipeline.destPrefix, {
-    version: 1, source: archive.key, etag: info.etag, scope: 'archive', reason: error.reason, message: error.message,
-    time: new Date().toISOString(), counts,
+    version: 1,
+    source: archive.key,
+    etag: info.etag,
+    scope: 'archive',
+    reason: error.reason,
+    message: error.message,
+    time: new Date().toISOString(),
+    counts,
   })
   const manifest = manifestOf(archive.key, info, 'quarantined', counts, await run.tombstones([]), quarantine)
-  const summary = { key: archive.key, etag: info.etag, status: 'quarantined' as const, reason: error.reason, message: error.message, counts, files: 0, bytesIn: info.size, bytesOut: 0 }
+  const summary = {
+    key: archive.key,
+    etag: info.etag,
+    status: 'quarantined' as const,
+    reason: error.reason,
+    message: error.message,
+    counts,
+    files: 0,
+    bytesIn: info.size,
+    bytesOut: 0,
+  }
   return { summary, manifest }
 }
 
@@ -175,7 +248,17 @@ function manifestOf(source: string, info: ObjectInfo, status: Manifest['status']
 
 function finish(pipeline: Pipeline, result: ArchiveResult): ArchiveResult {
   const { counts } = result
-  const fields = { source: result.key, etag: result.etag, status: result.status, reason: result.reason, ...counts, files: result.files, bytesIn: result.bytesIn, bytesOut: result.bytesOut, millis: result.millis }
+  const fields = {
+    source: result.key,
+    etag: result.etag,
+    status: result.status,
+    reason: result.reason,
+    ...counts,
+    files: result.files,
+    bytesIn: result.bytesIn,
+    bytesOut: result.bytesOut,
+    millis: result.millis,
+  }
   if (result.status === 'quarantined') pipeline.log.warn(`archive quarantined: ${result.message}`, fields)
   else pipeline.log.info(`archive ${result.status}`, fields)
   return result

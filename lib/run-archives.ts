@@ -38,11 +38,16 @@ export interface RunOptions {
 export async function processArchives(pipeline: Pipeline, keys: Iterable<string> | AsyncIterable<string>, options: RunOptions = {}): Promise<RunSummary> {
   const summary = emptySummary()
   const started = Date.now()
-  await forEachLimit(keys, options.concurrency ?? 4, async (key) => {
-    const outcome = await processOne(pipeline, key, options.force)
-    addOutcome(summary, outcome)
-    options.onOutcome?.(outcome)
-  }, options.stopRequested)
+  await forEachLimit(
+    keys,
+    options.concurrency ?? 4,
+    async (key) => {
+      const outcome = await processOne(pipeline, key, options.force)
+      addOutcome(summary, outcome)
+      options.onOutcome?.(outcome)
+    },
+    options.stopRequested,
+  )
   summary.millis = Date.now() - started
   return summary
 }
@@ -57,7 +62,18 @@ async function processOne(pipeline: Pipeline, key: string, force?: boolean): Pro
 }
 
 export function emptySummary(): RunSummary {
-  return { archives: 0, written: 0, alreadyDone: 0, quarantined: 0, skipped: 0, failed: 0, counts: { events: 0, rows: 0, nonCcc: 0, quarantined: 0 }, bytesIn: 0, bytesOut: 0, millis: 0 }
+  return {
+    archives: 0,
+    written: 0,
+    alreadyDone: 0,
+    quarantined: 0,
+    skipped: 0,
+    failed: 0,
+    counts: { events: 0, rows: 0, nonCcc: 0, quarantined: 0 },
+    bytesIn: 0,
+    bytesOut: 0,
+    millis: 0,
+  }
 }
 
 export function addOutcome(summary: RunSummary, outcome: Outcome): void {

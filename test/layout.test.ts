@@ -3,13 +3,16 @@ import { escapePartitionValue, HIVE_DEFAULT_PARTITION, partitionPath, unescapePa
 import { dateInZone } from '../lib/util/days.js'
 
 describe('hive partition values', () => {
-  it.each(['ListConfig', '../../x', 'a/b', '..', '.', 'a=b', '100%', 'back\\slash', 'x:y', '坐席', 'tab\there', 'q?#*'])('escapes %s into one safe path segment that round-trips', (name) => {
-    const escaped = escapePartitionValue(name)
-    expect(escaped).not.toMatch(/[/\\:=\u0000-\u001f]/)
-    expect(escaped).not.toBe('..')
-    expect(escaped).not.toBe('.')
-    expect(unescapePartitionValue(escaped)).toBe(name)
-  })
+  it.each(['ListConfig', '../../x', 'a/b', '..', '.', 'a=b', '100%', 'back\\slash', 'x:y', '坐席', 'tab\there', 'q?#*'])(
+    'escapes %s into one safe path segment that round-trips',
+    (name) => {
+      const escaped = escapePartitionValue(name)
+      expect(escaped).not.toMatch(/[/\\:=\u0000-\u001f]/)
+      expect(escaped).not.toBe('..')
+      expect(escaped).not.toBe('.')
+      expect(unescapePartitionValue(escaped)).toBe(name)
+    },
+  )
 
   it('uses the Hive default partition for a missing name', () => {
     expect(escapePartitionValue('')).toBe(HIVE_DEFAULT_PARTITION)

@@ -57,9 +57,16 @@ describe('processArchive', () => {
       dt: '2021-02-03',
       event_name: 'ListConfig',
     })
-    const types = await queryTable(pipeline.destRoot, `SELECT column_name, column_type FROM (DESCRIBE ccc_events) WHERE column_name IN ('event_time','event_version','account_id','is_global','dt')`)
+    const types = await queryTable(
+      pipeline.destRoot,
+      `SELECT column_name, column_type FROM (DESCRIBE ccc_events) WHERE column_name IN ('event_time','event_version','account_id','is_global','dt')`,
+    )
     expect(Object.fromEntries(types.map((t) => [t.column_name, t.column_type]))).toEqual({
-      event_time: 'TIMESTAMP WITH TIME ZONE', event_version: 'INTEGER', account_id: 'VARCHAR', is_global: 'BOOLEAN', dt: 'DATE',
+      event_time: 'TIMESTAMP WITH TIME ZONE',
+      event_version: 'INTEGER',
+      account_id: 'VARCHAR',
+      is_global: 'BOOLEAN',
+      dt: 'DATE',
     })
   })
 
@@ -102,7 +109,11 @@ describe('processArchive', () => {
 function sortedDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedDeep)
   if (value === null || typeof value !== 'object') return value
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedDeep((value as Record<string, unknown>)[k])]))
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((k) => [k, sortedDeep((value as Record<string, unknown>)[k])]),
+  )
 }
 
 describe('processArchive placement', () => {
@@ -117,11 +128,14 @@ describe('processArchive placement', () => {
 
   it('puts a late event into the dt of its eventTime, not of the folder', async () => {
     const pipeline = await testPipeline()
-    const key = await putArchive(pipeline.source, [at('late', '2021-02-02T23:58:00Z'), at('on-time', '2021-02-03T00:01:00Z')], { deliveredAt: new Date('2021-02-03T00:05:00Z') })
+    const key = await putArchive(pipeline.source, [at('late', '2021-02-02T23:58:00Z'), at('on-time', '2021-02-03T00:01:00Z')], {
+      deliveredAt: new Date('2021-02-03T00:05:00Z'),
+    })
     expect(key).toContain('/2021/02/03/')
     await processArchive(pipeline, key)
     expect(await queryTable(pipeline.destRoot, 'SELECT event_id, dt::VARCHAR AS dt FROM ccc_events ORDER BY event_time')).toEqual([
-      { event_id: 'late', dt: '2021-02-02' }, { event_id: 'on-time', dt: '2021-02-03' },
+      { event_id: 'late', dt: '2021-02-02' },
+      { event_id: 'on-time', dt: '2021-02-03' },
     ])
   })
 
@@ -142,14 +156,21 @@ describe('processArchive placement', () => {
 
   it('quarantines undatable events and still writes the rest of the archive', async () => {
     const pipeline = await testPipeline()
-    const key = await putArchive(pipeline.source, [at('good', '2021-02-03T04:00:00Z'), { ...at('no-time', ''), eventTime: undefined }, at('bad-time', 'tomorrow')])
+    const key = await putArchive(pipeline.source, [
+      at('good', '2021-02-03T04:00:00Z'),
+      { ...at('no-time', ''), eventTime: undefined },
+      at('bad-time', 'tomorrow'),
+    ])
     const result = await processArchive(pipeline, key)
     expect(result).toMatchObject({ status: 'written', counts: { events: 3, rows: 1, nonCcc: 0, quarantined: 2 } })
     expectAccounted(result)
     const [quarantine] = await keysUnder(pipeline, '_quarantine/')
     const record = await readJson<{ scope: string; events: { index: number; reason: string; raw?: string }[] }>(pipeline.dest, quarantine)
     expect(record.scope).toBe('events')
-    expect(record.events.map((e) => [e.index, e.reason])).toEqual([[1, 'event_time_missing'], [2, 'event_time_invalid']])
+    expect(record.events.map((e) => [e.index, e.reason])).toEqual([
+      [1, 'event_time_missing'],
+      [2, 'event_time_invalid'],
+    ])
     expect(JSON.parse(record.events[1].raw!).eventId).toBe('bad-time')
   })
 

@@ -19,5 +19,8 @@ export async function run({ source }: VariantInput): Promise<VariantOutput> {
 }
 
 function archiveFiles(root: string): string[] {
-  return (readdirSync(root, { recursive: true }) as string[]).filter((name) => name.endsWith('.gz')).sort().map((name) => path.join(root, name))
+  return (readdirSync(root, { recursive: true }) as string[])
+    .filter((name) => name.endsWith('.gz'))
+    .sort()
+    .map((name) => path.join(root, name))
 }

@@ -44,7 +44,8 @@ export interface BackfillDepsOptions {
 /** The backfill core's dependencies for one FC invocation, from the container's config and the context. */
 export function backfillDeps(invocation: InvocationDeps, context: FcContext, options: BackfillDepsOptions = {}): FcBackfillDeps {
   const { config, log } = invocation
-  if (!config.source) throw new ConfigError('SOURCE_BUCKET', 'is not set; the backfill needs the bucket ActionTrail delivers to (or SOURCE=oss://bucket/prefix)')
+  if (!config.source)
+    throw new ConfigError('SOURCE_BUCKET', 'is not set; the backfill needs the bucket ActionTrail delivers to (or SOURCE=oss://bucket/prefix)')
   const selfName = context.function?.name
   if (!selfName) throw new ConfigError('context.function.name', 'is missing; the backfill re-invokes itself by name')
   const now = options.now ?? Date.now

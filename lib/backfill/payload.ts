@@ -2,9 +2,7 @@ import { InvalidEventError } from '../errors.js'
 import { timerOrDirectPayload } from '../fc/event-body.js'
 
 /** What an invocation of the backfill function asks for. */
-export type BackfillRequest =
-  | { kind: 'window'; from?: string; to?: string; prefix?: string; resume?: string }
-  | { kind: 'batch'; keys: string[] }
+export type BackfillRequest = { kind: 'window'; from?: string; to?: string; prefix?: string; resume?: string } | { kind: 'batch'; keys: string[] }
 
 const WINDOW_FIELDS = ['from', 'to', 'prefix', 'resume'] as const
 

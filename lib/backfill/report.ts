@@ -17,7 +17,9 @@ export function backfillSummaryLines(summary: BackfillSummary): string[] {
   ]
   if (summary.stopped) {
     const left = plan.pending - run.archives
-    lines.push(`stopped early: ${left} archive${left === 1 ? '' : 's'} not started${plan.complete ? '' : ' and the listing was cut short'}; run the same command again to resume`)
+    lines.push(
+      `stopped early: ${left} archive${left === 1 ? '' : 's'} not started${plan.complete ? '' : ' and the listing was cut short'}; run the same command again to resume`,
+    )
   } else if (run.failed > 0) lines.push(`${run.failed} archive${run.failed === 1 ? '' : 's'} failed; run the same command again to retry them`)
   return lines
 }

@@ -48,12 +48,15 @@ export async function runBackfill(pipeline: Pipeline, options: BackfillOptions):
   const plan = await planAll(pipeline, options)
   options.onPlanned?.(plan)
   const runArchives = options.runArchives ?? ((keys, runOptions) => processArchives(pipeline, keys, runOptions))
-  const run = await runArchives(plan.pending.map((p) => p.key), {
-    concurrency: options.concurrency,
-    force: options.force,
-    stopRequested: options.stopRequested,
-    onOutcome: options.onOutcome,
-  })
+  const run = await runArchives(
+    plan.pending.map((p) => p.key),
+    {
+      concurrency: options.concurrency,
+      force: options.force,
+      stopRequested: options.stopRequested,
+      onOutcome: options.onOutcome,
+    },
+  )
   const { pending, ...counts } = plan
   return {
     window: options.window,

@@ -13,7 +13,6 @@ export interface DayWindow {
   to: string
 }
 
-
 /** Yesterday and today (UTC): the catch-up window for anything a trigger missed. */
 export function defaultWindow(now: Date): DayWindow {
   const today = formatDay(now.getTime())

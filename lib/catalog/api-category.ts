@@ -17,13 +17,22 @@ export interface ApiClass {
 // supervisor listening in on a call is reaching customer data.
 const RULES: readonly (readonly [ApiCategory, RegExp])[] = [
   ['telephony', /^Save/],
-  ['customer_data', /Recording|CallDetail|CallRecords|Conversation|ContactIdentify|ContactInfo|UnreachableContacts|CallEventDetail|IvrTrackingDetail|Video|ExportDoNotCall|RecordOss|^(Monitor|BargeIn|Coach|Intercept)Call$|^ListAttempts$|^ListCases$|^Encrypt$/],
+  [
+    'customer_data',
+    /Recording|CallDetail|CallRecords|Conversation|ContactIdentify|ContactInfo|UnreachableContacts|CallEventDetail|IvrTrackingDetail|Video|ExportDoNotCall|RecordOss|^(Monitor|BargeIn|Coach|Intercept)Call$|^ListAttempts$|^ListCases$|^Encrypt$/,
+  ],
   ['reporting', /Report|Statistic|Stats|Logs$|^ListAgentEvents$|Realtime|RealTime|Measure|AgentData/],
-  ['configuration', /Tag|^(Create|Modify|Delete|Publish|Get|List)Surveys?$|Config|ContactFlow|Media|Audio|Schema|Notification|Sms|BusinessHours|Visibility|Ticket|Feedback|Blacklist|DoNotCall|RoutePoint|ServiceExtensions/],
+  [
+    'configuration',
+    /Tag|^(Create|Modify|Delete|Publish|Get|List)Surveys?$|Config|ContactFlow|Media|Audio|Schema|Notification|Sms|BusinessHours|Visibility|Ticket|Feedback|Blacklist|DoNotCall|RoutePoint|ServiceExtensions/,
+  ],
   ['outbound', /Job|Campaign|Case|Predictive|Scenario|Cab|Task|Redial/],
   ['telephony', /^CallOnline|^(Reset|Poll)UserStatus$/],
   ['administration', /User|Admin|Role|Privilege|SkillGroup|Number|Instance|PostOrder|Trunk|SkillLevel|AgentDevice|Fault/],
-  ['telephony', /Call|Dial|Transfer|Conference|Hold|Mute|Answer|Ready|Break|Sign(In|Out)|WorkMode|Login|Token|Turn|TURN|RTC|Rtc|State|Status|Device|Appraise|^Launch|Dtmf|ShortMessage|Chat|Dialogue|DataChannel/],
+  [
+    'telephony',
+    /Call|Dial|Transfer|Conference|Hold|Mute|Answer|Ready|Break|Sign(In|Out)|WorkMode|Login|Token|Turn|TURN|RTC|Rtc|State|Status|Device|Appraise|^Launch|Dtmf|ShortMessage|Chat|Dialogue|DataChannel/,
+  ],
 ]
 
 const READ_VERB = /^(List|Get|Describe|Query|Find|Check|Request|Poll|Analyze|Pick)/

@@ -18,7 +18,11 @@ export const TUNING_OPTIONS = {
 /** How many archives run at once, and where: shared by process and backfill. */
 export const RUN_OPTIONS = {
   concurrency: { type: 'string', description: 'archives in flight at once (default 4)', placeholder: 'n' },
-  workers: { type: 'string', description: 'worker threads (default: one per core for more than 3 archives of 64 KB or more on average; 1 = in-process)', placeholder: 'n' },
+  workers: {
+    type: 'string',
+    description: 'worker threads (default: one per core for more than 3 archives of 64 KB or more on average; 1 = in-process)',
+    placeholder: 'n',
+  },
 } satisfies Record<string, OptionSpec>
 
 /** `--concurrency` and `--workers` as run options (workers undefined: let the pool decide). */

@@ -43,7 +43,11 @@ export function relaunch(flags: string[], script: string, argv: readonly string[
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...flags, script, ...argv], { stdio: 'inherit', env: { ...process.env, [RELAUNCHED]: '1' } })
     const forward = (signal: NodeJS.Signals) => () => void child.kill(signal)
-    const handlers: [NodeJS.Signals, () => void][] = [['SIGTERM', forward('SIGTERM')], ['SIGHUP', forward('SIGHUP')], ['SIGINT', () => undefined]]
+    const handlers: [NodeJS.Signals, () => void][] = [
+      ['SIGTERM', forward('SIGTERM')],
+      ['SIGHUP', forward('SIGHUP')],
+      ['SIGINT', () => undefined],
+    ]
     for (const [signal, handler] of handlers) process.on(signal, handler)
     const done = () => {
       for (const [signal, handler] of handlers) process.off(signal, handler)

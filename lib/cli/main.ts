@@ -23,7 +23,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   let parsed: { values: CommandInput['values']; positionals: string[] }
   try {
-    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean', short: 'h' }, verbose: { type: 'boolean', short: 'v' } }, allowPositionals: true, strict: true }) as typeof parsed
+    parsed = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' }, verbose: { type: 'boolean', short: 'v' } },
+      allowPositionals: true,
+      strict: true,
+    }) as typeof parsed
   } catch (error) {
     err(`ccc-trail ${name}: ${errorMessage(error)}\n\n${commandHelp(command)}`)
     return EXIT.usage

@@ -5,7 +5,8 @@ export function outcomeLine(outcome: Outcome): string {
   if (outcome.status === 'failed') return `${'FAILED'.padEnd(12)} ${outcome.key}  ${outcome.retryable ? '(retryable) ' : ''}${outcome.message}`
   const { counts } = outcome
   const base = `${outcome.status.padEnd(12)} ${outcome.key}`
-  if (outcome.status === 'skipped' || outcome.status === 'missing' || outcome.status === 'already_done') return base + (outcome.reason ? `  (${outcome.reason})` : '')
+  if (outcome.status === 'skipped' || outcome.status === 'missing' || outcome.status === 'already_done')
+    return base + (outcome.reason ? `  (${outcome.reason})` : '')
   const figures = `events ${counts.events}  rows ${counts.rows}  non-CCC ${counts.nonCcc}  quarantined ${counts.quarantined}  files ${outcome.files}`
   return `${base}  ${figures}${outcome.status === 'quarantined' ? `  reason ${outcome.reason}: ${outcome.message}` : ''}`
 }

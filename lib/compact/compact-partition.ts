@@ -50,8 +50,15 @@ export async function compactPartition(ctx: CompactContext, partition: Partition
   }
   const inputs = await loadInputs(dest, files)
   const record: CompactionRecord = {
-    version: 1, id: compactionId(files), dt: partition.dt, eventName: partition.eventName, state: 'writing', startedAt: new Date().toISOString(),
-    inputs: files.map((f) => ({ key: f.key, etag: f.etag, bytes: f.bytes })), outputs: [], sources: [],
+    version: 1,
+    id: compactionId(files),
+    dt: partition.dt,
+    eventName: partition.eventName,
+    state: 'writing',
+    startedAt: new Date().toISOString(),
+    inputs: files.map((f) => ({ key: f.key, etag: f.etag, bytes: f.bytes })),
+    outputs: [],
+    sources: [],
     rows: { in: sum(inputs.map((i) => i.table.rows)), out: 0, duplicates: 0, superseded: 0 },
   }
   const recordKey = await writeRecord(dest, destPrefix, record)
@@ -83,8 +90,14 @@ export async function compactPartition(ctx: CompactContext, partition: Partition
   await deleteInputs(ctx, files, recovery.live, recordKey)
   if (record.outputs.length === 0) await dest.delete(recordKey)
   const summary: PartitionSummary = {
-    ...base, status: 'compacted', filesAfter: record.outputs.length, bytesAfter: sum(record.outputs.map((o) => o.bytes)),
-    rowsBefore: record.rows.in, rowsAfter: record.rows.out, duplicates: record.rows.duplicates, superseded: record.rows.superseded,
+    ...base,
+    status: 'compacted',
+    filesAfter: record.outputs.length,
+    bytesAfter: sum(record.outputs.map((o) => o.bytes)),
+    rowsBefore: record.rows.in,
+    rowsAfter: record.rows.out,
+    duplicates: record.rows.duplicates,
+    superseded: record.rows.superseded,
   }
   log.info('partition compacted', { ...summary })
   return summary

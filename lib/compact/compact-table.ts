@@ -51,8 +51,20 @@ export async function compactTable(dest: Storage, destPrefix: string, options: C
 
 function emptySummary(): CompactSummary {
   return {
-    partitions: 0, compacted: 0, unchanged: 0, stoppedEarly: false, filesBefore: 0, filesAfter: 0, bytesBefore: 0, bytesAfter: 0,
-    rowsBefore: 0, rowsAfter: 0, duplicates: 0, superseded: 0, recovered: 0, millis: 0,
+    partitions: 0,
+    compacted: 0,
+    unchanged: 0,
+    stoppedEarly: false,
+    filesBefore: 0,
+    filesAfter: 0,
+    bytesBefore: 0,
+    bytesAfter: 0,
+    rowsBefore: 0,
+    rowsAfter: 0,
+    duplicates: 0,
+    superseded: 0,
+    recovered: 0,
+    millis: 0,
   }
 }
 

@@ -19,13 +19,15 @@ export interface LoadedInput {
 export async function loadInputs(dest: Storage, files: readonly DataFile[]): Promise<LoadedInput[]> {
   const sorted = [...files].sort((a, b) => (a.key < b.key ? -1 : 1))
   const loaded: LoadedInput[] = []
-  for (let i = 0; i < sorted.length; i += PARALLEL_READS) loaded.push(...(await Promise.all(sorted.slice(i, i + PARALLEL_READS).map((file) => loadInput(dest, file)))))
+  for (let i = 0; i < sorted.length; i += PARALLEL_READS)
+    loaded.push(...(await Promise.all(sorted.slice(i, i + PARALLEL_READS).map((file) => loadInput(dest, file)))))
   return loaded
 }
 
 async function loadInput(dest: Storage, file: DataFile): Promise<LoadedInput> {
   const table = openParquet(await readAll(dest, file.key))
-  const sources = file.kind === 'compact' ? new Set((await table.readColumn('source_object')).filter((s): s is string => typeof s === 'string')) : new Set<string>()
+  const sources =
+    file.kind === 'compact' ? new Set((await table.readColumn('source_object')).filter((s): s is string => typeof s === 'string')) : new Set<string>()
   return { file, table, sources }
 }
 
@@ -73,7 +75,9 @@ export function runsOf(inputs: readonly LoadedInput[], superseded: Map<string, S
 
 /** Outputs of one compaction share the id in `compact-<id>-<nnn>.parquet`. */
 function groupOf(input: LoadedInput): string {
-  return fileName(input.file.key).slice(COMPACT_PREFIX.length).replace(/-\d+\.parquet$/, '')
+  return fileName(input.file.key)
+    .slice(COMPACT_PREFIX.length)
+    .replace(/-\d+\.parquet$/, '')
 }
 
 function groupAge(inputs: readonly LoadedInput[], group: string): number {
@@ -83,4 +87,3 @@ function groupAge(inputs: readonly LoadedInput[], group: string): number {
 function fileName(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1)
 }
-

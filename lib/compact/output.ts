@@ -17,7 +17,10 @@ export class OutputFiles {
   private pendingBytes = 0
   private readonly groupBytes: number
 
-  constructor(private readonly targetBytes: number, private readonly store: (index: number, bytes: Uint8Array, rows: number) => Promise<CompactionOutput>) {
+  constructor(
+    private readonly targetBytes: number,
+    private readonly store: (index: number, bytes: Uint8Array, rows: number) => Promise<CompactionOutput>,
+  ) {
     this.groupBytes = Math.min(MAX_GROUP_BYTES, Math.max(MIN_GROUP_BYTES, targetBytes))
   }
 

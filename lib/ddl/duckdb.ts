@@ -15,5 +15,10 @@ export function duckdbView(table: TableSpec, location: string): string {
   const source = table.partitions.length
     ? `read_parquet(${quoted(folder + table.partitions.map((p) => `${p}=*`).join('/') + '/*.parquet')}, hive_partitioning = true, hive_types = {${table.partitions.map((p) => `${quoted(p)}: ${PARTITION_TYPES.duckdb[p as 'dt' | 'event_name']}`).join(', ')}}, union_by_name = true)`
     : `read_parquet(${quoted(folder + '*.parquet')})`
-  return [`CREATE OR REPLACE VIEW ${table.name} AS`, `SELECT`, columns.map((c, i) => `  ${c}${i < columns.length - 1 ? ',' : ''}`).join('\n'), `FROM ${source};`].join('\n')
+  return [
+    `CREATE OR REPLACE VIEW ${table.name} AS`,
+    `SELECT`,
+    columns.map((c, i) => `  ${c}${i < columns.length - 1 ? ',' : ''}`).join('\n'),
+    `FROM ${source};`,
+  ].join('\n')
 }

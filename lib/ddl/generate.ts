@@ -26,7 +26,7 @@ const GENERATORS: Record<Engine, (table: TableSpec, location: string) => string>
 
 /** event_time is stored as INT64 TIMESTAMP(MILLIS, isAdjustedToUTC=true): an instant. What each engine makes of it. */
 const TIMESTAMP_NOTES: Record<Engine, string[]> = {
-  duckdb: ['event_time is TIMESTAMP WITH TIME ZONE (an instant), shown in the session time zone: SET TimeZone = \'UTC\' (or \'Asia/Shanghai\').'],
+  duckdb: ["event_time is TIMESTAMP WITH TIME ZONE (an instant), shown in the session time zone: SET TimeZone = 'UTC' (or 'Asia/Shanghai')."],
   trino: [
     'event_time: the Hive connector only takes timestamp(3) (no time zone). The files hold UTC instants; recent',
     'Trino versions shift them to hive.parquet.time-zone (default: the JVM zone), so set hive.parquet.time-zone=UTC',
@@ -71,7 +71,8 @@ export function engineLocation(options: DdlOptions): string {
   const [, host, path = '/'] = oss
   if (options.engine === 'duckdb') return folderUri(`s3://${host}${path}`)
   if (options.engine !== 'maxcompute' || host.includes('.aliyuncs.com')) return folderUri(options.location)
-  if (!options.ossRegion) throw new UsageError('MaxCompute names the OSS endpoint in LOCATION: give the OSS region (e.g. cn-shanghai) or an oss://<endpoint>/<bucket>/ location')
+  if (!options.ossRegion)
+    throw new UsageError('MaxCompute names the OSS endpoint in LOCATION: give the OSS region (e.g. cn-shanghai) or an oss://<endpoint>/<bucket>/ location')
   return folderUri(`oss://oss-${options.ossRegion}-internal.aliyuncs.com/${host}${path}`)
 }
 
@@ -83,7 +84,9 @@ function locationNotes(options: DdlOptions, location: string): string[] {
     ]
   }
   if (options.engine === 'trino' && location.startsWith('oss://')) {
-    return ['oss:// needs an OSS-aware file system (e.g. JindoSDK on E-MapReduce); with Trino\'s S3 file system use s3://<bucket>/<prefix>/ and the OSS endpoint.']
+    return [
+      "oss:// needs an OSS-aware file system (e.g. JindoSDK on E-MapReduce); with Trino's S3 file system use s3://<bucket>/<prefix>/ and the OSS endpoint.",
+    ]
   }
   return []
 }

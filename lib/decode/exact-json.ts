@@ -124,4 +124,8 @@ class ExactJsonParser {
   }
 }
 
-const LITERALS: ReadonlyArray<[string, unknown]> = [['true', true], ['false', false], ['null', null]]
+const LITERALS: ReadonlyArray<[string, unknown]> = [
+  ['true', true],
+  ['false', false],
+  ['null', null],
+]

@@ -31,7 +31,9 @@ export async function readElements(source: Readable, onElement: (element: Elemen
   const stats: DecodeStats = { form: undefined, elements: 0, compressedBytes: 0, bytes: 0 }
   const splitter = new ElementSplitter(onElement, options.maxEventBytes, options.keep)
   let sourceError: unknown
-  source.once('error', (error) => { sourceError = error })
+  source.once('error', (error) => {
+    sourceError = error
+  })
   try {
     await pipeline(source, gzipMagicCheck(stats), createGunzip({ chunkSize: options.chunkSize ?? 256 * 1024 }), splitInto(splitter, stats, options.pause))
   } catch (error) {
@@ -104,7 +106,8 @@ function classify(error: unknown, fromSource: boolean, stats: DecodeStats): Erro
     return new PermanentInputError('truncated_gzip', `gzip stream ends early after ${stats.bytes} decompressed bytes (truncated upload?)`)
   }
   // The source closed without ending: the storage's fault, like any other interrupted read.
-  if (code === 'ERR_STREAM_PREMATURE_CLOSE') return new RetryableError(`reading the archive stopped early after ${stats.compressedBytes} bytes`, { cause: error })
+  if (code === 'ERR_STREAM_PREMATURE_CLOSE')
+    return new RetryableError(`reading the archive stopped early after ${stats.compressedBytes} bytes`, { cause: error })
   if (code?.startsWith('Z_')) return new PermanentInputError('corrupt_gzip', `gzip data is corrupt: ${errorMessage(error)}`)
   return asInputFault(error)
 }

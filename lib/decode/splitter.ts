@@ -24,9 +24,20 @@ export type BodyForm = 'array' | 'records' | 'ndjson'
 /** Whether the element in `bytes[start, end)` should be decoded; `false` reports it as `notCcc` (see normalize/prefilter.ts). */
 export type ByteFilter = (bytes: Buffer, start: number, end: number) => boolean
 
-const QUOTE = 0x22, BACKSLASH = 0x5c, COMMA = 0x2c, NEWLINE = 0x0a
-const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d
-const DIGIT_0 = 0x30, DIGIT_9 = 0x39, LOWER_E = 0x65, DOT = 0x2e, MINUS = 0x2d, PLUS = 0x2b
+const QUOTE = 0x22,
+  BACKSLASH = 0x5c,
+  COMMA = 0x2c,
+  NEWLINE = 0x0a
+const OPEN_OBJECT = 0x7b,
+  CLOSE_OBJECT = 0x7d,
+  OPEN_ARRAY = 0x5b,
+  CLOSE_ARRAY = 0x5d
+const DIGIT_0 = 0x30,
+  DIGIT_9 = 0x39,
+  LOWER_E = 0x65,
+  DOT = 0x2e,
+  MINUS = 0x2d,
+  PLUS = 0x2b
 const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 const RECORDS_HEAD = /^\{\s*"Records"\s*:\s*\[/
 const isSpace = (b: number) => b === 0x20 || b === NEWLINE || b === 0x0d || b === 0x09
@@ -64,7 +75,11 @@ export class ElementSplitter {
   private offset = 0
 
   /** `keep`, when given, sees each element's bytes first; those it rejects are reported as `notCcc`, not decoded. */
-  constructor(private readonly onElement: (element: Element) => void, private readonly maxElementBytes = 64 << 20, private readonly keep?: ByteFilter) {}
+  constructor(
+    private readonly onElement: (element: Element) => void,
+    private readonly maxElementBytes = 64 << 20,
+    private readonly keep?: ByteFilter,
+  ) {}
 
   push(chunk: Buffer): void {
     if (this.form === undefined) {
@@ -79,7 +94,10 @@ export class ElementSplitter {
   finish(): void {
     if (this.form === undefined) {
       const text = this.head.toString('utf8').trim()
-      if (text === '') { this.form = 'array'; return }
+      if (text === '') {
+        this.form = 'array'
+        return
+      }
       this.form = 'ndjson'
       const rest = this.head.subarray(this.head.subarray(0, BOM.length).equals(BOM) ? BOM.length : 0)
       this.head = Buffer.alloc(0)
@@ -96,11 +114,17 @@ export class ElementSplitter {
   private detectForm(chunk: Buffer): Buffer {
     const head = this.head.length ? Buffer.concat([this.head, chunk]) : chunk
     // A byte-order mark may arrive split over chunks; it is no part of the first element.
-    if (head.length < BOM.length && BOM.subarray(0, head.length).equals(head)) { this.head = head; return head.subarray(0, 0) }
+    if (head.length < BOM.length && BOM.subarray(0, head.length).equals(head)) {
+      this.head = head
+      return head.subarray(0, 0)
+    }
     const bom = head.subarray(0, BOM.length).equals(BOM) ? BOM.length : 0
     let i = bom
     while (i < head.length && isSpace(head[i])) i++
-    if (i === head.length) { this.head = head; return head.subarray(0, 0) }
+    if (i === head.length) {
+      this.head = head
+      return head.subarray(0, 0)
+    }
     const first = head[i]
     if (first === OPEN_ARRAY) {
       this.form = 'array'
@@ -118,7 +142,10 @@ export class ElementSplitter {
         this.elementDepth = 0
       }
     } else {
-      throw new PermanentInputError('unknown_body_format', `body starts with ${JSON.stringify(head.toString('utf8', i, i + 16))}: not a JSON array, {"Records":[...]} or NDJSON`)
+      throw new PermanentInputError(
+        'unknown_body_format',
+        `body starts with ${JSON.stringify(head.toString('utf8', i, i + 16))}: not a JSON array, {"Records":[...]} or NDJSON`,
+      )
     }
     this.head = Buffer.alloc(0)
     return head.subarray(bom)
@@ -174,8 +201,7 @@ export class ElementSplitter {
         continue
       }
       // Between events, in the Records wrapper, or in a scalar element.
-      if (this.start >= 0 && !this.startsContainer && depth === elementDepth &&
-          (b === COMMA || isSpace(b) || b === CLOSE_ARRAY || b === CLOSE_OBJECT)) {
+      if (this.start >= 0 && !this.startsContainer && depth === elementDepth && (b === COMMA || isSpace(b) || b === CLOSE_ARRAY || b === CLOSE_OBJECT)) {
         this.emit(chunk, i)
       }
       if (isSpace(b)) continue

@@ -103,8 +103,7 @@ function count(summary: CorpusSummary, spec: ArchiveSpec, events: number, ccc: n
 function planArchives(options: CorpusOptions, rng: Rng): ArchiveSpec[] {
   const start = parseDay(options.startDate ?? '2021-02-01')
   const perDay = options.archivesPerDay ?? 12
-  const locations = (options.regions ?? ['cn-shanghai']).flatMap((region) =>
-    (options.accounts ?? [undefined]).map((account) => ({ region, ...account })))
+  const locations = (options.regions ?? ['cn-shanghai']).flatMap((region) => (options.accounts ?? [undefined]).map((account) => ({ region, ...account })))
   const forms = options.forms?.length ? options.forms : (['array'] as BodyForm[])
   const specs: ArchiveSpec[] = []
   for (let day = 0; day < (options.days ?? 3); day++) {

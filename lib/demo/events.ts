@@ -26,16 +26,36 @@ export const DEMO_INSTANCES = ['13c33db2-41a5-b0d0-e9e96614ad32', 'ccc-test-7f3a
 
 // Relative call frequencies of the seed's events: workbench polling dominates.
 const CCC_WEIGHTS: Record<string, number> = {
-  ListConfig: 30, RefreshToken: 24, ListUsers: 14, ListSkillGroupsOfUser: 8, GetInstance: 7,
-  SaveWebRTCStats: 6, ListSkillGroups: 5, ListTransferableSkillGroups: 4, ListContactFlows: 3,
-  GetNumberRegionInfo: 3, PickGlobalOutboundNumbers: 3, StartBack2BackCall: 3, ListCallDetailRecords: 3,
-  ListAgentEvents: 2, LaunchAppraise: 2, ListAgentSummaryReports: 1.5, ListSkillGroupSummaryReports: 1,
-  SendPredefinedShortMessage: 1, DownloadRecording: 0.6, AssignUsers: 0.4, AddBulkPhoneNumbers: 0.3,
+  ListConfig: 30,
+  RefreshToken: 24,
+  ListUsers: 14,
+  ListSkillGroupsOfUser: 8,
+  GetInstance: 7,
+  SaveWebRTCStats: 6,
+  ListSkillGroups: 5,
+  ListTransferableSkillGroups: 4,
+  ListContactFlows: 3,
+  GetNumberRegionInfo: 3,
+  PickGlobalOutboundNumbers: 3,
+  StartBack2BackCall: 3,
+  ListCallDetailRecords: 3,
+  ListAgentEvents: 2,
+  LaunchAppraise: 2,
+  ListAgentSummaryReports: 1.5,
+  ListSkillGroupSummaryReports: 1,
+  SendPredefinedShortMessage: 1,
+  DownloadRecording: 0.6,
+  AssignUsers: 0.4,
+  AddBulkPhoneNumbers: 0.3,
   CreateSkillGroup: 0.2,
 }
 const CCC_NAMES = weightedTable(seedEventNames().map((name) => [name, CCC_WEIGHTS[name] ?? 1] as const))
 
-interface Agent { userName: string; principalId: string; accessKeyId: string }
+interface Agent {
+  userName: string
+  principalId: string
+  accessKeyId: string
+}
 const AGENTS: readonly Agent[] = [
   { userName: 'gudihui2', principalId: '239218489119881', accessKeyId: 'LTAI4GK6Bkjo2XhCjBRrAbjL' },
   { userName: 'zhang.wei', principalId: '203564417720952', accessKeyId: 'LTAI5tQ8mZr3KcVw1N7eXyPb' },
@@ -73,7 +93,12 @@ export function cccEvent(rng: Rng, ctx: EventContext): DemoEvent {
     eventSource: host,
     requestParameters: {
       ...cccParameters(rng, name, ctx.time),
-      AcsHost: host, RequestId: requestId, InstanceId: instanceId, HostId: host, AcsProduct: 'CCC', RegionId: ctx.region,
+      AcsHost: host,
+      RequestId: requestId,
+      InstanceId: instanceId,
+      HostId: host,
+      AcsProduct: 'CCC',
+      RegionId: ctx.region,
     },
     sourceIpAddress: consoleCall || rng.chance(0.93) ? rng.pick(CLIENT_IPS) : 'Internal',
     userAgent: consoleCall ? rng.pick(['ccc.console.aliyun.com', BROWSER_AGENT]) : rng.pick(SDK_AGENTS),
@@ -100,7 +125,13 @@ const READ_CALL = /^(List|Get|Describe|Download|Pick|Query|Check)/
 /** Resource type -> ids the call touched, the way ActionTrail lists them: the instance and the users, groups, numbers named. */
 function referencedResources(instanceId: string, params: DemoEvent): DemoEvent {
   const resources: Record<string, string[]> = { 'ACS::CCC::Instance': [instanceId] }
-  const ids = (pattern: RegExp) => [...new Set(Object.entries(params).filter(([key]) => pattern.test(key)).map(([, value]) => String(value)))]
+  const ids = (pattern: RegExp) => [
+    ...new Set(
+      Object.entries(params)
+        .filter(([key]) => pattern.test(key))
+        .map(([, value]) => String(value)),
+    ),
+  ]
   const users = ids(/^(UserId|UserRamId|RamId|UId)(\.\d+)?$/)
   const groups = ids(/^SkillGroupIds?(\.\d+)?$/)
   const numbers = ids(/^PhoneNumber\.\d+$/)
@@ -110,7 +141,12 @@ function referencedResources(instanceId: string, params: DemoEvent): DemoEvent {
   return resources
 }
 
-const API_VERSIONS = weightedTable<string | undefined>([['2017-07-05', 72], ['2020-07-01', 18], [undefined, 8], ['*', 2]])
+const API_VERSIONS = weightedTable<string | undefined>([
+  ['2017-07-05', 72],
+  ['2020-07-01', 18],
+  [undefined, 8],
+  ['*', 2],
+])
 
 function outcome(rng: Rng, requestId: string): DemoEvent {
   const roll = rng.next()
@@ -144,21 +180,45 @@ function assumedRole(rng: Rng, account: unknown, accountId: string, agent: Agent
     accessKeyId: `STS.NT${rng.hex(20)}`,
     sessionContext: {
       attributes: { mfaAuthenticated: 'false', creationDate: '2021-02-01T00:00:00Z' },
-      sessionIssuer: { type: 'role', arn: `acs:ram::${accountId}:role/${ROLE.name.toLowerCase()}`, principalId: ROLE.principalId, userName: ROLE.name, accountId },
+      sessionIssuer: {
+        type: 'role',
+        arn: `acs:ram::${accountId}:role/${ROLE.name.toLowerCase()}`,
+        principalId: ROLE.principalId,
+        userName: ROLE.name,
+        accountId,
+      },
     },
   }
 }
 
 type ParamBuilder = (rng: Rng, time: Date) => DemoEvent
 
-const CONFIG_ITEMS = ['AllowHangup', 'ShowCalledID', 'ShowCalleeID', 'SatisfactionSurvey', 'AutoAnswerCall', 'SmsSatisfactionSurvey', 'enableRecord', 'AllowChooseSkillGroup', 'SettingWorkbenchLogLevel']
+const CONFIG_ITEMS = [
+  'AllowHangup',
+  'ShowCalledID',
+  'ShowCalleeID',
+  'SatisfactionSurvey',
+  'AutoAnswerCall',
+  'SmsSatisfactionSurvey',
+  'enableRecord',
+  'AllowChooseSkillGroup',
+  'SettingWorkbenchLogLevel',
+]
 const SKILL_GROUPS = ['b3a4c1e2-7d5f-4a8b-9c0d-1e2f3a4b5c6d', 'f1e2d3c4-b5a6-4978-8a6b-5c4d3e2f1a0b']
 const CENTER_NUMBERS = ['057126880000', '02161234567', '4001234567']
 
 const PARAMS: Record<string, ParamBuilder> = {
-  ListConfig: () => repeated('ConfigItem', CONFIG_ITEMS.map((name) => ({ name, DimensionName: 'instance' }))),
+  ListConfig: () =>
+    repeated(
+      'ConfigItem',
+      CONFIG_ITEMS.map((name) => ({ name, DimensionName: 'instance' })),
+    ),
   LaunchAppraise: (rng) => ({ Acid: rng.digits(16) }),
-  AddBulkPhoneNumbers: (rng) => ({ ...repeated('PhoneNumber', [rng.pick(CENTER_NUMBERS), rng.pick(CENTER_NUMBERS)]), 'SkillGroupId.1': rng.pick(SKILL_GROUPS), Usage: 'Bidirection' }),
+  AddBulkPhoneNumbers: (rng) => ({
+    ...repeated('PhoneNumber', [rng.pick(CENTER_NUMBERS), rng.pick(CENTER_NUMBERS)]),
+    'SkillGroupId.1': rng.pick(SKILL_GROUPS),
+    Usage: 'Bidirection',
+  }),
   GetNumberRegionInfo: (rng) => ({ Number: mobile(rng) }),
   PickGlobalOutboundNumbers: (rng) => ({ 'CalleeNumber.1': mobile(rng), 'SkillGroupId.1': rng.pick(SKILL_GROUPS), Count: 1, IsVirtual: false }),
   StartBack2BackCall: (rng) => ({ Caller: mobile(rng), Callee: mobile(rng), CallCenterNumber: rng.pick(CENTER_NUMBERS), Timeout: 60 }),
@@ -171,7 +231,12 @@ const PARAMS: Record<string, ParamBuilder> = {
   ListCallDetailRecords: (rng, time) => ({ ...window(time), PageNumber: rng.int(1, 5), PageSize: 50, ContactType: 'Outbound' }),
   ListAgentSummaryReports: (rng, time) => ({ ...window(time), PageNumber: 1, PageSize: 100, SkillGroupId: rng.pick(SKILL_GROUPS) }),
   ListSkillGroupSummaryReports: (rng, time) => ({ ...window(time), PageNumber: 1, PageSize: 100, SkillGroupIds: rng.pick(SKILL_GROUPS) }),
-  SaveWebRTCStats: (rng, time) => ({ CallId: rng.digits(16), UId: rng.pick(AGENTS).principalId, RecordTime: String(time.getTime()), Stats: '{"rtt":38,"jitter":4,"packetsLost":0}' }),
+  SaveWebRTCStats: (rng, time) => ({
+    CallId: rng.digits(16),
+    UId: rng.pick(AGENTS).principalId,
+    RecordTime: String(time.getTime()),
+    Stats: '{"rtt":38,"jitter":4,"packetsLost":0}',
+  }),
   SendPredefinedShortMessage: (rng) => ({ PhoneNumbers: mobile(rng), ConfigId: rng.int(1000, 9999), TemplateParam: '{"code":"1234"}' }),
 }
 
@@ -201,7 +266,9 @@ type NoiseBuilder = (rng: Rng, ctx: EventContext) => DemoEvent
 const BUCKETS = ['ccc-recordings', 'app-logs-prod', 'static-assets']
 
 const NOISE: readonly (readonly [NoiseBuilder, number])[] = [
-  [ramSignin, 10], [rootSignin, 3], [ramSignout, 4],
+  [ramSignin, 10],
+  [rootSignin, 3],
+  [ramSignout, 4],
   [(rng, ctx) => ecsCall(rng, ctx, 'DescribeInstances', { PageSize: 50, PageNumber: 1 }), 20],
   [(rng, ctx) => ecsCall(rng, ctx, 'DescribeInstanceStatus', { PageSize: 50 }), 6],
   [(rng, ctx) => ecsCall(rng, ctx, 'StartInstance', { InstanceId: `i-uf6${rng.hex(17)}` }), 2],
@@ -211,7 +278,18 @@ const NOISE: readonly (readonly [NoiseBuilder, number])[] = [
   [(rng, ctx) => apiCall(rng, ctx, { service: 'Ram', source: 'ram.aliyuncs.com', product: 'Ram', version: '2015-05-01', name: 'ListUsers', global: true }), 5],
   [(rng, ctx) => apiCall(rng, ctx, { service: 'Ram', source: 'ram.aliyuncs.com', product: 'Ram', version: '2015-05-01', name: 'GetUser', global: true }), 3],
   [(rng, ctx) => apiCall(rng, ctx, { service: 'Sts', source: 'sts.aliyuncs.com', product: 'Sts', version: '2015-04-01', name: 'AssumeRole', global: true }), 6],
-  [(rng, ctx) => apiCall(rng, ctx, { service: 'Actiontrail', source: `actiontrail.${ctx.region}.aliyuncs.com`, product: 'Actiontrail', version: '2020-07-06', name: 'LookupEvents', global: false }), 3],
+  [
+    (rng, ctx) =>
+      apiCall(rng, ctx, {
+        service: 'Actiontrail',
+        source: `actiontrail.${ctx.region}.aliyuncs.com`,
+        product: 'Actiontrail',
+        version: '2020-07-06',
+        name: 'LookupEvents',
+        global: false,
+      }),
+    3,
+  ],
 ]
 const NOISE_TABLE = weightedTable(NOISE)
 
@@ -221,7 +299,10 @@ export function noiseEvent(rng: Rng, ctx: EventContext): DemoEvent {
 }
 
 function ramSignin(rng: Rng, ctx: EventContext): DemoEvent {
-  return { ...signinBase(rng, ctx, 'ConsoleSignin'), additionalEventData: { callbackUrl: 'https://ccc.console.aliyun.com/', mfaChecked: rng.chance(0.2) ? 'true' : 'false' } }
+  return {
+    ...signinBase(rng, ctx, 'ConsoleSignin'),
+    additionalEventData: { callbackUrl: 'https://ccc.console.aliyun.com/', mfaChecked: rng.chance(0.2) ? 'true' : 'false' },
+  }
 }
 
 function ramSignout(rng: Rng, ctx: EventContext): DemoEvent {
@@ -232,10 +313,20 @@ function signinBase(rng: Rng, ctx: EventContext, name: string): DemoEvent {
   const agent = rng.pick(AGENTS)
   const id = `1.${rng.int(100, 199)}_${ctx.time.getTime()}_${rng.hex(4)}`
   return {
-    requestId: id, eventType: name, eventName: name, eventSource: 'signin.aliyun.com', serviceName: 'AasSub',
+    requestId: id,
+    eventType: name,
+    eventName: name,
+    eventSource: 'signin.aliyun.com',
+    serviceName: 'AasSub',
     userIdentity: { accountId: ctx.accountId ?? DEMO_ACCOUNT_ID, principalId: agent.principalId, type: 'ram-user', userName: agent.userName },
-    acsRegion: ctx.region, eventTime: isoSeconds(ctx.time), userAgent: BROWSER_AGENT, eventId: id,
-    errorCode: '', errorMessage: '', eventVersion: '1', sourceIpAddress: rng.pick(CLIENT_IPS),
+    acsRegion: ctx.region,
+    eventTime: isoSeconds(ctx.time),
+    userAgent: BROWSER_AGENT,
+    eventId: id,
+    errorCode: '',
+    errorMessage: '',
+    eventVersion: '1',
+    sourceIpAddress: rng.pick(CLIENT_IPS),
   }
 }
 
@@ -243,11 +334,20 @@ function rootSignin(rng: Rng, ctx: EventContext): DemoEvent {
   const accountId = ctx.accountId ?? DEMO_ACCOUNT_ID
   const id = uuid(rng).toLowerCase()
   return {
-    eventId: id, eventVersion: 1, eventSource: 'http://account.aliyun.com/login/login_aliyun.htm',
-    sourceIpAddress: rng.pick(CLIENT_IPS), userAgent: BROWSER_AGENT, eventType: 'ConsoleSignin',
+    eventId: id,
+    eventVersion: 1,
+    eventSource: 'http://account.aliyun.com/login/login_aliyun.htm',
+    sourceIpAddress: rng.pick(CLIENT_IPS),
+    userAgent: BROWSER_AGENT,
+    eventType: 'ConsoleSignin',
     userIdentity: { accountId, principalId: accountId, type: 'root-account', userName: 'root' },
-    serviceName: 'AasCustomer', additionalEventData: { loginAccount: 'ccc-admin', isMFAChecked: rng.chance(0.5) ? 'true' : 'false' },
-    requestId: id, eventTime: isoSeconds(ctx.time), isGlobal: true, acsRegion: ctx.region, eventName: 'ConsoleSignin',
+    serviceName: 'AasCustomer',
+    additionalEventData: { loginAccount: 'ccc-admin', isMFAChecked: rng.chance(0.5) ? 'true' : 'false' },
+    requestId: id,
+    eventTime: isoSeconds(ctx.time),
+    isGlobal: true,
+    acsRegion: ctx.region,
+    eventName: 'ConsoleSignin',
   }
 }
 
@@ -260,22 +360,43 @@ function ecsCall(rng: Rng, ctx: EventContext, name: string, params: DemoEvent): 
 function ossCall(rng: Rng, ctx: EventContext, name: string): DemoEvent {
   const bucket = rng.pick(BUCKETS)
   const event = apiCall(rng, ctx, { service: 'Oss', source: `oss-${ctx.region}.aliyuncs.com`, product: 'Oss', version: undefined, name, global: false })
-  event.requestParameters = { HostId: `${bucket}.oss-${ctx.region}.aliyuncs.com`, BucketName: bucket, ObjectName: `${compactTime(ctx.time)}/${rng.hex(12)}.wav`, AcsProduct: 'Oss' }
+  event.requestParameters = {
+    HostId: `${bucket}.oss-${ctx.region}.aliyuncs.com`,
+    BucketName: bucket,
+    ObjectName: `${compactTime(ctx.time)}/${rng.hex(12)}.wav`,
+    AcsProduct: 'Oss',
+  }
   event.referencedResources = { 'ACS::OSS::Bucket': [bucket] }
   return event
 }
 
-interface ApiSpec { service: string; source: string; product: string; version: string | undefined; name: string; global: boolean }
+interface ApiSpec {
+  service: string
+  source: string
+  product: string
+  version: string | undefined
+  name: string
+  global: boolean
+}
 
 function apiCall(rng: Rng, ctx: EventContext, spec: ApiSpec): DemoEvent {
   const requestId = uuid(rng)
   const event: DemoEvent = {
-    eventId: requestId, eventVersion: 1, eventSource: spec.source,
+    eventId: requestId,
+    eventVersion: 1,
+    eventSource: spec.source,
     requestParameters: { AcsHost: spec.source, RequestId: requestId, HostId: spec.source, AcsProduct: spec.product, RegionId: ctx.region },
-    sourceIpAddress: rng.chance(0.3) ? 'Internal' : rng.pick(CLIENT_IPS), userAgent: rng.pick(SDK_AGENTS),
-    eventType: 'ApiCall', userIdentity: identity(rng, ctx.accountId ?? DEMO_ACCOUNT_ID), serviceName: spec.service,
-    additionalEventData: { Scheme: 'https' }, requestId, eventTime: isoSeconds(ctx.time),
-    isGlobal: spec.global, acsRegion: ctx.region, eventName: spec.name,
+    sourceIpAddress: rng.chance(0.3) ? 'Internal' : rng.pick(CLIENT_IPS),
+    userAgent: rng.pick(SDK_AGENTS),
+    eventType: 'ApiCall',
+    userIdentity: identity(rng, ctx.accountId ?? DEMO_ACCOUNT_ID),
+    serviceName: spec.service,
+    additionalEventData: { Scheme: 'https' },
+    requestId,
+    eventTime: isoSeconds(ctx.time),
+    isGlobal: spec.global,
+    acsRegion: ctx.region,
+    eventName: spec.name,
   }
   if (spec.version) event.apiVersion = spec.version
   return Object.assign(event, outcome(rng, requestId))

@@ -49,7 +49,10 @@ export function fcContainer(env: NodeJS.ProcessEnv = process.env, write: LineWri
 export function checkedConfig(config: Config): Config {
   const { source, dest } = config
   if (source?.kind === 'oss' && dest.kind === 'oss' && source.bucket === dest.bucket && dest.prefix === '') {
-    throw new ConfigError('DEST_PREFIX', `is empty while the table is written into the source bucket "${dest.bucket}"; give the table its own prefix (default ccc-parquet/ccc_events/)`)
+    throw new ConfigError(
+      'DEST_PREFIX',
+      `is empty while the table is written into the source bucket "${dest.bucket}"; give the table its own prefix (default ccc-parquet/ccc_events/)`,
+    )
   }
   return config
 }
@@ -58,5 +61,7 @@ export function checkedConfig(config: Config): Config {
 function credentialFingerprint(context: FcContext): string {
   const c = context.credentials
   if (!c?.accessKeyId) return 'environment'
-  return createHash('sha256').update(`${c.accessKeyId}\n${c.accessKeySecret ?? ''}\n${c.securityToken ?? ''}`).digest('hex')
+  return createHash('sha256')
+    .update(`${c.accessKeyId}\n${c.accessKeySecret ?? ''}\n${c.securityToken ?? ''}`)
+    .digest('hex')
 }

@@ -35,5 +35,11 @@ export function timerOrDirectPayload(event: unknown): { request: unknown; timer?
 
 function isTimerEvent(value: unknown): value is TimerEvent {
   const v = value as Partial<TimerEvent> | null
-  return typeof v === 'object' && v !== null && typeof v.triggerTime === 'string' && typeof v.triggerName === 'string' && (v.payload === undefined || typeof v.payload === 'string')
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.triggerTime === 'string' &&
+    typeof v.triggerName === 'string' &&
+    (v.payload === undefined || typeof v.payload === 'string')
+  )
 }

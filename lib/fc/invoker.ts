@@ -39,26 +39,36 @@ export function internalFcEndpoint(accountId: string, region: string): string {
 }
 
 export function createFcInvoker(options: FcInvokerOptions): Invoker {
-  const client = new FcClient(new $OpenApi.Config({
-    accessKeyId: options.accessKeyId,
-    accessKeySecret: options.accessKeySecret,
-    securityToken: options.securityToken,
-    endpoint: options.endpoint,
-    protocol: options.protocol ?? 'https',
-  }))
+  const client = new FcClient(
+    new $OpenApi.Config({
+      accessKeyId: options.accessKeyId,
+      accessKeySecret: options.accessKeySecret,
+      securityToken: options.securityToken,
+      endpoint: options.endpoint,
+      protocol: options.protocol ?? 'https',
+    }),
+  )
   const timeout = options.timeoutMs ?? 10_000
   const invokeOnce = async (functionName: string, body: Buffer) => {
     // The body is a stream the SDK consumes: build a fresh one per attempt.
     const request = new FC.InvokeFunctionRequest({ body: Readable.from([body]) })
     const headers = new FC.InvokeFunctionHeaders({ xFcInvocationType: 'Async' })
-    const response = await client.invokeFunctionWithOptions(functionName, request, headers, new $Util.RuntimeOptions({ readTimeout: timeout, connectTimeout: timeout }))
+    const response = await client.invokeFunctionWithOptions(
+      functionName,
+      request,
+      headers,
+      new $Util.RuntimeOptions({ readTimeout: timeout, connectTimeout: timeout }),
+    )
     response.body?.resume()
     return { requestId: response.headers?.['x-fc-request-id'] }
   }
   return {
     async invokeAsync(functionName, payload) {
       const body = Buffer.from(JSON.stringify(payload))
-      if (body.length > ASYNC_PAYLOAD_LIMIT) throw new PermanentError(`FC InvokeFunction "${functionName}": payload of ${body.length} bytes exceeds the ${ASYNC_PAYLOAD_LIMIT}-byte limit of asynchronous invocations`)
+      if (body.length > ASYNC_PAYLOAD_LIMIT)
+        throw new PermanentError(
+          `FC InvokeFunction "${functionName}": payload of ${body.length} bytes exceeds the ${ASYNC_PAYLOAD_LIMIT}-byte limit of asynchronous invocations`,
+        )
       const attempts = options.attempts ?? 3
       for (let attempt = 1; ; attempt++) {
         try {
@@ -73,7 +83,13 @@ export function createFcInvoker(options: FcInvokerOptions): Invoker {
   }
 }
 
-interface SdkError { code?: unknown; statusCode?: unknown; requestId?: unknown; data?: { Message?: unknown }; message?: unknown }
+interface SdkError {
+  code?: unknown
+  statusCode?: unknown
+  requestId?: unknown
+  data?: { Message?: unknown }
+  message?: unknown
+}
 
 /** SDK errors to ours, keeping only code, status, message and request id (never the request). */
 function mapFcError(functionName: string, error: unknown): Error {

@@ -21,16 +21,21 @@ export type Route =
  */
 export function routeObject(config: Config, event: OssObjectEvent): Route {
   const configured = config.source
-  const source: LocationSpec = configured?.kind === 'fs'
-    ? configured
-    : { kind: 'oss', bucket: event.bucket, prefix: configured?.bucket === event.bucket ? configured.prefix : '' }
+  const source: LocationSpec =
+    configured?.kind === 'fs' ? configured : { kind: 'oss', bucket: event.bucket, prefix: configured?.bucket === event.bucket ? configured.prefix : '' }
   const { key, decoded } = resolveObjectKey(event.key, source.prefix)
-  if (!isObjectCreated(event)) return { action: 'ignore', key, reason: 'not_object_created', detail: `${event.eventName || 'an unnamed event'} does not create an object` }
+  if (!isObjectCreated(event))
+    return { action: 'ignore', key, reason: 'not_object_created', detail: `${event.eventName || 'an unnamed event'} does not create an object` }
   if (underDestination(source, key, config.dest)) {
     return { action: 'ignore', key, reason: 'under_destination', detail: 'the object lies under the table prefix (the function never reads its own output)' }
   }
   if (configured?.kind === 'oss' && configured.bucket !== event.bucket) {
-    return { action: 'refuse', key, reason: 'bucket_not_configured', detail: `bucket "${event.bucket}" is not the configured source bucket "${configured.bucket}"` }
+    return {
+      action: 'refuse',
+      key,
+      reason: 'bucket_not_configured',
+      detail: `bucket "${event.bucket}" is not the configured source bucket "${configured.bucket}"`,
+    }
   }
   if (!key.startsWith(source.prefix)) {
     return { action: 'refuse', key, reason: 'outside_source_prefix', detail: `the key is outside SOURCE_PREFIX "${source.prefix}"` }

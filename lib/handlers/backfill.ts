@@ -82,7 +82,10 @@ async function runBatch(deps: FcBackfillDeps, keys: string[]): Promise<FcBackfil
   }
   const stats = statsOf(run)
   deps.log.info('backfill batch finished', { archives: keys.length, ...stats, left: rest.length })
-  if (retry.length > 0) throw new RetryableError(`${retry.length} of ${keys.length} archives failed transiently (first: ${retry[0]}); FC retries the batch and skips the archives that are done`)
+  if (retry.length > 0)
+    throw new RetryableError(
+      `${retry.length} of ${keys.length} archives failed transiently (first: ${retry[0]}); FC retries the batch and skips the archives that are done`,
+    )
   return { ...nothing(), status: rest.length > 0 ? 'continued' : 'done', mode: 'batch', pending: keys.length, stats }
 }
 
@@ -111,7 +114,12 @@ async function runWindow(deps: FcBackfillDeps, request: Extract<BackfillRequest,
     return { ...result, status: 'abandoned', error: `more than ${MAX_INVOCATIONS} invocations`, stats: checkpoint.stats }
   }
   const run: WindowRun = { deps, window, prefix, key, checkpoint, result }
-  const days = planWindow(deps.pipeline.source, deps.pipeline.dest, { sourcePrefix: prefix, destPrefix: deps.pipeline.destPrefix, window, startDay: checkpoint.nextDay })
+  const days = planWindow(deps.pipeline.source, deps.pipeline.dest, {
+    sourcePrefix: prefix,
+    destPrefix: deps.pipeline.destPrefix,
+    window,
+    startDay: checkpoint.nextDay,
+  })
   const probe = await probeDays(run, days)
   const pending = probe.days.reduce((sum, day) => sum + day.pending.length, 0)
   deps.log.info('backfill planned', { window, prefix, from: checkpoint.nextDay, daysListed: probe.days.length, pending, complete: probe.exhausted })
@@ -121,7 +129,8 @@ async function runWindow(deps: FcBackfillDeps, request: Extract<BackfillRequest,
 
 async function startingPoint(deps: FcBackfillDeps, resume: string | undefined, key: string, window: DayWindow, prefix: string): Promise<Checkpoint> {
   if (resume === undefined) return newCheckpoint(window, prefix, deps.now())
-  if (resume !== key) throw new InvalidEventError(`"resume" names ${JSON.stringify(resume)}, but the checkpoint of this window and prefix is ${JSON.stringify(key)}`)
+  if (resume !== key)
+    throw new InvalidEventError(`"resume" names ${JSON.stringify(resume)}, but the checkpoint of this window and prefix is ${JSON.stringify(key)}`)
   const saved = await loadCheckpoint(deps.pipeline.dest, key)
   if (saved) return saved
   deps.log.warn('backfill checkpoint not found; starting the window from its first day', { checkpoint: key })
@@ -216,7 +225,9 @@ async function finish(run: WindowRun, mode: 'inline' | 'fanout', retry: string[]
   const { deps, checkpoint } = run
   if (retry.length > 0) {
     // The checkpoint stays where this invocation began, so FC's retry of it redoes these archives.
-    throw new RetryableError(`${retry.length} archives failed transiently (first: ${retry[0]}); FC retries this invocation and skips the archives that are done`)
+    throw new RetryableError(
+      `${retry.length} archives failed transiently (first: ${retry[0]}); FC retries this invocation and skips the archives that are done`,
+    )
   }
   checkpoint.status = 'done'
   delete checkpoint.nextDay

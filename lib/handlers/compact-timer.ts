@@ -46,6 +46,7 @@ function windowRequest(request: unknown): WindowRequest {
     return value
   }
   const lookback = fields.lookbackDays
-  if (lookback !== undefined && (typeof lookback !== 'number' || !Number.isInteger(lookback) || lookback < 1)) throw new InvalidEventError('lookbackDays must be a positive whole number')
+  if (lookback !== undefined && (typeof lookback !== 'number' || !Number.isInteger(lookback) || lookback < 1))
+    throw new InvalidEventError('lookbackDays must be a positive whole number')
   return { date: text('date'), before: text('before'), since: text('since'), ...(lookback !== undefined ? { lookbackDays: lookback } : {}) }
 }

@@ -58,7 +58,12 @@ export async function handle(deps: InvocationDeps, event: unknown, _context?: Fc
     } catch (error) {
       fatal ??= mustSurface(error) ? error : undefined
       outcomes.push({ bucket: record.bucket, key: record.key, status: 'failed', reason: failureReason(error) })
-      deps.log.error(`object failed: ${errorMessage(error)}`, { bucket: record.bucket, source: record.key, reason: failureReason(error), retryable: isRetryable(error) })
+      deps.log.error(`object failed: ${errorMessage(error)}`, {
+        bucket: record.bucket,
+        source: record.key,
+        reason: failureReason(error),
+        retryable: isRetryable(error),
+      })
     }
   }
   const summary = summarize(outcomes)
@@ -70,8 +75,16 @@ export async function handle(deps: InvocationDeps, event: unknown, _context?: Fc
 /** Totals of the invocation; `quarantined` counts events, as in the per-archive lines. */
 function finishedFields(s: OssTriggerSummary, throwing: boolean): LogFields {
   return {
-    objects: s.objects, written: s.written, alreadyDone: s.alreadyDone, quarantinedObjects: s.quarantined, skipped: s.skipped,
-    ignored: s.ignored, refused: s.refused, failed: s.failed, ...s.counts, throwing,
+    objects: s.objects,
+    written: s.written,
+    alreadyDone: s.alreadyDone,
+    quarantinedObjects: s.quarantined,
+    skipped: s.skipped,
+    ignored: s.ignored,
+    refused: s.refused,
+    failed: s.failed,
+    ...s.counts,
+    throwing,
   }
 }
 

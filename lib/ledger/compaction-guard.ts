@@ -24,7 +24,13 @@ export interface CompactionGuard {
   tombstones(written: readonly OutputFile[]): Promise<OutputFile[]>
 }
 
-export async function compactionGuard(dest: Storage, destPrefix: string, sourceKey: string, etag: string, earlier: readonly Manifest[]): Promise<CompactionGuard> {
+export async function compactionGuard(
+  dest: Storage,
+  destPrefix: string,
+  sourceKey: string,
+  etag: string,
+  earlier: readonly Manifest[],
+): Promise<CompactionGuard> {
   const merged = await mergedOutputs(dest, destPrefix, sourceKey, earlier)
   const sameVersion = earlier.some((m) => m.etag === etag)
   return {

@@ -42,7 +42,8 @@ export const HOLDS_BY_KIND: Record<ColumnKind, Holds> = {
 }
 
 /** Identifiers: text as is, or a whole number as its exact digits (a float, 1.5 or 1e21, is not an id). */
-export const holdsIdentifier: Holds = (raw, value) => holdsText(raw, value) || (typeof raw === 'number' && Number.isSafeInteger(raw) && !Object.is(raw, -0)) || typeof raw === 'bigint'
+export const holdsIdentifier: Holds = (raw, value) =>
+  holdsText(raw, value) || (typeof raw === 'number' && Number.isSafeInteger(raw) && !Object.is(raw, -0)) || typeof raw === 'bigint'
 
 /** errorCode "" (ActionTrail's "no error") reads back as a missing errorCode: a documented coercion. */
 export const holdsErrorCode: Holds = (raw, value) => raw === '' || holdsText(raw, value)

@@ -46,7 +46,9 @@ function epochMillis(value: unknown): number {
   if (value instanceof Date) return value.getTime()
   if (typeof value === 'number') return value
   if (typeof value === 'bigint') return Number(value)
-  let text = String(value).replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')
+  let text = String(value)
+    .replace(' ', 'T')
+    .replace(/([+-]\d\d)$/, '$1:00')
   if (!/(Z|[+-]\d\d:\d\d)$/.test(text)) text += 'Z'
   const millis = Date.parse(text)
   if (Number.isNaN(millis)) throw new RangeError(`event_time ${JSON.stringify(value)} is not a time`)

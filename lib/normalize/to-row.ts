@@ -19,7 +19,8 @@ const EVENT_ID = COLUMNS.findIndex((c) => c.name === 'event_id')
 /** One archive element to a table row, a non-CCC skip, or a quarantine reason. Pure. */
 export function elementToRow(element: Element, sourceKey: string, services?: ReadonlySet<string>): Verdict {
   if ('notCcc' in element) return { kind: 'not_ccc' }
-  if ('tooDeep' in element) return { kind: 'quarantine', reason: 'event_too_deep', message: `event of ${element.bytes} bytes nests deeper than ${MAX_EVENT_DEPTH} levels` }
+  if ('tooDeep' in element)
+    return { kind: 'quarantine', reason: 'event_too_deep', message: `event of ${element.bytes} bytes nests deeper than ${MAX_EVENT_DEPTH} levels` }
   if (!('text' in element)) return { kind: 'quarantine', reason: 'event_too_large', message: `event of ${element.bytes} bytes exceeds MAX_EVENT_BYTES` }
   let event: unknown
   try {

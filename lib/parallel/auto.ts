@@ -40,7 +40,12 @@ export function chooseRun(head: readonly string[], concurrency: number, requeste
  * Processes archives in-process (with `pipeline`) or across worker threads (each building its own
  * pipeline from `spec`), whichever suits; `concurrency` is the total archives in flight either way.
  */
-export async function processArchivesAuto(pipeline: Pipeline, spec: PoolSpec, keys: Iterable<string> | AsyncIterable<string>, options: AutoRunOptions = {}): Promise<RunSummary> {
+export async function processArchivesAuto(
+  pipeline: Pipeline,
+  spec: PoolSpec,
+  keys: Iterable<string> | AsyncIterable<string>,
+  options: AutoRunOptions = {},
+): Promise<RunSummary> {
   const { head, rest } = await peek(keys, FEW_ARCHIVES + 1)
   const all = concat(head, rest)
   const concurrency = options.concurrency ?? 4

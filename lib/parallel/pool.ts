@@ -29,7 +29,11 @@ export interface ParallelOptions extends Omit<RunOptions, 'concurrency'> {
  * processArchives across worker threads: the same outcomes and summary, with each worker
  * running its own pipeline. MEMORY_LIMIT_MB is shared out among the workers.
  */
-export async function processArchivesParallel(spec: PoolSpec, keys: Iterable<string> | AsyncIterable<string>, options: ParallelOptions = {}): Promise<RunSummary> {
+export async function processArchivesParallel(
+  spec: PoolSpec,
+  keys: Iterable<string> | AsyncIterable<string>,
+  options: ParallelOptions = {},
+): Promise<RunSummary> {
   const started = Date.now()
   const summary = emptySummary()
   const workers = Math.max(1, Math.floor(options.workers ?? availableParallelism()))

@@ -22,9 +22,7 @@ export interface WorkerSpec {
   force: boolean
 }
 
-export type ToWorker =
-  | { kind: 'archive'; key: string }
-  | { kind: 'end' }
+export type ToWorker = { kind: 'archive'; key: string } | { kind: 'end' }
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error'
 

@@ -49,7 +49,11 @@ export class WorkerPool {
   private failure: Error | undefined
   private closing = false
 
-  constructor(private readonly spec: WorkerSpec, private readonly size: number, private readonly handlers: PoolHandlers) {}
+  constructor(
+    private readonly spec: WorkerSpec,
+    private readonly size: number,
+    private readonly handlers: PoolHandlers,
+  ) {}
 
   async start(): Promise<void> {
     for (let i = 0; i < this.size; i++) this.spawn()

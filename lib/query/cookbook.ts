@@ -25,7 +25,8 @@ export const COOKBOOK: readonly Recipe[] = [
   {
     id: 'calls-per-agent-per-day',
     title: 'Calls per agent per day',
-    question: 'How busy was each agent each day, and how many of their calls failed? An assumed-role caller is named by its session (the agent behind the workbench role).',
+    question:
+      'How busy was each agent each day, and how many of their calls failed? An assumed-role caller is named by its session (the agent behind the workbench role).',
     sql: `SELECT dt,
        CASE WHEN user_type = 'assumed-role' THEN split_part(user_name, ':', 2) ELSE user_name END AS agent,
        count(*) AS calls,
@@ -113,7 +114,8 @@ ORDER BY e.instance_id, changes DESC, e.event_name`,
   {
     id: 'configuration-writes-with-resources',
     title: 'Configuration writes of a day, with the resources they touched',
-    question: 'Every write to the call center configuration on 2021-02-02: who, when, and which instance, agents, skill groups and numbers it touched (from referenced_resources).',
+    question:
+      'Every write to the call center configuration on 2021-02-02: who, when, and which instance, agents, skill groups and numbers it touched (from referenced_resources).',
     sql: `SELECT event_time,
        event_name,
        user_name,
@@ -131,7 +133,8 @@ ORDER BY event_time`,
   {
     id: 'assumed-role-sessions',
     title: 'Calls through an assumed role, with the role that issued the session',
-    question: 'Who worked through an assumed role (the workbench signs agents in that way), under which role, and how much? The issuing role is not a column: it is read from unmapped.',
+    question:
+      'Who worked through an assumed role (the workbench signs agents in that way), under which role, and how much? The issuing role is not a column: it is read from unmapped.',
     sql: `SELECT json_extract_string(unmapped, '$.userIdentity.sessionContext.sessionIssuer.userName') AS issuing_role,
        json_extract_string(unmapped, '$.userIdentity.sessionContext.sessionIssuer.arn') AS role_arn,
        split_part(user_name, ':', 2) AS session,

@@ -21,7 +21,11 @@ function table(columns: string[], rows: Record<string, unknown>[]): string {
   if (columns.length === 0) return '(no rows)'
   const cells = rows.map((row) => columns.map((c) => text(row[c]).replace(/\s+/g, ' ')))
   const widths = columns.map((c, i) => Math.min(60, Math.max(width(c), ...cells.map((r) => width(r[i])))))
-  const line = (values: string[]) => values.map((v, i) => padCell(v, widths[i])).join(' | ').trimEnd()
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => padCell(v, widths[i]))
+      .join(' | ')
+      .trimEnd()
   return [line(columns), widths.map((w) => '-'.repeat(w)).join('-+-'), ...cells.map(line), `(${rows.length} row${rows.length === 1 ? '' : 's'})`].join('\n')
 }
 

@@ -15,4 +15,3 @@ export function missingRawColumns(names: readonly string[]): string[] {
 export function rawEventLines(rows: readonly Record<string, unknown>[]): string[] {
   return rows.map((row) => canonicalJson(rebuildEvent(row, { eventName: (row.event_name ?? null) as string | null })) as string)
 }
-

@@ -34,25 +34,47 @@ export async function buildReport(db: Sql, options: ReportOptions): Promise<Buil
   const hours = parseWorkHours(options.workHours, options.timeZone)
   const shape = await tableShape(db)
   const [{ oldest, newest }] = await db.rows(tableDaysSql)
-  const window = resolveWindow(options.from, options.to, { oldest: (oldest as string | null) ?? undefined, newest: (newest as string | null) ?? undefined }, options.now)
+  const window = resolveWindow(
+    options.from,
+    options.to,
+    { oldest: (oldest as string | null) ?? undefined, newest: (newest as string | null) ?? undefined },
+    options.now,
+  )
   const scope: ReportScope = { window, hours, shape }
   await snapshotDays(db, scope)
   const context: SectionContext = { db, scope, chart: renderChart }
   const sections: ReportSection[] = []
   for (const section of SECTIONS) sections.push(await section(context))
-  const html = renderPage({
-    location: options.location,
-    from: window.from,
-    to: window.to,
-    generatedAt: (options.now ?? new Date()).toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
-    workHours: describeWorkHours(hours),
-    notes: notes(shape, newest),
-  }, sections)
+  const html = renderPage(
+    {
+      location: options.location,
+      from: window.from,
+      to: window.to,
+      generatedAt: (options.now ?? new Date()).toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+      workHours: describeWorkHours(hours),
+      notes: notes(shape, newest),
+    },
+    sections,
+  )
   return { html, scope, sections }
 }
 
 /** The columns the report's queries read. */
-const REPORT_COLUMNS = ['event_id', 'event_time', 'dt', 'event_name', 'instance_id', 'source_ip_address', 'user_name', 'principal_id', 'access_key_id', 'error_code', 'error_message', 'request_parameters', 'referenced_resources']
+const REPORT_COLUMNS = [
+  'event_id',
+  'event_time',
+  'dt',
+  'event_name',
+  'instance_id',
+  'source_ip_address',
+  'user_name',
+  'principal_id',
+  'access_key_id',
+  'error_code',
+  'error_message',
+  'request_parameters',
+  'referenced_resources',
+]
 
 /**
  * Every section reads the same few days, so they are read from the files once, only the columns
@@ -61,7 +83,9 @@ const REPORT_COLUMNS = ['event_id', 'event_time', 'dt', 'event_name', 'instance_
  */
 async function snapshotDays(db: Sql, { window, shape }: ReportScope): Promise<void> {
   const columns = REPORT_COLUMNS.filter((c) => shape.eventColumns.has(c)).join(', ')
-  await db.run(`CREATE OR REPLACE TEMP TABLE ccc_events AS SELECT ${columns} FROM main.ccc_events WHERE dt BETWEEN DATE '${window.previousFrom}' AND DATE '${window.to}'`)
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE ccc_events AS SELECT ${columns} FROM main.ccc_events WHERE dt BETWEEN DATE '${window.previousFrom}' AND DATE '${window.to}'`,
+  )
   if (shape.catalog !== 'none') await db.run('CREATE OR REPLACE TEMP TABLE ccc_api_catalog AS SELECT * FROM main.ccc_api_catalog')
 }
 
@@ -78,7 +102,13 @@ async function tableShape(db: Sql): Promise<TableShape> {
 function notes(shape: TableShape, newest: unknown): string[] {
   const notes: string[] = []
   if (newest === null) notes.push('The table has no events yet.')
-  if (shape.catalog === 'none') notes.push('The table has no API catalog (_catalog/ccc_api_catalog.parquet): API meanings are missing and no call can be recognised as customer-data access or administration. Run process, compact or demo to write it.')
-  if (shape.catalog === 'meanings') notes.push('The API catalog predates categories: customer-data access and administration cannot be recognised. Run process or compact to rewrite _catalog/ccc_api_catalog.parquet.')
+  if (shape.catalog === 'none')
+    notes.push(
+      'The table has no API catalog (_catalog/ccc_api_catalog.parquet): API meanings are missing and no call can be recognised as customer-data access or administration. Run process, compact or demo to write it.',
+    )
+  if (shape.catalog === 'meanings')
+    notes.push(
+      'The API catalog predates categories: customer-data access and administration cannot be recognised. Run process or compact to rewrite _catalog/ccc_api_catalog.parquet.',
+    )
   return notes
 }

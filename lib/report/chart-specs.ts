@@ -17,8 +17,13 @@ export const PALETTE = {
 
 /** One colour per catalog category, the same in every chart. */
 const CATEGORY_COLORS: Record<string, string> = {
-  customer_data: '#8e5ec4', reporting: '#2aa1b3', administration: '#3e6fb0', configuration: '#2f9e72',
-  outbound: '#b58900', telephony: '#9fb3c8', uncatalogued: '#c3c9d0',
+  customer_data: '#8e5ec4',
+  reporting: '#2aa1b3',
+  administration: '#3e6fb0',
+  configuration: '#2f9e72',
+  outbound: '#b58900',
+  telephony: '#9fb3c8',
+  uncatalogued: '#c3c9d0',
 }
 
 const WIDTH = 760
@@ -27,8 +32,27 @@ const CONFIG = {
   font: 'Segoe UI, Helvetica Neue, Arial, PingFang SC, Microsoft YaHei, sans-serif',
   background: 'white',
   view: { stroke: null },
-  axis: { labelColor: PALETTE.muted, titleColor: PALETTE.muted, gridColor: PALETTE.grid, domainColor: PALETTE.grid, tickColor: PALETTE.grid, labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal' as const },
-  legend: { labelColor: PALETTE.ink, titleColor: PALETTE.muted, labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal' as const, orient: 'top' as const, direction: 'horizontal' as const, columns: 4, symbolType: 'square' },
+  axis: {
+    labelColor: PALETTE.muted,
+    titleColor: PALETTE.muted,
+    gridColor: PALETTE.grid,
+    domainColor: PALETTE.grid,
+    tickColor: PALETTE.grid,
+    labelFontSize: 11,
+    titleFontSize: 11,
+    titleFontWeight: 'normal' as const,
+  },
+  legend: {
+    labelColor: PALETTE.ink,
+    titleColor: PALETTE.muted,
+    labelFontSize: 11,
+    titleFontSize: 11,
+    titleFontWeight: 'normal' as const,
+    orient: 'top' as const,
+    direction: 'horizontal' as const,
+    columns: 4,
+    symbolType: 'square',
+  },
   range: { category: PALETTE.categories },
 }
 
@@ -56,7 +80,10 @@ export function dailyEventsSpec(days: Row[]): TopLevelSpec {
 }
 
 /** One horizontal bar per label, longest first, coloured by `colorField` when given. */
-export function rankedBarsSpec(rows: Row[], options: { label: string; value: string; valueTitle: string; colorField?: string; colorTitle?: string; limit?: number }): TopLevelSpec {
+export function rankedBarsSpec(
+  rows: Row[],
+  options: { label: string; value: string; valueTitle: string; colorField?: string; colorTitle?: string; limit?: number },
+): TopLevelSpec {
   const values = rows.slice(0, options.limit ?? 15).map((r) => ({ ...r, [options.value]: Number(r[options.value]) }))
   return {
     ...base(values),
@@ -65,7 +92,9 @@ export function rankedBarsSpec(rows: Row[], options: { label: string; value: str
     encoding: {
       y: { field: options.label, type: 'nominal', title: null, sort: '-x', axis: { labelLimit: 320 } },
       x: { field: options.value, type: 'quantitative', title: options.valueTitle },
-      ...(options.colorField ? { color: { field: options.colorField, type: 'nominal', title: options.colorTitle ?? null, ...categoryScale(options.colorField, values) } } : {}),
+      ...(options.colorField
+        ? { color: { field: options.colorField, type: 'nominal', title: options.colorTitle ?? null, ...categoryScale(options.colorField, values) } }
+        : {}),
     },
   } as TopLevelSpec
 }
@@ -97,7 +126,10 @@ export function hourlyFailuresSpec(rows: Row[]): TopLevelSpec {
   for (const r of values) totals.set(r.hour, (totals.get(r.hour) ?? 0) + r.failed)
   const spikes = values.filter((r) => r.spike).map((r) => ({ hour: r.hour, top: totals.get(r.hour), label: `▲ ${r.error_code}` }))
   return {
-    config: CONFIG, width: WIDTH, height: 200, background: 'white',
+    config: CONFIG,
+    width: WIDTH,
+    height: 200,
+    background: 'white',
     layer: [
       {
         data: { values },
@@ -131,7 +163,12 @@ export function hourOfDaySpec(rows: Row[]): TopLevelSpec {
     encoding: {
       x: { field: 'hour', type: 'ordinal', title: 'hour of day (local time)', axis: { labelAngle: 0 } },
       y: { field: 'events', type: 'quantitative', title: 'events' },
-      color: { field: 'when', type: 'nominal', title: null, scale: { domain: ['working hours', 'outside working hours'], range: [PALETTE.inside, PALETTE.outside] } },
+      color: {
+        field: 'when',
+        type: 'nominal',
+        title: null,
+        scale: { domain: ['working hours', 'outside working hours'], range: [PALETTE.inside, PALETTE.outside] },
+      },
     },
   }
 }

@@ -56,7 +56,12 @@ ${section.queries.map((q) => `<h4>${esc(q.label)}</h4><pre><code>${esc(q.sql)}</
 }
 
 function renderTable(table: ReportTable): string {
-  const shown = table.total !== undefined ? ` <span class="count">first ${table.rows.length} of ${table.total.toLocaleString('en-US')}</span>` : table.rows.length ? ` <span class="count">${table.rows.length}</span>` : ''
+  const shown =
+    table.total !== undefined
+      ? ` <span class="count">first ${table.rows.length} of ${table.total.toLocaleString('en-US')}</span>`
+      : table.rows.length
+        ? ` <span class="count">${table.rows.length}</span>`
+        : ''
   if (table.rows.length === 0) return `<h3>${esc(table.caption)}</h3><p class="empty">${esc(table.empty)}</p>`
   return `<h3>${esc(table.caption)}${shown}</h3>
 <div class="table-wrap"><table>

@@ -61,7 +61,13 @@ export const API_COLUMN: TableColumn = { key: 'event_name', title: 'API · 接�
 export function callListTable(caption: string, rows: Row[], matched: number, scope: ReportScope, empty: string): ReportTable {
   return {
     caption,
-    columns: [{ key: 'local_time', title: `time (${scope.hours.timeZone})` }, { key: 'caller', title: 'caller', kind: 'code' }, API_COLUMN, { key: 'source_ip_address', title: 'from', kind: 'code' }, { key: 'result', title: 'result', kind: 'result' }],
+    columns: [
+      { key: 'local_time', title: `time (${scope.hours.timeZone})` },
+      { key: 'caller', title: 'caller', kind: 'code' },
+      API_COLUMN,
+      { key: 'source_ip_address', title: 'from', kind: 'code' },
+      { key: 'result', title: 'result', kind: 'result' },
+    ],
     rows,
     total: matched > LIST_LIMIT ? matched : undefined,
     empty,

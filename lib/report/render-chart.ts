@@ -11,9 +11,7 @@ export async function renderChart(spec: TopLevelSpec, title: string): Promise<st
   try {
     const svg = await view.toSVG()
     // Inline SVG in HTML needs no namespace declarations; dropping them keeps the page free of URLs.
-    return svg
-      .replace(/ xmlns(:xlink)?="[^"]*"/g, '')
-      .replace(/^<svg /, `<svg role="img" aria-label="${title.replace(/[&"<>]/g, '')}" `)
+    return svg.replace(/ xmlns(:xlink)?="[^"]*"/g, '').replace(/^<svg /, `<svg role="img" aria-label="${title.replace(/[&"<>]/g, '')}" `)
   } finally {
     view.finalize()
   }

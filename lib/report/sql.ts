@@ -31,9 +31,10 @@ function apiCte(shape: TableShape): string {
   if (shape.catalog === 'none') {
     return 'api AS (SELECT NULL::VARCHAR AS event_name, NULL::VARCHAR AS meaning_en, NULL::VARCHAR AS meaning_zh, NULL::VARCHAR AS category, NULL::BOOLEAN AS sensitive WHERE false)'
   }
-  const classes = shape.catalog === 'categories'
-    ? 'arg_min(category, api_version) AS category, bool_or(sensitive) AS sensitive'
-    : 'NULL::VARCHAR AS category, NULL::BOOLEAN AS sensitive'
+  const classes =
+    shape.catalog === 'categories'
+      ? 'arg_min(category, api_version) AS category, bool_or(sensitive) AS sensitive'
+      : 'NULL::VARCHAR AS category, NULL::BOOLEAN AS sensitive'
   return `api AS (
   SELECT event_name, arg_min(meaning_en, api_version) AS meaning_en, arg_min(meaning_zh, api_version) AS meaning_zh, ${classes}
   FROM ccc_api_catalog GROUP BY event_name)`
@@ -65,9 +66,12 @@ export function outsideHours(hours: WorkHours, hour = 'hour(local_time)'): strin
 
 /** The newest calls matching `where`: when, who, what, from where, and the result. */
 function callListSql(scope: ReportScope, where: string): string {
-  return withWindow(scope) + `SELECT ${time('local_time')} AS local_time, caller, event_name, meaning_en, meaning_zh, source_ip_address,
+  return (
+    withWindow(scope) +
+    `SELECT ${time('local_time')} AS local_time, caller, event_name, meaning_en, meaning_zh, source_ip_address,
   coalesce(error_code, 'OK') AS result
 FROM win WHERE ${where} ORDER BY event_time DESC, event_id LIMIT ${LIST_LIMIT}`
+  )
 }
 
 export const tableDaysSql = 'SELECT min(dt)::VARCHAR AS oldest, max(dt)::VARCHAR AS newest FROM ccc_events'
@@ -75,15 +79,21 @@ export const tableDaysSql = 'SELECT min(dt)::VARCHAR AS oldest, max(dt)::VARCHAR
 export function overviewSql(scope: ReportScope) {
   const { window } = scope
   return {
-    totals: withWindow(scope) + `SELECT count(*) AS events, count(DISTINCT caller) AS callers, count(DISTINCT source_ip_address) AS addresses,
+    totals:
+      withWindow(scope) +
+      `SELECT count(*) AS events, count(DISTINCT caller) AS callers, count(DISTINCT source_ip_address) AS addresses,
   count(DISTINCT access_key_id) AS access_keys, count(*) FILTER (WHERE ${failed}) AS failed,
   coalesce(round(100.0 * count(*) FILTER (WHERE ${failed}) / nullif(count(*), 0), 1), 0) AS failed_pct
 FROM win`,
-    perDay: withWindow(scope, `days AS (SELECT range::DATE AS dt FROM range(${day(window.from)}, ${day(window.to)} + 1, INTERVAL 1 DAY))`) + `SELECT d.dt, count(w.event_time) AS events, count(w.error_code) AS failed,
+    perDay:
+      withWindow(scope, `days AS (SELECT range::DATE AS dt FROM range(${day(window.from)}, ${day(window.to)} + 1, INTERVAL 1 DAY))`) +
+      `SELECT d.dt, count(w.event_time) AS events, count(w.error_code) AS failed,
   count(DISTINCT w.caller) AS callers, count(DISTINCT w.source_ip_address) AS addresses
 FROM days d LEFT JOIN win w USING (dt)
 GROUP BY d.dt ORDER BY d.dt`,
-    perApi: withWindow(scope) + `SELECT event_name, meaning_en, meaning_zh, coalesce(category, 'uncatalogued') AS category, sensitive,
+    perApi:
+      withWindow(scope) +
+      `SELECT event_name, meaning_en, meaning_zh, coalesce(category, 'uncatalogued') AS category, sensitive,
   count(*) AS events, count(*) FILTER (WHERE ${failed}) AS failed, count(DISTINCT caller) AS callers
 FROM win GROUP BY ALL ORDER BY events DESC, event_name`,
   }
@@ -91,12 +101,18 @@ FROM win GROUP BY ALL ORDER BY events DESC, event_name`,
 
 export function customerDataSql(scope: ReportScope) {
   return {
-    totals: withWindow(scope) + `SELECT count(*) AS calls, count(DISTINCT caller) AS callers, count(DISTINCT source_ip_address) AS addresses,
+    totals:
+      withWindow(scope) +
+      `SELECT count(*) AS calls, count(DISTINCT caller) AS callers, count(DISTINCT source_ip_address) AS addresses,
   count(*) FILTER (WHERE ${failed}) AS failed
 FROM win WHERE ${customerData}`,
-    perDay: withWindow(scope) + `SELECT dt, event_name, count(*) AS calls
+    perDay:
+      withWindow(scope) +
+      `SELECT dt, event_name, count(*) AS calls
 FROM win WHERE ${customerData} GROUP BY ALL ORDER BY dt, event_name`,
-    who: withWindow(scope, `per_api AS (SELECT caller, event_name, count(*) AS n FROM win WHERE ${customerData} GROUP BY ALL)`) + `SELECT caller, count(*) AS calls, count(*) FILTER (WHERE ${failed}) AS failed,
+    who:
+      withWindow(scope, `per_api AS (SELECT caller, event_name, count(*) AS n FROM win WHERE ${customerData} GROUP BY ALL)`) +
+      `SELECT caller, count(*) AS calls, count(*) FILTER (WHERE ${failed}) AS failed,
   ${time('min(local_time)')} AS first_call, ${time('max(local_time)')} AS last_call,
   (SELECT string_agg(event_name || ' ×' || n, ', ' ORDER BY n DESC, event_name) FROM per_api p WHERE p.caller = w.caller) AS apis,
   string_agg(DISTINCT source_ip_address, ', ' ORDER BY source_ip_address) AS addresses
@@ -110,13 +126,19 @@ export function administrationSql(scope: ReportScope) {
   const parameters = `array_to_string(list_transform(list_filter(json_keys(request_parameters), k -> k NOT IN (${inList(ENVELOPE_PARAMETERS)})),
     k -> k || '=' || json_extract_string(request_parameters, '$."' || k || '"')), ', ')`
   return {
-    totals: withWindow(scope) + `SELECT count(*) AS changes, count(DISTINCT caller) AS callers, count(DISTINCT event_name) AS apis,
+    totals:
+      withWindow(scope) +
+      `SELECT count(*) AS changes, count(DISTINCT caller) AS callers, count(DISTINCT event_name) AS apis,
   count(*) FILTER (WHERE ${failed}) AS failed
 FROM win WHERE ${administration}`,
-    perApi: withWindow(scope) + `SELECT event_name, meaning_en, meaning_zh, category, count(*) AS calls, count(*) FILTER (WHERE ${failed}) AS failed,
+    perApi:
+      withWindow(scope) +
+      `SELECT event_name, meaning_en, meaning_zh, category, count(*) AS calls, count(*) FILTER (WHERE ${failed}) AS failed,
   string_agg(DISTINCT caller, ', ' ORDER BY caller) AS callers
 FROM win WHERE ${administration} GROUP BY ALL ORDER BY calls DESC, event_name`,
-    changes: withWindow(scope) + `SELECT ${time('local_time')} AS local_time, caller, event_name, meaning_en, meaning_zh, instance_id,
+    changes:
+      withWindow(scope) +
+      `SELECT ${time('local_time')} AS local_time, caller, event_name, meaning_en, meaning_zh, instance_id,
   ${resources} AS referenced_resources, ${parameters} AS parameters, coalesce(error_code, 'OK') AS result
 FROM win WHERE ${administration} ORDER BY event_time DESC, event_id LIMIT ${LIST_LIMIT}`,
   }
@@ -128,19 +150,26 @@ FROM win WHERE ${administration} ORDER BY event_time DESC, event_id LIMIT ${LIST
  */
 export function failuresSql(scope: ReportScope) {
   return {
-    byCode: withWindow(scope) + `SELECT error_code, count(*) AS calls, count(DISTINCT caller) AS callers, count(DISTINCT event_name) AS apis,
+    byCode:
+      withWindow(scope) +
+      `SELECT error_code, count(*) AS calls, count(DISTINCT caller) AS callers, count(DISTINCT event_name) AS apis,
   ${time('min(local_time)')} AS first_seen, ${time('max(local_time)')} AS last_seen, any_value(error_message) AS example_message
 FROM win WHERE ${failed} GROUP BY ALL ORDER BY calls DESC, error_code`,
-    byCaller: withWindow(scope) + `SELECT caller, error_code, count(*) AS calls,
+    byCaller:
+      withWindow(scope) +
+      `SELECT caller, error_code, count(*) AS calls,
   string_agg(DISTINCT event_name, ', ' ORDER BY event_name) AS apis
 FROM win WHERE ${failed} GROUP BY ALL ORDER BY calls DESC, caller, error_code`,
-    hourly: withWindow(scope,
-      `hours AS (SELECT range AS hour FROM range((SELECT date_trunc('hour', min(local_time)) FROM win), (SELECT max(local_time) FROM win), INTERVAL 1 HOUR))`,
-      `codes AS (SELECT DISTINCT error_code FROM win WHERE ${failed})`,
-      `counted AS (SELECT h.hour, c.error_code, count(w.event_time) AS failed
+    hourly:
+      withWindow(
+        scope,
+        `hours AS (SELECT range AS hour FROM range((SELECT date_trunc('hour', min(local_time)) FROM win), (SELECT max(local_time) FROM win), INTERVAL 1 HOUR))`,
+        `codes AS (SELECT DISTINCT error_code FROM win WHERE ${failed})`,
+        `counted AS (SELECT h.hour, c.error_code, count(w.event_time) AS failed
   FROM hours h CROSS JOIN codes c LEFT JOIN win w ON date_trunc('hour', w.local_time) = h.hour AND w.error_code = c.error_code
   GROUP BY ALL)`,
-      `scored AS (SELECT *, avg(failed) OVER (PARTITION BY error_code) AS mean, stddev_pop(failed) OVER (PARTITION BY error_code) AS sd FROM counted)`) +
+        `scored AS (SELECT *, avg(failed) OVER (PARTITION BY error_code) AS mean, stddev_pop(failed) OVER (PARTITION BY error_code) AS sd FROM counted)`,
+      ) +
       `SELECT ${time('hour')} AS hour, error_code, failed, failed >= 5 AND failed > mean + 3 * sd AS spike
 FROM scored ORDER BY hour, error_code`,
   }
@@ -162,11 +191,15 @@ export function newcomersSql(scope: ReportScope) {
   UNION SELECT 'source address', source_ip_address FROM before WHERE source_ip_address IS NOT NULL)`
   const head = withWindow(scope, eventsCte('before', window.previousFrom, window.previousTo, scope), kinds, known)
   return {
-    summary: head + `SELECT k.kind, count(DISTINCT k.value) AS seen, count(DISTINCT k.value) FILTER (WHERE n.value IS NULL) AS new,
+    summary:
+      head +
+      `SELECT k.kind, count(DISTINCT k.value) AS seen, count(DISTINCT k.value) FILTER (WHERE n.value IS NULL) AS new,
   (SELECT count(*) FROM before) AS events_before
 FROM kinds k LEFT JOIN known n ON n.kind = k.kind AND n.value = k.value
 GROUP BY k.kind ORDER BY list_position(['caller', 'access key', 'source address'], k.kind)`,
-    list: head + `SELECT kind, value, ${time('min(local_time)')} AS first_seen, count(*) AS calls, count(DISTINCT event_name) AS apis,
+    list:
+      head +
+      `SELECT kind, value, ${time('min(local_time)')} AS first_seen, count(*) AS calls, count(DISTINCT event_name) AS apis,
   count(DISTINCT caller) AS callers, array_to_string(list_slice(list_sort(list_distinct(list(caller))), 1, 3), ', ') AS first_callers
 FROM kinds k WHERE NOT EXISTS (SELECT 1 FROM known n WHERE n.kind = k.kind AND n.value = k.value)
 GROUP BY kind, value ORDER BY list_position(['caller', 'access key', 'source address'], kind), first_seen, value LIMIT ${LIST_LIMIT}`,
@@ -176,13 +209,19 @@ GROUP BY kind, value ORDER BY list_position(['caller', 'access key', 'source add
 export function afterHoursSql(scope: ReportScope) {
   const outside = outsideHours(scope.hours)
   return {
-    totals: withWindow(scope) + `SELECT count(*) AS events, count(DISTINCT caller) AS callers, count(*) FILTER (WHERE sensitive) AS sensitive_calls,
+    totals:
+      withWindow(scope) +
+      `SELECT count(*) AS events, count(DISTINCT caller) AS callers, count(*) FILTER (WHERE sensitive) AS sensitive_calls,
   count(*) FILTER (WHERE ${failed}) AS failed
 FROM win WHERE ${outside}`,
-    byHour: withWindow(scope) + `SELECT h.range AS hour, count(w.event_time) AS events, count(w.event_time) FILTER (WHERE w.sensitive) AS sensitive_calls, ${outsideHours(scope.hours, 'h.range')} AS outside
+    byHour:
+      withWindow(scope) +
+      `SELECT h.range AS hour, count(w.event_time) AS events, count(w.event_time) FILTER (WHERE w.sensitive) AS sensitive_calls, ${outsideHours(scope.hours, 'h.range')} AS outside
 FROM range(24) h LEFT JOIN win w ON hour(w.local_time) = h.range
 GROUP BY ALL ORDER BY hour`,
-    byCaller: withWindow(scope) + `SELECT caller, count(*) AS events, count(*) FILTER (WHERE sensitive) AS sensitive_calls,
+    byCaller:
+      withWindow(scope) +
+      `SELECT caller, count(*) AS events, count(*) FILTER (WHERE sensitive) AS sensitive_calls,
   ${time('min(local_time)')} AS first_call, ${time('max(local_time)')} AS last_call,
   string_agg(DISTINCT event_name, ', ' ORDER BY event_name) AS apis
 FROM win WHERE ${outside} GROUP BY caller ORDER BY events DESC, caller`,

@@ -35,10 +35,13 @@ export interface TableDays {
  * earlier than the oldest; today's week when the table is empty).
  */
 export function resolveWindow(from: string | undefined, to: string | undefined, table: TableDays = {}, today: Date = new Date()): ReportWindow {
-  for (const [flag, value] of [['--from', from], ['--to', to]] as const) {
+  for (const [flag, value] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
     if (value !== undefined && !isDay(value)) throw new WindowError(`${flag} must be a date YYYY-MM-DD, got "${value}"`)
   }
-  const end = to ?? (from ? addDays(from, DEFAULT_DAYS - 1) : table.newest ?? today.toISOString().slice(0, 10))
+  const end = to ?? (from ? addDays(from, DEFAULT_DAYS - 1) : (table.newest ?? today.toISOString().slice(0, 10)))
   const weekBefore = addDays(end, -(DEFAULT_DAYS - 1))
   const start = from ?? (!to && table.oldest && table.oldest > weekBefore ? table.oldest : weekBefore)
   if (start > end) throw new WindowError(`--from ${start} is after --to ${end}`)
@@ -56,7 +59,8 @@ export function parseWorkHours(text: string = DEFAULT_WORK_HOURS, timeZone: stri
   const match = /^(\d{1,2})-(\d{1,2})$/.exec(text.trim())
   const start = Number(match?.[1])
   const end = Number(match?.[2])
-  if (!match || start > 23 || end > 24 || start === end) throw new WindowError(`--work-hours must look like 09-18 (start and end hour, 0-24, different), got "${text}"`)
+  if (!match || start > 23 || end > 24 || start === end)
+    throw new WindowError(`--work-hours must look like 09-18 (start and end hour, 0-24, different), got "${text}"`)
   try {
     new Intl.DateTimeFormat('en', { timeZone })
   } catch {

@@ -20,10 +20,7 @@ export interface ArchiveKey {
   md5: string
 }
 
-export type KeyVerdict =
-  | { kind: 'archive'; archive: ArchiveKey }
-  | { kind: 'insight'; key: string }
-  | { kind: 'other'; key: string }
+export type KeyVerdict = { kind: 'archive'; archive: ArchiveKey } | { kind: 'insight'; key: string } | { kind: 'other'; key: string }
 
 const ARCHIVE = new RegExp(
   '^(?<prefix>(?:.*/)?)AliyunLogs/Actiontrail/' +

@@ -4,7 +4,10 @@ import { NotFoundError } from '../errors.js'
 import { pageOf } from './page.js'
 import type { ListOptions, ListPage, ObjectInfo, Storage } from './types.js'
 
-interface Stored { body: Buffer; info: ObjectInfo }
+interface Stored {
+  body: Buffer
+  info: ObjectInfo
+}
 
 /** In-process storage for tests and for staging. */
 export class MemoryStorage implements Storage {

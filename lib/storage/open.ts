@@ -15,7 +15,11 @@ export interface Location {
  * Opens locations, one storage per bucket or folder, so that source and destination in the same
  * bucket share a client. Credentials come from the FC context or the standard environment.
  */
-export function locationOpener(config: Config, context?: { credentials?: Partial<OssCredentials> }, env: NodeJS.ProcessEnv = process.env): (spec: LocationSpec) => Location {
+export function locationOpener(
+  config: Config,
+  context?: { credentials?: Partial<OssCredentials> },
+  env: NodeJS.ProcessEnv = process.env,
+): (spec: LocationSpec) => Location {
   const opened = new Map<string, Storage>()
   return (spec) => {
     const id = spec.kind === 'oss' ? `oss:${spec.bucket}` : `fs:${spec.root}`

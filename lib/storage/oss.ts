@@ -34,8 +34,16 @@ export interface OssLocation {
 
 export type OssStorageOptions = OssLocation & OssCredentials
 
-type Operation = 'GetObject' | 'PutObject' | 'HeadObject' | 'DeleteObject' | 'ListObjects'
-  | 'InitiateMultipartUpload' | 'UploadPart' | 'CompleteMultipartUpload' | 'AbortMultipartUpload'
+type Operation =
+  | 'GetObject'
+  | 'PutObject'
+  | 'HeadObject'
+  | 'DeleteObject'
+  | 'ListObjects'
+  | 'InitiateMultipartUpload'
+  | 'UploadPart'
+  | 'CompleteMultipartUpload'
+  | 'AbortMultipartUpload'
 
 /**
  * Bytes gathered before a streamed object sends a part. OSS needs every part but the last to be at
@@ -53,14 +61,37 @@ interface Failure {
 
 /** Refusals a retry will not fix. */
 const REFUSED = new Set([
-  'AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'NoSuchBucket', 'InvalidSecurityToken',
-  'RequestTimeTooSkewed', 'InvalidBucketName', 'UserDisable', 'AccountDisabled',
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'NoSuchBucket',
+  'InvalidSecurityToken',
+  'RequestTimeTooSkewed',
+  'InvalidBucketName',
+  'UserDisable',
+  'AccountDisabled',
 ])
 
 const TRANSIENT = new Set([
-  'SlowDown', 'ServiceUnavailable', 'InternalError', 'RequestTimeout', 'QpsLimitExceeded', 'TooManyRequests',
-  'ResponseTimeoutError', 'ConnectionTimeoutError', 'SocketAssignTimeoutError', 'RequestError', 'ResponseError',
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
+  'SlowDown',
+  'ServiceUnavailable',
+  'InternalError',
+  'RequestTimeout',
+  'QpsLimitExceeded',
+  'TooManyRequests',
+  'ResponseTimeoutError',
+  'ConnectionTimeoutError',
+  'SocketAssignTimeoutError',
+  'RequestError',
+  'ResponseError',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
 ])
 
 const BUCKET_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/
@@ -123,17 +154,23 @@ export class OssStorage implements Storage {
         const number = parts.length + 1
         const bytes = part.bytes
         if (bytes.length > 0 || number === 1) {
-          const sent = await this.#call('UploadPart', key, () => this.#client.uploadPart(key, init.uploadId, number, bytes, 0, bytes.length, { timeout: this.#timeoutMs }))
+          const sent = await this.#call('UploadPart', key, () =>
+            this.#client.uploadPart(key, init.uploadId, number, bytes, 0, bytes.length, { timeout: this.#timeoutMs }),
+          )
           parts.push({ number, etag: sent.etag })
           size += bytes.length
         }
         if (part.last) break
       }
-      const done = await this.#call('CompleteMultipartUpload', key, () => this.#client.completeMultipartUpload(key, init.uploadId, parts, { timeout: this.#timeoutMs }))
+      const done = await this.#call('CompleteMultipartUpload', key, () =>
+        this.#client.completeMultipartUpload(key, init.uploadId, parts, { timeout: this.#timeoutMs }),
+      )
       const headers = done.res.headers as Record<string, string | undefined>
       return { key, size, etag: unquote(done.etag ?? headers.etag), lastModified: dateOf(headers.date) }
     } catch (error) {
-      await this.#call('AbortMultipartUpload', key, () => this.#client.abortMultipartUpload(key, init.uploadId, { timeout: this.#timeoutMs })).catch(() => undefined)
+      await this.#call('AbortMultipartUpload', key, () => this.#client.abortMultipartUpload(key, init.uploadId, { timeout: this.#timeoutMs })).catch(
+        () => undefined,
+      )
       throw error
     }
   }
@@ -304,7 +341,8 @@ async function readSmall(stream: Readable, limit: number): Promise<Buffer> {
 function guardBody(body: Readable, idleMs: number, fail: (error: unknown) => Error): Readable {
   const out = new PassThrough()
   const stall = setTimeout(() => {
-    if (body.isPaused()) stall.refresh() // the reader is behind, not the network
+    if (body.isPaused())
+      stall.refresh() // the reader is behind, not the network
     else body.destroy(Object.assign(new Error(`no data for ${idleMs} ms`), { code: 'ETIMEDOUT' }))
   }, idleMs).unref() // the open socket keeps the process alive, not this timer
   body.on('data', () => stall.refresh())
@@ -312,7 +350,8 @@ function guardBody(body: Readable, idleMs: number, fail: (error: unknown) => Err
   body.once('error', (error) => out.destroy(fail(error)))
   body.once('close', () => {
     clearTimeout(stall)
-    if (!body.readableEnded && !out.destroyed) out.destroy(fail(Object.assign(new Error('connection closed before the end of the body'), { code: 'ECONNRESET' })))
+    if (!body.readableEnded && !out.destroyed)
+      out.destroy(fail(Object.assign(new Error('connection closed before the end of the body'), { code: 'ECONNRESET' })))
   })
   out.once('close', () => {
     if (!body.readableEnded) body.destroy()
@@ -337,7 +376,10 @@ function describe(failure: Failure): string {
 /** First line, without the URL, socket statistics and advice urllib and ali-oss append. */
 function summary(message: string | undefined): string {
   const line = (message ?? '').split('\n')[0]!
-  return line.replace(/, (GET|PUT|HEAD|DELETE|POST) \S+ .*$/, '').replace(/, please increase the timeout.*$/, '').slice(0, 300)
+  return line
+    .replace(/, (GET|PUT|HEAD|DELETE|POST) \S+ .*$/, '')
+    .replace(/, please increase the timeout.*$/, '')
+    .slice(0, 300)
 }
 
 function redact(text: string, secrets: string[]): string {

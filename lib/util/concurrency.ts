@@ -15,8 +15,13 @@ export function boundedTasks(limit: number): { add(task: () => Promise<unknown>)
         throw failure.error
       }
       const run: Promise<void> = task().then(
-        () => { running.delete(run) },
-        (error: unknown) => { running.delete(run); failure ??= { error } },
+        () => {
+          running.delete(run)
+        },
+        (error: unknown) => {
+          running.delete(run)
+          failure ??= { error }
+        },
       )
       running.add(run)
     },
@@ -31,7 +36,12 @@ export function boundedTasks(limit: number): { add(task: () => Promise<unknown>)
  * Calls `fn` for the items of `items` (a list, a generator or a paged listing), at most `limit` at once,
  * in item order. Before taking each next item it asks `stop`; once that says true no new call starts.
  */
-export async function forEachLimit<T>(items: Iterable<T> | AsyncIterable<T>, limit: number, fn: (item: T, index: number) => Promise<void>, stop?: () => boolean): Promise<void> {
+export async function forEachLimit<T>(
+  items: Iterable<T> | AsyncIterable<T>,
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+  stop?: () => boolean,
+): Promise<void> {
   const iterator = serialIterator(items)
   let index = 0
   const lane = async () => {
@@ -48,7 +58,10 @@ export async function forEachLimit<T>(items: Iterable<T> | AsyncIterable<T>, lim
 /** `fn` over `items` with at most `limit` calls in flight; results keep the order of `items`. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length)
-  if (items.length > 0) await forEachLimit(items, Math.min(limit, items.length), async (item, index) => { results[index] = await fn(item) })
+  if (items.length > 0)
+    await forEachLimit(items, Math.min(limit, items.length), async (item, index) => {
+      results[index] = await fn(item)
+    })
   return results
 }
 

@@ -84,7 +84,10 @@ export class FixedSchemaEncoder implements FileEncoder {
   private taken = 0
   rows = 0
 
-  constructor(private readonly columns: readonly TableColumn[] = COLUMNS, uniquePerRow: ReadonlySet<string> = UNIQUE_PER_ROW) {
+  constructor(
+    private readonly columns: readonly TableColumn[] = COLUMNS,
+    uniquePerRow: ReadonlySet<string> = UNIQUE_PER_ROW,
+  ) {
     this.plans = columns.map((column) => planFor(column, uniquePerRow))
     this.out.bytes(MAGIC)
   }
@@ -134,8 +137,19 @@ export class FixedSchemaEncoder implements FileEncoder {
     if (values.length !== count) throw new Error(`column ${column.name} has ${values.length} values, expected ${count}`)
     const levels = definitionLevels(values, count, column.required)
     const chunk: ChunkMeta = {
-      type: plan.type, encodings: [], path: column.name, numValues: count, uncompressed: 0, compressed: 0,
-      dataPageOffset: 0, dictionaryPageOffset: undefined, nullCount: undefined, min: undefined, max: undefined, minExact: true, maxExact: true,
+      type: plan.type,
+      encodings: [],
+      path: column.name,
+      numValues: count,
+      uncompressed: 0,
+      compressed: 0,
+      dataPageOffset: 0,
+      dictionaryPageOffset: undefined,
+      nullCount: undefined,
+      min: undefined,
+      max: undefined,
+      minExact: true,
+      maxExact: true,
     }
     const start = this.out.offset
     switch (column.kind) {
@@ -162,7 +176,14 @@ export class FixedSchemaEncoder implements FileEncoder {
   }
 
   /** Columns of fixed-width values: pages of about PAGE_BYTES each. */
-  private writeFixedWidth(chunk: ChunkMeta, values: Value[], levels: Uint8Array | undefined, count: number, width: number, write: (out: ByteSink, values: Value[], from: number, to: number) => void): void {
+  private writeFixedWidth(
+    chunk: ChunkMeta,
+    values: Value[],
+    levels: Uint8Array | undefined,
+    count: number,
+    width: number,
+    write: (out: ByteSink, values: Value[], from: number, to: number) => void,
+  ): void {
     chunk.encodings.push(Encoding.PLAIN)
     chunk.dataPageOffset = this.position
     const rowsPerPage = width >= count ? count : Math.max(1, Math.floor(PAGE_BYTES / width))

@@ -16,7 +16,13 @@ function schemaElement(column: TableColumn): SchemaElement {
   const name = column.name
   switch (column.kind) {
     case 'timestamp':
-      return { name, repetition_type, type: 'INT64', converted_type: 'TIMESTAMP_MILLIS', logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' } }
+      return {
+        name,
+        repetition_type,
+        type: 'INT64',
+        converted_type: 'TIMESTAMP_MILLIS',
+        logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MILLIS' },
+      }
     case 'int32':
       return { name, repetition_type, type: 'INT32' }
     case 'boolean':

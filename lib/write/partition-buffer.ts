@@ -11,7 +11,11 @@ export class PartitionBuffer {
   /** Set once the file's bytes started leaving for storage before its end. */
   sink: OutputSink | undefined
 
-  constructor(readonly dt: string, readonly eventName: string | null, encoder: EncoderFactory = defaultEncoder) {
+  constructor(
+    readonly dt: string,
+    readonly eventName: string | null,
+    encoder: EncoderFactory = defaultEncoder,
+  ) {
     this.file = encoder()
   }
 

@@ -56,7 +56,10 @@ export class ArchiveRouter {
   private readonly interned = new Map<string, string>()
   private readonly dateOf: (millis: number) => string
 
-  constructor(private readonly sourceKey: string, private readonly options: RouterOptions) {
+  constructor(
+    private readonly sourceKey: string,
+    private readonly options: RouterOptions,
+  ) {
     this.dateOf = dateInZone(options.timeZone)
     this.rawBudget = options.quarantineRawBytes ?? 8 * 1024 * 1024
   }
@@ -84,12 +87,22 @@ export class ArchiveRouter {
       return
     }
     if (!eventNameFitsPath(verdict.eventName)) {
-      this.quarantine(element, { index, reason: 'event_name_too_long', message: `eventName of ${verdict.eventName!.length} characters makes a partition folder name over ${MAX_EVENT_NAME_BYTES} bytes`, eventId: verdict.eventId })
+      this.quarantine(element, {
+        index,
+        reason: 'event_name_too_long',
+        message: `eventName of ${verdict.eventName!.length} characters makes a partition folder name over ${MAX_EVENT_NAME_BYTES} bytes`,
+        eventId: verdict.eventId,
+      })
       return
     }
     if (verdict.eventId !== null) {
       if (!this.seenIds.add(verdict.eventId)) {
-        this.quarantine(element, { index, reason: 'duplicate_event_id', message: `eventId ${verdict.eventId} appears earlier in this archive`, eventId: verdict.eventId })
+        this.quarantine(element, {
+          index,
+          reason: 'duplicate_event_id',
+          message: `eventId ${verdict.eventId} appears earlier in this archive`,
+          eventId: verdict.eventId,
+        })
         return
       }
     }

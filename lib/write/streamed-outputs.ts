@@ -22,7 +22,10 @@ export class StreamedOutputs {
   private readonly streams = new Map<string, Stream>()
 
   /** `maxQueuedBytes`: bytes handed over and not yet taken by the uploads before the reader waits. */
-  constructor(private readonly dest: Storage, private readonly maxQueuedBytes: number) {}
+  constructor(
+    private readonly dest: Storage,
+    private readonly maxQueuedBytes: number,
+  ) {}
 
   /** A sink streaming into `key`; a key the run must not write (undefined) gets one that discards. */
   open(key: string | undefined): OutputSink {

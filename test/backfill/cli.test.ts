@@ -11,7 +11,15 @@ import { tableShape } from './table.js'
 
 async function corpusFolder(archivesPerDay: number) {
   const bucket = await tempDir('ccc-bucket')
-  const corpus = await generateCorpus(new FsStorage(bucket), { startDate: '2021-02-27', days: 3, archivesPerDay, eventsPerArchive: 3, regions: ['cn-shanghai', 'cn-beijing'], brokenArchives: 1, seed: 21 })
+  const corpus = await generateCorpus(new FsStorage(bucket), {
+    startDate: '2021-02-27',
+    days: 3,
+    archivesPerDay,
+    eventsPerArchive: 3,
+    regions: ['cn-shanghai', 'cn-beijing'],
+    brokenArchives: 1,
+    seed: 21,
+  })
   return { bucket, corpus }
 }
 
@@ -43,7 +51,11 @@ beforeAll(async () => {
   server = await startOssServer({ ...OSS_CREDENTIALS, buckets: ['stop-test'] })
 })
 afterAll(() => server.close())
-const ossEnv = () => ({ OSS_ENDPOINT: server.endpoint, ALIBABA_CLOUD_ACCESS_KEY_ID: OSS_CREDENTIALS.accessKeyId, ALIBABA_CLOUD_ACCESS_KEY_SECRET: OSS_CREDENTIALS.accessKeySecret })
+const ossEnv = () => ({
+  OSS_ENDPOINT: server.endpoint,
+  ALIBABA_CLOUD_ACCESS_KEY_ID: OSS_CREDENTIALS.accessKeyId,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: OSS_CREDENTIALS.accessKeySecret,
+})
 
 describe('ccc-trail backfill', () => {
   it('backfills a window with progress lines, then a rerun processes nothing', async () => {
@@ -67,7 +79,16 @@ describe('ccc-trail backfill', () => {
 
   it('on SIGTERM finishes the archive in flight, exits 143, and a rerun completes the table', async () => {
     const source = new OssStorage({ bucket: 'stop-test', endpoint: server.endpoint, ...OSS_CREDENTIALS })
-    const corpus = await generateCorpus(source, { prefix: 'trail/', startDate: '2021-02-27', days: 3, archivesPerDay: 2, eventsPerArchive: 3, regions: ['cn-shanghai', 'cn-beijing'], brokenArchives: 1, seed: 21 })
+    const corpus = await generateCorpus(source, {
+      prefix: 'trail/',
+      startDate: '2021-02-27',
+      days: 3,
+      archivesPerDay: 2,
+      eventsPerArchive: 3,
+      regions: ['cn-shanghai', 'cn-beijing'],
+      brokenArchives: 1,
+      seed: 21,
+    })
     expect(corpus.archives).toBe(12)
     const lake = await tempDir('ccc-lake')
     const args = ['backfill', '--source', 'oss://stop-test/trail/', '--dest', lake, '--from', '2021-02-27', '--to', '2021-03-01']

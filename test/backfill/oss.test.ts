@@ -32,7 +32,15 @@ const bucket = (name: string) => new OssStorage({ bucket: name, endpoint: oss.en
 describe('backfill against the OSS-protocol server', () => {
   it('backfills 300 archives over three days, then a rerun reads no archive again', async () => {
     const source = bucket('trail')
-    const corpus = await generateCorpus(source, { prefix: 'audit/', startDate: '2021-03-30', days: 3, archivesPerDay: 50, eventsPerArchive: 3, regions: ['cn-shanghai', 'cn-shenzhen'], seed: 5 })
+    const corpus = await generateCorpus(source, {
+      prefix: 'audit/',
+      startDate: '2021-03-30',
+      days: 3,
+      archivesPerDay: 50,
+      eventsPerArchive: 3,
+      regions: ['cn-shanghai', 'cn-shenzhen'],
+      seed: 5,
+    })
     expect(corpus.archives).toBe(300)
     const pipeline = { source, dest: bucket('lake'), destPrefix: 'ccc/', log: silentLogger, options: TEST_OPTIONS }
     const window = { from: '2021-03-30', to: '2021-04-01' }
@@ -54,7 +62,19 @@ describe('backfill against the OSS-protocol server', () => {
     const source = bucket('trail')
     await generateCorpus(source, { prefix: 'fc/', startDate: '2021-05-01', days: 2, archivesPerDay: 20, eventsPerArchive: 3, seed: 9 })
     const pipeline = { source, dest: bucket('lake'), destPrefix: 'fc-table/', log: silentLogger, options: TEST_OPTIONS }
-    const common = { pipeline, invoker: fc.invoker(), sourcePrefix: 'fc/', fanoutThreshold: 10, fanoutBatchSize: 8, concurrency: 4, maxWindowDays: 366, now: () => new Date('2021-05-02T12:00:00Z'), remainingMs: () => 600_000, marginMs: 10_000, log: silentLogger }
+    const common = {
+      pipeline,
+      invoker: fc.invoker(),
+      sourcePrefix: 'fc/',
+      fanoutThreshold: 10,
+      fanoutBatchSize: 8,
+      concurrency: 4,
+      maxWindowDays: 366,
+      now: () => new Date('2021-05-02T12:00:00Z'),
+      remainingMs: () => 600_000,
+      marginMs: 10_000,
+      log: silentLogger,
+    }
     const worker = { ...common, selfName: 'worker', workerName: 'worker' }
     const written: number[] = []
     fc.onInvoke(async (_name, payload) => written.push((await handleBackfillEvent(worker, JSON.stringify(payload))).stats.written))
@@ -72,7 +92,15 @@ describe('backfill against the OSS-protocol server', () => {
 
   it('retries through the OSS driver: an archive whose reads keep failing is a retryable failure, and the rerun writes it once', async () => {
     const source = bucket('trail')
-    const corpus = await generateCorpus(source, { prefix: 'retry/', startDate: '2021-06-01', days: 1, archivesPerDay: 6, eventsPerArchive: 3, regions: ['cn-shanghai'], seed: 13 })
+    const corpus = await generateCorpus(source, {
+      prefix: 'retry/',
+      startDate: '2021-06-01',
+      days: 1,
+      archivesPerDay: 6,
+      eventsPerArchive: 3,
+      regions: ['cn-shanghai'],
+      seed: 13,
+    })
     const pipeline = { source, dest: bucket('lake'), destPrefix: 'retry-table/', log: silentLogger, options: TEST_OPTIONS }
     const window = { from: '2021-06-01', to: '2021-06-01' }
     const [unlucky] = corpus.keys
@@ -81,22 +109,51 @@ describe('backfill against the OSS-protocol server', () => {
     const outcomes: Outcome[] = []
     const first = await runBackfill(pipeline, { sourcePrefix: 'retry/', window, concurrency: 2, onOutcome: (o) => outcomes.push(o) })
     expect(first.run).toMatchObject({ archives: 6, written: 5, failed: 1 })
-    expect(outcomes.filter((o) => o.status === 'failed')).toEqual([{ key: unlucky, status: 'failed', retryable: true, message: expect.stringMatching(/GetObject .* failed after 4 attempt\(s\): ServiceUnavailable/) }])
+    expect(outcomes.filter((o) => o.status === 'failed')).toEqual([
+      { key: unlucky, status: 'failed', retryable: true, message: expect.stringMatching(/GetObject .* failed after 4 attempt\(s\): ServiceUnavailable/) },
+    ])
     expect(oss.requests.filter((r) => r.bucket === 'trail' && r.key === unlucky && r.fault === '503')).toHaveLength(4)
 
     const rerun = await runBackfill(pipeline, { sourcePrefix: 'retry/', window, concurrency: 2 })
     expect(rerun.plan).toMatchObject({ listed: 6, done: 5, pending: 1 })
     expect(rerun.run).toMatchObject({ archives: 1, written: 1, failed: 0 })
     expect(first.run.counts.rows + rerun.run.counts.rows).toBe(corpus.cccEvents)
-    const table = await tableShape(await localTable({ storage: pipeline.dest, prefix: 'retry-table/', spec: { kind: 'oss', bucket: 'lake', prefix: 'retry-table/' } }, await tempDir('ccc-mirror')))
+    const table = await tableShape(
+      await localTable(
+        { storage: pipeline.dest, prefix: 'retry-table/', spec: { kind: 'oss', bucket: 'lake', prefix: 'retry-table/' } },
+        await tempDir('ccc-mirror'),
+      ),
+    )
     expect(table).toMatchObject({ rows: corpus.cccEvents, distinctEvents: corpus.cccEvents })
   })
 
   it('the FC backfill throws RetryableError when OSS keeps failing for one archive of its batch; the retried batch skips what is done', async () => {
     const source = bucket('trail')
-    const corpus = await generateCorpus(source, { prefix: 'fc-retry/', startDate: '2021-06-02', days: 1, archivesPerDay: 5, eventsPerArchive: 3, regions: ['cn-shanghai'], seed: 17 })
+    const corpus = await generateCorpus(source, {
+      prefix: 'fc-retry/',
+      startDate: '2021-06-02',
+      days: 1,
+      archivesPerDay: 5,
+      eventsPerArchive: 3,
+      regions: ['cn-shanghai'],
+      seed: 17,
+    })
     const pipeline = { source, dest: bucket('lake'), destPrefix: 'fc-retry-table/', log: silentLogger, options: TEST_OPTIONS }
-    const d = { pipeline, invoker: fc.invoker(), sourcePrefix: 'fc-retry/', fanoutThreshold: 100, fanoutBatchSize: 8, concurrency: 2, maxWindowDays: 366, now: () => new Date('2021-06-03T12:00:00Z'), remainingMs: () => 600_000, marginMs: 10_000, log: silentLogger, selfName: 'worker', workerName: 'worker' }
+    const d = {
+      pipeline,
+      invoker: fc.invoker(),
+      sourcePrefix: 'fc-retry/',
+      fanoutThreshold: 100,
+      fanoutBatchSize: 8,
+      concurrency: 2,
+      maxWindowDays: 366,
+      now: () => new Date('2021-06-03T12:00:00Z'),
+      remainingMs: () => 600_000,
+      marginMs: 10_000,
+      log: silentLogger,
+      selfName: 'worker',
+      workerName: 'worker',
+    }
     oss.inject({ bucket: 'trail', op: 'GetObject', kind: 'SlowDown', keyPrefix: corpus.keys[2], times: 4 })
     const batch = JSON.stringify({ batch: corpus.keys })
     await expect(handleBackfillEvent(d, batch)).rejects.toThrow(/1 of 5 archives failed transiently/)

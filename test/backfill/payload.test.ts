@@ -6,12 +6,19 @@ const timer = (payload: unknown) => Buffer.from(JSON.stringify({ triggerTime: '2
 
 describe('backfill payload', () => {
   it('reads the window from a timer payload string, a manual invocation and an empty event', () => {
-    expect(parseBackfillEvent(timer('{"from":"2021-02-01","to":"2021-02-28","prefix":"trail/"}'))).toEqual({ kind: 'window', from: '2021-02-01', to: '2021-02-28', prefix: 'trail/' })
+    expect(parseBackfillEvent(timer('{"from":"2021-02-01","to":"2021-02-28","prefix":"trail/"}'))).toEqual({
+      kind: 'window',
+      from: '2021-02-01',
+      to: '2021-02-28',
+      prefix: 'trail/',
+    })
     expect(parseBackfillEvent(timer(''))).toEqual({ kind: 'window' })
     expect(parseBackfillEvent(timer('{}'))).toEqual({ kind: 'window' })
     expect(parseBackfillEvent(Buffer.from('{"from":"2021-02-01"}'))).toEqual({ kind: 'window', from: '2021-02-01' })
     expect(parseBackfillEvent(Buffer.alloc(0))).toEqual({ kind: 'window' })
-    expect(parseBackfillEvent('{"from":"2021-02-01","to":"2021-02-02","prefix":"","resume":"_ccc_trail/checkpoints/backfill-2021-02-01_2021-02-02.json"}')).toMatchObject({ resume: '_ccc_trail/checkpoints/backfill-2021-02-01_2021-02-02.json' })
+    expect(
+      parseBackfillEvent('{"from":"2021-02-01","to":"2021-02-02","prefix":"","resume":"_ccc_trail/checkpoints/backfill-2021-02-01_2021-02-02.json"}'),
+    ).toMatchObject({ resume: '_ccc_trail/checkpoints/backfill-2021-02-01_2021-02-02.json' })
   })
 
   it('reads a worker batch, each key once', () => {

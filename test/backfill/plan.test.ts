@@ -20,8 +20,15 @@ async function collect(days: AsyncIterable<DayPlan>): Promise<DayPlan[]> {
 }
 
 /** One archive per (location, delivery time), with a distinct event each. */
-async function putAt(storage: Storage, deliveredAt: string, location: { region?: string; rdId?: string; accountId?: string; prefix?: string } = {}): Promise<string> {
-  return putArchive(storage, [{ ...seedSampleEvent(), eventId: `${deliveredAt}-${JSON.stringify(location)}`, eventTime: deliveredAt }], { deliveredAt: at(deliveredAt), ...location })
+async function putAt(
+  storage: Storage,
+  deliveredAt: string,
+  location: { region?: string; rdId?: string; accountId?: string; prefix?: string } = {},
+): Promise<string> {
+  return putArchive(storage, [{ ...seedSampleEvent(), eventId: `${deliveredAt}-${JSON.stringify(location)}`, eventTime: deliveredAt }], {
+    deliveredAt: at(deliveredAt),
+    ...location,
+  })
 }
 
 describe('backfill listing by delivery folder', () => {
@@ -36,8 +43,18 @@ describe('backfill listing by delivery folder', () => {
     expect(await findTrailRoots(source, 'trail/')).toEqual([
       { folder: 'trail/AliyunLogs/Actiontrail/cn-beijing/', region: 'cn-beijing' },
       { folder: 'trail/AliyunLogs/Actiontrail/cn-shanghai/', region: 'cn-shanghai' },
-      { folder: 'trail/AliyunLogs/Actiontrail/rd-Ab12Cd/1234567890123456/cn-shanghai/', rdId: 'rd-Ab12Cd', accountId: '1234567890123456', region: 'cn-shanghai' },
-      { folder: 'trail/AliyunLogs/Actiontrail/rd-Ab12Cd/6543210987654321/cn-hangzhou/', rdId: 'rd-Ab12Cd', accountId: '6543210987654321', region: 'cn-hangzhou' },
+      {
+        folder: 'trail/AliyunLogs/Actiontrail/rd-Ab12Cd/1234567890123456/cn-shanghai/',
+        rdId: 'rd-Ab12Cd',
+        accountId: '1234567890123456',
+        region: 'cn-shanghai',
+      },
+      {
+        folder: 'trail/AliyunLogs/Actiontrail/rd-Ab12Cd/6543210987654321/cn-hangzhou/',
+        rdId: 'rd-Ab12Cd',
+        accountId: '6543210987654321',
+        region: 'cn-hangzhou',
+      },
     ])
   })
 
@@ -47,7 +64,8 @@ describe('backfill listing by delivery folder', () => {
     const locations = [{ region: 'cn-shanghai' }, { region: 'ap-southeast-1' }, { rdId: 'rd-x1', accountId: '1111', region: 'cn-beijing' }]
     const inside: string[] = []
     for (const location of locations) {
-      for (const time of ['2020-12-31T23:58:00Z', '2021-01-01T00:03:00Z', '2021-01-31T12:00:00Z', '2021-02-01T00:10:00Z']) inside.push(await putAt(source, time, location))
+      for (const time of ['2020-12-31T23:58:00Z', '2021-01-01T00:03:00Z', '2021-01-31T12:00:00Z', '2021-02-01T00:10:00Z'])
+        inside.push(await putAt(source, time, location))
       for (const time of ['2020-12-30T23:59:59Z', '2021-02-02T00:00:01Z', '2022-01-01T00:00:00Z']) await putAt(source, time, location)
     }
     await source.put('AliyunLogs/Actiontrail/cn-shanghai/2021/01/01/readme.txt', 'not an archive')
@@ -88,6 +106,10 @@ describe('backfill listing by delivery folder', () => {
     const body = await readAll(source, keys[0])
     await source.put(keys[0], Buffer.concat([body, body]))
     expect((await plan())[0].pending.map((p) => p.key).sort()).toEqual([keys[0], keys[1]].sort())
-    expect((await collect(planWindow(source, dest, { sourcePrefix: '', destPrefix: 'lake/', window: { from: '2021-02-02', to: '2021-02-02' }, force: true })))[0].pending.map((p) => p.key)).toEqual([keys[2]])
+    expect(
+      (
+        await collect(planWindow(source, dest, { sourcePrefix: '', destPrefix: 'lake/', window: { from: '2021-02-02', to: '2021-02-02' }, force: true }))
+      )[0].pending.map((p) => p.key),
+    ).toEqual([keys[2]])
   })
 })

@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { duration, progressBar, progressLine, ProgressReporter } from '../../lib/backfill/progress.js'
 import type { Outcome } from '../../lib/run-archives.js'
 
-const written = (events: number, bytesIn: number): Outcome => ({ key: 'k', status: 'written', counts: { events, rows: events, nonCcc: 0, quarantined: 0 }, files: 1, bytesIn, bytesOut: 0, millis: 1 })
+const written = (events: number, bytesIn: number): Outcome => ({
+  key: 'k',
+  status: 'written',
+  counts: { events, rows: events, nonCcc: 0, quarantined: 0 },
+  files: 1,
+  bytesIn,
+  bytesOut: 0,
+  millis: 1,
+})
 
 describe('backfill progress', () => {
   it('shows archives done of total, events/s, MB/s and the ETA at the rate so far', () => {

@@ -10,7 +10,15 @@ const WINDOW = { from: '2021-01-31', to: '2021-02-02' }
 async function corpus() {
   const source = new MemoryStorage()
   // 2 regions x 3 delivery days x 12 archives, crossing a month boundary, with late events and 2 broken archives.
-  const summary = await generateCorpus(source, { startDate: '2021-01-30', days: 5, archivesPerDay: 12, eventsPerArchive: 6, regions: ['cn-shanghai', 'cn-hangzhou'], brokenArchives: 2, seed: 7 })
+  const summary = await generateCorpus(source, {
+    startDate: '2021-01-30',
+    days: 5,
+    archivesPerDay: 12,
+    eventsPerArchive: 6,
+    regions: ['cn-shanghai', 'cn-hangzhou'],
+    brokenArchives: 2,
+    seed: 7,
+  })
   return { source, summary }
 }
 
@@ -38,7 +46,13 @@ describe('backfill run', () => {
 
     const resumed = await testPipeline({ source })
     let finished = 0
-    const stopped = await runBackfill(resumed, { sourcePrefix: '', window: WINDOW, concurrency: 3, stopRequested: () => finished >= 20, onOutcome: () => finished++ })
+    const stopped = await runBackfill(resumed, {
+      sourcePrefix: '',
+      window: WINDOW,
+      concurrency: 3,
+      stopRequested: () => finished >= 20,
+      onOutcome: () => finished++,
+    })
     expect(stopped.stopped).toBe(true)
     expect(stopped.run.archives).toBeGreaterThanOrEqual(20)
     expect(stopped.run.archives).toBeLessThan(72)

@@ -13,7 +13,11 @@ beforeAll(() => ensureBuilt('dist/bench/run.js'), 120_000)
 describe('npm run bench (tiny corpus)', () => {
   it('reports every variant as JSON on the last line, and all four agree on the CCC row count', async () => {
     const dir = await tempDir('ccc-bench')
-    const { stdout } = await run(process.execPath, [path.join(REPO, 'dist/bench/run.js'), '--events', '2000', '--archives', '4', '--big-mb', '2', '--ccc-share', '0.3', '--dir', dir, '--json'], { cwd: REPO, maxBuffer: 16 << 20 })
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(REPO, 'dist/bench/run.js'), '--events', '2000', '--archives', '4', '--big-mb', '2', '--ccc-share', '0.3', '--dir', dir, '--json'],
+      { cwd: REPO, maxBuffer: 16 << 20 },
+    )
     const report = JSON.parse(stdout.trimEnd().split('\n').at(-1)!)
     expect(report.corpus).toMatchObject({ events: 2000, archives: 4, seed: 1, cccShare: 0.3 })
     expect(report.corpus.cccEvents / report.corpus.events).toBeCloseTo(0.3, 1)

@@ -39,7 +39,8 @@ const EXPECTED: [name: string, category: string, sensitive: boolean][] = [
 describe('API categories', () => {
   it.each(EXPECTED)('%s is %s (sensitive: %s)', (name, category, sensitive) => {
     expect(classifyApi(name)).toEqual({ category, sensitive })
-    for (const entry of CCC_API_CATALOG.filter((e) => e.eventName === name)) expect({ category: entry.category, sensitive: entry.sensitive }).toEqual({ category, sensitive })
+    for (const entry of CCC_API_CATALOG.filter((e) => e.eventName === name))
+      expect({ category: entry.category, sensitive: entry.sensitive }).toEqual({ category, sensitive })
   })
 
   it('gives every catalog row a known category and a flag', () => {

@@ -13,7 +13,16 @@ describe('writeCatalog', () => {
     expect(written).toMatchObject({ key: CATALOG_KEY, rows: CCC_API_CATALOG.length })
 
     const rows = await queryTable(root, 'SELECT event_name, meaning_zh, meaning_en, api_version, category, sensitive FROM ccc_api_catalog')
-    expect(rows).toEqual(CCC_API_CATALOG.map((e) => ({ event_name: e.eventName, meaning_zh: e.meaningZh, meaning_en: e.meaningEn, api_version: e.apiVersion, category: e.category, sensitive: e.sensitive })))
+    expect(rows).toEqual(
+      CCC_API_CATALOG.map((e) => ({
+        event_name: e.eventName,
+        meaning_zh: e.meaningZh,
+        meaning_en: e.meaningEn,
+        api_version: e.apiVersion,
+        category: e.category,
+        sensitive: e.sensitive,
+      })),
+    )
     const types = await queryTable(root, 'SELECT column_name, column_type, "null" FROM (DESCRIBE ccc_api_catalog)')
     expect(types).toEqual(CATALOG_COLUMNS.map((c) => ({ column_name: c.name, column_type: c.kind === 'boolean' ? 'BOOLEAN' : 'VARCHAR', null: 'YES' })))
     const [seed] = await queryTable(root, "SELECT meaning_zh FROM ccc_api_catalog WHERE event_name = 'DownloadRecording' AND api_version = '2017-07-05'")

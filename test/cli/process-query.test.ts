@@ -29,7 +29,15 @@ describe('ccc-trail process and query', () => {
 
     const query = await runCli(['query', '--dest', lake, '--format', 'json', 'select event_name, count(*) as n from ccc_events group by 1 order by 1'])
     expect(query.code).toBe(0)
-    expect(query.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ event_name: 'ListConfig', n: 1 }, { event_name: 'ListUsers', n: 1 }])
+    expect(
+      query.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { event_name: 'ListConfig', n: 1 },
+      { event_name: 'ListUsers', n: 1 },
+    ])
   })
 
   it('answers usage and configuration errors with exit 2 and the setting name', async () => {

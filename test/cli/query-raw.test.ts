@@ -7,15 +7,28 @@ import { tempDir } from '../support/temp.js'
 
 /** A 2025-style console event with fields no column maps and values no column can hold exactly. */
 const consoleEvent = {
-  eventId: 'console-1', eventName: 'ModifyUser', eventRW: 'Write', eventSource: 'ccc.cn-shanghai.aliyuncs.com', eventTime: '2021-02-03T04:11:09.250Z',
-  eventType: 'ConsoleOperation', eventVersion: 'v2', recipientAccountId: '1663000000000001', serviceName: 'CloudCallCenter', isGlobal: 'maybe',
+  eventId: 'console-1',
+  eventName: 'ModifyUser',
+  eventRW: 'Write',
+  eventSource: 'ccc.cn-shanghai.aliyuncs.com',
+  eventTime: '2021-02-03T04:11:09.250Z',
+  eventType: 'ConsoleOperation',
+  eventVersion: 'v2',
+  recipientAccountId: '1663000000000001',
+  serviceName: 'CloudCallCenter',
+  isGlobal: 'maybe',
   referencedResources: { 'ACS::CCC::User': ['u-2', 'u-1'], 'ACS::CCC::Instance': ['ccc-1'] },
   requestParameters: { InstanceId: 'ccc-1', PageSize: 100, Force: false, Tags: [], Note: '引号 "quoted" \\ back' },
   userIdentity: {
-    accountId: '1663000000000001', type: 'ram-user', userName: 'ops',
+    accountId: '1663000000000001',
+    type: 'ram-user',
+    userName: 'ops',
     sessionContext: { attributes: { mfaAuthenticated: 'true', creationDate: '2021-02-03T04:00:00Z' }, sessionIssuer: { type: 'role', userName: 'Admin' } },
   },
-  vpcId: 'vpc-1', sharedEventId: 'se-1', emptyList: [], nothing: null,
+  vpcId: 'vpc-1',
+  sharedEventId: 'se-1',
+  emptyList: [],
+  nothing: null,
 }
 
 type Json = Record<string, unknown>
@@ -38,7 +51,10 @@ describe('ccc-trail query --raw', () => {
     const run = await runCli(['query', '--dest', lake, '--raw', 'select * from ccc_events order by event_time'])
     expect(run.stderr).toBe('')
     expect(run.code).toBe(0)
-    const events = run.stdout.trim().split('\n').map((line) => JSON.parse(line))
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
     // The only documented coercion these events meet: mfaAuthenticated "false"/"true" reads back as a boolean.
     expect(events).toEqual([withMfa(sample, false), withMfa(consoleEvent, true)])
   })

@@ -16,13 +16,13 @@ async function tableOfOneEvent(): Promise<string> {
 }
 
 describe('ccc-trail query', () => {
-  it('exits 2 with DuckDB\'s own message when the SQL is wrong (unknown column, syntax, unknown table, bad cast)', async () => {
+  it("exits 2 with DuckDB's own message when the SQL is wrong (unknown column, syntax, unknown table, bad cast)", async () => {
     const lake = await tableOfOneEvent()
     const cases: [string, RegExp][] = [
       ['select nope from ccc_events', /^ccc-trail query: Binder Error: Referenced column "nope" not found/m],
       ['selec count(*) from ccc_events', /^ccc-trail query: Parser Error: syntax error at or near "selec"/m],
       ['select * from ccc_event', /^ccc-trail query: Catalog Error: Table with name ccc_event does not exist/m],
-      ["select cast(event_name as integer) from ccc_events", /^ccc-trail query: Conversion Error: Could not convert string/m],
+      ['select cast(event_name as integer) from ccc_events', /^ccc-trail query: Conversion Error: Could not convert string/m],
     ]
     for (const [sql, message] of cases) {
       const run = await runCli(['query', '--dest', lake, sql])
@@ -46,7 +46,15 @@ describe('ccc-trail query', () => {
                  from ccc_events group by event_name`
     const run = await runCli(['query', '--dest', lake, '--format', 'json', sql])
     expect(run.code).toBe(0)
-    expect(JSON.parse(run.stdout)).toEqual({ n: 1, largest_exact: 9007199254740991, beyond: '9007199254740993', pct: 33.3, ratio: 0.25, event_name: 'ListConfig', none: null })
+    expect(JSON.parse(run.stdout)).toEqual({
+      n: 1,
+      largest_exact: 9007199254740991,
+      beyond: '9007199254740993',
+      pct: 33.3,
+      ratio: 0.25,
+      event_name: 'ListConfig',
+      none: null,
+    })
     const csv = await runCli(['query', '--dest', lake, '--format', 'csv', 'select count(*) as n from ccc_events'])
     expect(csv.stdout.trim()).toBe('n\n1')
   })

@@ -10,7 +10,21 @@ describe('ccc-trail report', () => {
     const lake = await buildLake({ events: [event('DownloadRecording', '2021-02-03T01:00:00Z'), event('ListUsers', '2021-02-03T02:00:00Z')] })
     const out = path.join(await tempDir('ccc-report-cli'), 'audit.html')
 
-    const run = await runCli(['report', '--dest', lake, '--from', '2021-02-01', '--to', '2021-02-03', '--out', out, '--work-hours', '08-20', '--time-zone', 'UTC'])
+    const run = await runCli([
+      'report',
+      '--dest',
+      lake,
+      '--from',
+      '2021-02-01',
+      '--to',
+      '2021-02-03',
+      '--out',
+      out,
+      '--work-hours',
+      '08-20',
+      '--time-zone',
+      'UTC',
+    ])
     expect(run.code, run.stderr).toBe(0)
     expect(run.stdout).toContain(`Wrote the audit report for 2021-02-01 to 2021-02-03 to ${out}`)
     const html = readFileSync(out, 'utf8')

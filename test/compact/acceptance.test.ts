@@ -14,12 +14,19 @@ describe('three days of archives, processed and compacted', () => {
     const corpus = await generateCorpus(pipeline.source, { seed: 11, days: 3, archivesPerDay: 8, eventsPerArchive: 40 })
     // ActionTrail delivers some events twice: re-deliver the CCC events of one archive under a new key.
     const events = JSON.parse(gunzipSync(await readAll(pipeline.source, corpus.keys[9])).toString('utf8')) as Record<string, unknown>[]
-    const redelivered = await putArchive(pipeline.source, events.filter((e) => e.serviceName === 'CloudCallCenter'), { deliveredAt: new Date('2021-02-02T12:34:56Z') })
+    const redelivered = await putArchive(
+      pipeline.source,
+      events.filter((e) => e.serviceName === 'CloudCallCenter'),
+      { deliveredAt: new Date('2021-02-02T12:34:56Z') },
+    )
     const keys = [...corpus.keys, redelivered]
     expect((await processAll(pipeline, keys)).failed).toBe(0)
 
     const partitions = await filesByPartition(pipeline.dest)
-    const [before] = await queryTable(pipeline.destRoot, `SELECT sum(n) AS n, sum(dup) AS dup FROM (SELECT count(*) AS n, count(event_id) - count(DISTINCT event_id) AS dup FROM ccc_events GROUP BY dt, event_name)`)
+    const [before] = await queryTable(
+      pipeline.destRoot,
+      `SELECT sum(n) AS n, sum(dup) AS dup FROM (SELECT count(*) AS n, count(event_id) - count(DISTINCT event_id) AS dup FROM ccc_events GROUP BY dt, event_name)`,
+    )
     expect(Number(before.n)).toBe(corpus.cccEvents + events.filter((e) => e.serviceName === 'CloudCallCenter').length)
     expect(Number(before.dup)).toBeGreaterThan(0)
 

@@ -31,7 +31,10 @@ async function lakeWithDuplicates() {
 describe('compactTable', () => {
   it('merges every partition into one file sorted by event_time, dropping only duplicate event ids', async () => {
     const { pipeline } = await lakeWithDuplicates()
-    const before = await queryTable(pipeline.destRoot, `SELECT count(*) AS n, count(event_id) - count(DISTINCT event_id) AS dup, count(*) FILTER (WHERE event_id IS NULL) AS no_id FROM ccc_events`)
+    const before = await queryTable(
+      pipeline.destRoot,
+      `SELECT count(*) AS n, count(event_id) - count(DISTINCT event_id) AS dup, count(*) FILTER (WHERE event_id IS NULL) AS no_id FROM ccc_events`,
+    )
     const keysBefore = new Set(await eventKeys(pipeline.destRoot))
     expect(Number(before[0].dup)).toBe(9)
     expect(Number(before[0].no_id)).toBe(6)
@@ -45,9 +48,15 @@ describe('compactTable', () => {
     for (const files of after.values()) expect(files).toEqual([expect.stringMatching(/^compact-[0-9a-f]{16}-000\.parquet$/)])
     expect(await rowCount(pipeline.destRoot)).toBe(Number(before[0].n) - Number(before[0].dup))
     expect(new Set(await eventKeys(pipeline.destRoot))).toEqual(keysBefore)
-    const [ids] = await queryTable(pipeline.destRoot, `SELECT count(event_id) - count(DISTINCT event_id) AS dup, count(*) FILTER (WHERE event_id IS NULL) AS no_id FROM ccc_events`)
+    const [ids] = await queryTable(
+      pipeline.destRoot,
+      `SELECT count(event_id) - count(DISTINCT event_id) AS dup, count(*) FILTER (WHERE event_id IS NULL) AS no_id FROM ccc_events`,
+    )
     expect(ids).toEqual({ dup: '0', no_id: '6' })
-    const unsorted = await queryTable(pipeline.destRoot, `SELECT count(*) AS n FROM (SELECT event_time < lag(event_time) OVER (PARTITION BY filename ORDER BY file_row_number) AS back FROM read_parquet('${pipeline.destRoot}/dt=*/event_name=*/*.parquet', filename = true, file_row_number = true)) WHERE back`)
+    const unsorted = await queryTable(
+      pipeline.destRoot,
+      `SELECT count(*) AS n FROM (SELECT event_time < lag(event_time) OVER (PARTITION BY filename ORDER BY file_row_number) AS back FROM read_parquet('${pipeline.destRoot}/dt=*/event_name=*/*.parquet', filename = true, file_row_number = true)) WHERE back`,
+    )
     expect(unsorted).toEqual([{ n: '0' }])
     expect(summary).toMatchObject({ partitions: partitionsBefore.size, compacted: partitionsBefore.size, duplicates: Number(before[0].dup), superseded: 0 })
     expect(summary.filesBefore).toBe([...partitionsBefore.values()].flat().length)
@@ -69,7 +78,11 @@ describe('compactTable', () => {
     const sample = seedSampleEvent()
     const keys: string[] = []
     for (let a = 0; a < 6; a++) {
-      const events = Array.from({ length: 200 }, (_, i) => ({ ...sample, eventId: `E-${a}-${i}`, eventTime: new Date(Date.UTC(2021, 1, 3, a, 0, i)).toISOString() }))
+      const events = Array.from({ length: 200 }, (_, i) => ({
+        ...sample,
+        eventId: `E-${a}-${i}`,
+        eventTime: new Date(Date.UTC(2021, 1, 3, a, 0, i)).toISOString(),
+      }))
       keys.push(await putArchive(pipeline.source, events, { deliveredAt: new Date(Date.UTC(2021, 1, 3, a, 5)) }))
     }
     await processAll(pipeline, keys)
@@ -89,7 +102,9 @@ describe('compactTable', () => {
     const { pipeline } = await lakeWithDuplicates()
     await compactAll(pipeline)
     const rows = await rowCount(pipeline.destRoot)
-    const late = await putArchive(pipeline.source, [{ ...seedSampleEvent(), eventId: 'LATE-1', eventTime: '2021-02-01T10:00:00Z' }], { deliveredAt: new Date('2021-02-04T00:02:00Z') })
+    const late = await putArchive(pipeline.source, [{ ...seedSampleEvent(), eventId: 'LATE-1', eventTime: '2021-02-01T10:00:00Z' }], {
+      deliveredAt: new Date('2021-02-04T00:02:00Z'),
+    })
     await processAll(pipeline, [late])
     expect((await filesByPartition(pipeline.dest)).get('dt=2021-02-01/event_name=ListConfig/')).toHaveLength(2)
     expect(await rowCount(pipeline.destRoot)).toBe(rows + 1)
@@ -118,7 +133,12 @@ describe('compactTable', () => {
     const names = await queryTable(pipeline.destRoot, `SELECT DISTINCT event_name FROM ccc_events WHERE source_object = '${key}' ORDER BY 1`)
     expect(names.length).toBeGreaterThan(1)
     // Same key, new content: one ListConfig event and 39 events of other services (the key says 40 events).
-    const others = Array.from({ length: 39 }, (_, i) => ({ eventId: `ECS-${i}`, serviceName: 'Ecs', eventName: 'DescribeInstances', eventTime: '2021-02-01T13:00:00Z' }))
+    const others = Array.from({ length: 39 }, (_, i) => ({
+      eventId: `ECS-${i}`,
+      serviceName: 'Ecs',
+      eventName: 'DescribeInstances',
+      eventTime: '2021-02-01T13:00:00Z',
+    }))
     await pipeline.source.put(key, gzipSync(JSON.stringify([{ ...seedSampleEvent(), eventId: 'NEW-1', eventTime: '2021-02-01T13:00:00Z' }, ...others])))
     const result = await processAll(pipeline, [key])
     expect(result).toMatchObject({ written: 1, failed: 0 })
@@ -126,7 +146,9 @@ describe('compactTable', () => {
     const [{ n }] = await queryTable(pipeline.destRoot, `SELECT count(*) FILTER (WHERE event_id = 'NEW-1') AS n FROM ccc_events WHERE source_object = '${key}'`)
     expect(n).toBe('1')
     await compactAll(pipeline)
-    expect(await queryTable(pipeline.destRoot, `SELECT event_id, event_name FROM ccc_events WHERE source_object = '${key}'`)).toEqual([{ event_id: 'NEW-1', event_name: 'ListConfig' }])
+    expect(await queryTable(pipeline.destRoot, `SELECT event_id, event_name FROM ccc_events WHERE source_object = '${key}'`)).toEqual([
+      { event_id: 'NEW-1', event_name: 'ListConfig' },
+    ])
     for (const files of (await filesByPartition(pipeline.dest)).values()) expect(files).toHaveLength(1)
   })
 

@@ -18,7 +18,10 @@ import { compactAll, eventKeys, filesByPartition, processAll } from './lake.js'
 /** A real storage driver, except that the process "dies" just before its n-th write or delete. */
 class CrashingStorage implements Storage {
   mutations = 0
-  constructor(private readonly inner: Storage, private readonly crashAt = Infinity) {}
+  constructor(
+    private readonly inner: Storage,
+    private readonly crashAt = Infinity,
+  ) {}
   get description(): string {
     return this.inner.description
   }
@@ -59,7 +62,12 @@ async function putArchives(pipeline: Pipeline & { source: Storage }, from: numbe
   for (let a = from; a < from + count; a++) {
     const events = Array.from({ length: 12 }, (_, i) => {
       const n = a * 6 + i // half of each archive repeats the previous one
-      const event: Record<string, unknown> = { ...seedSampleEvent(), eventName: NAMES[n % NAMES.length], eventTime: new Date(Date.UTC(2021, 1, 3, 1, 0, n)).toISOString(), eventId: `E${n}` }
+      const event: Record<string, unknown> = {
+        ...seedSampleEvent(),
+        eventName: NAMES[n % NAMES.length],
+        eventTime: new Date(Date.UTC(2021, 1, 3, 1, 0, n)).toISOString(),
+        eventId: `E${n}`,
+      }
       if (n % 7 === 0) delete event.eventId
       if (padBytes > 0) event.requestParameters = { Pad: 'p'.repeat(padBytes) }
       return event
@@ -163,7 +171,8 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-const matrix = Object.keys(drivers).flatMap((driver) => targets.flatMap((target) => Object.keys(scenarios).map((scenario) => ({ driver, target, scenario }))))
+const matrix = Object.keys(drivers)
+  .flatMap((driver) => targets.flatMap((target) => Object.keys(scenarios).map((scenario) => ({ driver, target, scenario }))))
   // On OSS the several-outputs target covers what the single-output one does, at a cost the suite can afford.
   .filter(({ driver, target }) => driver === 'folder' || target.padBytes > 0)
 
@@ -182,7 +191,12 @@ describe.each(matrix)(`compaction interrupted at a write or delete (seed ${TEST_
     const expectedFiles = await filesPerPartition(clean.storage)
     expect(new Set(expected).size, 'rows after compaction are unique').toBe(expected.length)
     expect(new Set(expected)).toEqual(new Set(before))
-    expect(summary).toMatchObject({ partitions: NAMES.length, compacted: NAMES.length, rowsAfter: expected.length, filesAfter: expectedFiles.reduce((a, b) => a + b) })
+    expect(summary).toMatchObject({
+      partitions: NAMES.length,
+      compacted: NAMES.length,
+      rowsAfter: expected.length,
+      filesAfter: expectedFiles.reduce((a, b) => a + b),
+    })
     if (target.padBytes > 0) for (const files of expectedFiles) expect(files, 'outputs of one partition').toBeGreaterThan(1)
     else expect(expectedFiles).toEqual(NAMES.map(() => 1))
 

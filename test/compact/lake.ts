@@ -29,7 +29,10 @@ export async function filesByPartition(dest: Storage, prefix = ''): Promise<Map<
 
 /** One text per row that identifies its event: the event_id, or for rows without one their source and position in time. */
 export async function eventKeys(root: string): Promise<string[]> {
-  const rows = await queryTable(root, `SELECT coalesce(event_id, source_object || '|' || epoch_ms(event_time) || '|' || coalesce(request_id, '')) AS k FROM ccc_events ORDER BY k`)
+  const rows = await queryTable(
+    root,
+    `SELECT coalesce(event_id, source_object || '|' || epoch_ms(event_time) || '|' || coalesce(request_id, '')) AS k FROM ccc_events ORDER BY k`,
+  )
   return rows.map((r) => r.k as string)
 }
 

@@ -34,7 +34,10 @@ describe('compaction on OSS (real ali-oss client against the OSS-protocol test s
 
     const after = await filesByPartition(dest, destPrefix)
     for (const files of after.values()) expect(files).toEqual([expect.stringMatching(/^compact-/)])
-    const mirror = await localTable({ storage: dest, prefix: destPrefix, spec: { kind: 'oss', bucket: 'lake', prefix: destPrefix } }, await tempDir('ccc-mirror'))
+    const mirror = await localTable(
+      { storage: dest, prefix: destPrefix, spec: { kind: 'oss', bucket: 'lake', prefix: destPrefix } },
+      await tempDir('ccc-mirror'),
+    )
     expect(await rowCount(mirror)).toBe(corpus.cccEvents)
   })
 })

@@ -14,8 +14,13 @@ const ADDED = COLUMN_NAMES.slice(FIRST_RELEASE_COLUMNS.length)
 
 /** The same API on the same day, once before the four columns existed and once after. */
 const event = (id: string, minute: number) => ({
-  ...seedSampleEvent(), eventId: id, eventTime: `2021-02-03T04:${String(minute).padStart(2, '0')}:00Z`,
-  eventRW: 'Read', recipientAccountId: '1059804828509', referencedResources: { 'ACS::CCC::Instance': ['13c33db2-41a5-b0d0-e9e96614ad32'] }, vpcId: 'vpc-1',
+  ...seedSampleEvent(),
+  eventId: id,
+  eventTime: `2021-02-03T04:${String(minute).padStart(2, '0')}:00Z`,
+  eventRW: 'Read',
+  recipientAccountId: '1059804828509',
+  referencedResources: { 'ACS::CCC::Instance': ['13c33db2-41a5-b0d0-e9e96614ad32'] },
+  vpcId: 'vpc-1',
 })
 
 async function mixedLake() {
@@ -31,8 +36,20 @@ async function mixedLake() {
 
 const NEW_COLUMNS_SQL = `SELECT event_id, ${ADDED.join(', ')} FROM ccc_events ORDER BY event_id`
 const EXPECTED_ROWS = [
-  { event_id: 'new-1', event_rw: 'Read', recipient_account_id: '1059804828509', referenced_resources: '{"ACS::CCC::Instance":["13c33db2-41a5-b0d0-e9e96614ad32"]}', unmapped: '{"vpcId":"vpc-1"}' },
-  { event_id: 'new-2', event_rw: 'Read', recipient_account_id: '1059804828509', referenced_resources: '{"ACS::CCC::Instance":["13c33db2-41a5-b0d0-e9e96614ad32"]}', unmapped: '{"vpcId":"vpc-1"}' },
+  {
+    event_id: 'new-1',
+    event_rw: 'Read',
+    recipient_account_id: '1059804828509',
+    referenced_resources: '{"ACS::CCC::Instance":["13c33db2-41a5-b0d0-e9e96614ad32"]}',
+    unmapped: '{"vpcId":"vpc-1"}',
+  },
+  {
+    event_id: 'new-2',
+    event_rw: 'Read',
+    recipient_account_id: '1059804828509',
+    referenced_resources: '{"ACS::CCC::Instance":["13c33db2-41a5-b0d0-e9e96614ad32"]}',
+    unmapped: '{"vpcId":"vpc-1"}',
+  },
   { event_id: 'old-1', event_rw: null, recipient_account_id: null, referenced_resources: null, unmapped: null },
   { event_id: 'old-2', event_rw: null, recipient_account_id: null, referenced_resources: null, unmapped: null },
 ]
@@ -40,7 +57,9 @@ const EXPECTED_ROWS = [
 /** Column names of every data file, per file, as DuckDB reads them. */
 async function fileColumns(root: string): Promise<string[][]> {
   return withDuckDb(async (db) => {
-    const rows = await db.rows(`SELECT file_name, list(name ORDER BY name) AS names FROM parquet_schema('${root}/dt=*/*/*.parquet') WHERE name <> 'schema' GROUP BY file_name`)
+    const rows = await db.rows(
+      `SELECT file_name, list(name ORDER BY name) AS names FROM parquet_schema('${root}/dt=*/*/*.parquet') WHERE name <> 'schema' GROUP BY file_name`,
+    )
     return rows.map((row) => (row.names as string[]).slice())
   })
 }

@@ -46,7 +46,9 @@ const CHECKS: Record<string, (rows: Rows) => Promise<void>> = {
     expect(total(rows, 'changes')).toBe(await count("event_name IN ('CreateSkillGroup', 'AssignUsers', 'AddBulkPhoneNumbers') AND error_code IS NULL"))
   },
   'configuration-writes-with-resources': async (rows) => {
-    expect(rows.length).toBe(await count("dt = DATE '2021-02-02' AND event_rw = 'Write' AND event_name IN ('CreateSkillGroup', 'AssignUsers', 'AddBulkPhoneNumbers')"))
+    expect(rows.length).toBe(
+      await count("dt = DATE '2021-02-02' AND event_rw = 'Write' AND event_name IN ('CreateSkillGroup', 'AssignUsers', 'AddBulkPhoneNumbers')"),
+    )
     for (const row of rows) expect(row.instance, String(row.event_name)).toEqual(expect.any(String))
     const touched = (column: string) => rows.filter((row) => row[column] !== null).map((row) => row.event_name)
     expect(new Set(touched('numbers'))).toEqual(new Set(rows.filter((r) => r.event_name === 'AddBulkPhoneNumbers').map((r) => r.event_name)))

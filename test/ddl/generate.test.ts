@@ -44,7 +44,9 @@ describe('generateDdl for the Hive family and Trino', () => {
 
     const hive = generateDdl({ engine: 'hive', location })
     expect(declaredColumns(hive, 'ccc_events')).toEqual(expectedColumns('hive', false))
-    expect(hive).toMatch(/PARTITIONED BY \(dt STRING, event_name STRING\)\nSTORED AS PARQUET\nLOCATION 'oss:\/\/lake-bucket\/ccc-parquet\/ccc_events\/';\nMSCK REPAIR TABLE ccc_events;/)
+    expect(hive).toMatch(
+      /PARTITIONED BY \(dt STRING, event_name STRING\)\nSTORED AS PARQUET\nLOCATION 'oss:\/\/lake-bucket\/ccc-parquet\/ccc_events\/';\nMSCK REPAIR TABLE ccc_events;/,
+    )
 
     const maxcompute = generateDdl({ engine: 'maxcompute', location, ossRegion: 'cn-shanghai' })
     expect(declaredColumns(maxcompute, 'ccc_events')).toEqual(expectedColumns('maxcompute', false))
@@ -80,11 +82,15 @@ describe('generateDdl for DuckDB, run against real output', () => {
     await withDuckDb(async (db) => {
       await db.run(ddl)
       const declared = await db.rows('SELECT column_name, column_type FROM (DESCRIBE ccc_events)')
-      const inFiles = await db.rows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(${glob}, hive_partitioning = true, hive_types = {'dt': DATE, 'event_name': VARCHAR}))`)
+      const inFiles = await db.rows(
+        `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(${glob}, hive_partitioning = true, hive_types = {'dt': DATE, 'event_name': VARCHAR}))`,
+      )
       expect(declared).toEqual(inFiles)
       expect(declared.map((c) => c.column_name)).toEqual([...COLUMNS.map((c) => c.name), 'dt', 'event_name'])
       const catalogTypes = await db.rows(`SELECT column_name, column_type FROM (DESCRIBE ccc_api_catalog)`)
-      const catalogFile = await db.rows(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(${sqlString(`${pipeline.destRoot}/_catalog/ccc_api_catalog.parquet`)}))`)
+      const catalogFile = await db.rows(
+        `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(${sqlString(`${pipeline.destRoot}/_catalog/ccc_api_catalog.parquet`)}))`,
+      )
       expect(catalogTypes).toEqual(catalogFile)
 
       const [count] = await db.rows('SELECT count(*) AS n, count(DISTINCT dt) AS days FROM ccc_events')

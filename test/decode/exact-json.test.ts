@@ -31,7 +31,9 @@ const jsonishText = fc.oneof(
 
 describe('the exact JSON parser', () => {
   it('keeps every digit of integers beyond 2^53 and exponents a double cannot hold', () => {
-    const value = parseExactJson('{"principalId": 201553751340157473, "n": [-123456789012345678901, 1e400, 2.5E-999, 17, 1.5], "s": "1234567890123456789"}') as Record<string, unknown>
+    const value = parseExactJson(
+      '{"principalId": 201553751340157473, "n": [-123456789012345678901, 1e400, 2.5E-999, 17, 1.5], "s": "1234567890123456789"}',
+    ) as Record<string, unknown>
     expect(value).toEqual({
       principalId: new ExactNumber('201553751340157473'),
       n: [new ExactNumber('-123456789012345678901'), new ExactNumber('1e400'), new ExactNumber('2.5E-999'), 17, 1.5],
@@ -74,7 +76,9 @@ describe('the exact JSON parser', () => {
 /** Splits a body in chunks of `chunkSize` and parses each element as the pipeline does. */
 function splitAndParse(body: string, chunkSize: number): { text: string; value: unknown; longNumbers: boolean | undefined }[] {
   const out: { text: string; value: unknown; longNumbers: boolean | undefined }[] = []
-  const splitter = new ElementSplitter((e) => { if ('text' in e) out.push({ text: e.text, value: parseEvent(e.text, e.longNumbers), longNumbers: e.longNumbers }) })
+  const splitter = new ElementSplitter((e) => {
+    if ('text' in e) out.push({ text: e.text, value: parseEvent(e.text, e.longNumbers), longNumbers: e.longNumbers })
+  })
   const bytes = Buffer.from(body)
   for (let i = 0; i < bytes.length; i += chunkSize) splitter.push(bytes.subarray(i, i + chunkSize))
   splitter.finish()
@@ -89,7 +93,10 @@ const eventWithNumbers = fc.tuple(fc.json(), fc.array(numberLiteral, { maxLength
 
 describe('the pre-check in the splitter', () => {
   it('flags exactly the events that hold a literal to keep, even split across chunks', () => {
-    const [plain, big, exponent, fraction, hexString] = splitAndParse('[{"id":900719925474099,"s":"x"},{"id":9007199254740993},{"x":[1.5e+300]},{"f":0.12345678901234567890},{"s":"e9e96614ad32"}]', 5)
+    const [plain, big, exponent, fraction, hexString] = splitAndParse(
+      '[{"id":900719925474099,"s":"x"},{"id":9007199254740993},{"x":[1.5e+300]},{"f":0.12345678901234567890},{"s":"e9e96614ad32"}]',
+      5,
+    )
     expect(plain).toMatchObject({ longNumbers: false, value: { id: 900719925474099, s: 'x' } })
     expect(big).toMatchObject({ longNumbers: true, value: { id: new ExactNumber('9007199254740993') } })
     expect(exponent).toMatchObject({ longNumbers: true, value: { x: [new ExactNumber('1.5e+300')] } })
@@ -99,12 +106,17 @@ describe('the pre-check in the splitter', () => {
 
   it('never lets an event take the fast parser when the exact one would keep a literal', () => {
     fc.assert(
-      fc.property(fc.array(eventWithNumbers, { minLength: 1, maxLength: 4 }), fc.constantFrom('array', 'ndjson'), fc.integer({ min: 1, max: 64 }), (events, form, chunkSize) => {
-        const body = form === 'array' ? `[${events.join(',')}]` : events.join('\n')
-        const parsed = splitAndParse(body, chunkSize)
-        expect(parsed.map((p) => p.text)).toEqual(events)
-        for (const p of parsed) expect(p.value).toEqual(parseExactJson(p.text))
-      }),
+      fc.property(
+        fc.array(eventWithNumbers, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom('array', 'ndjson'),
+        fc.integer({ min: 1, max: 64 }),
+        (events, form, chunkSize) => {
+          const body = form === 'array' ? `[${events.join(',')}]` : events.join('\n')
+          const parsed = splitAndParse(body, chunkSize)
+          expect(parsed.map((p) => p.text)).toEqual(events)
+          for (const p of parsed) expect(p.value).toEqual(parseExactJson(p.text))
+        },
+      ),
       { seed: 1604, numRuns: 1500 },
     )
   })

@@ -10,7 +10,11 @@ import { TEST_SEED } from '../support/seed.js'
 
 type Json = unknown
 
-interface Body { form: BodyForm; elements: Json[]; bytes: Buffer }
+interface Body {
+  form: BodyForm
+  elements: Json[]
+  bytes: Buffer
+}
 
 /** Characters that make the splitter's states change, plus any code point. */
 const tricky = fc.constantFrom('"', '\\', '/', '{', '}', '[', ']', ',', ':', ' ', '\n', '\r', '\t', 'a', 'é', '坐', '😀', '\u2028', '\u0000', 'Records')
@@ -20,9 +24,11 @@ const value = fc.jsonValue({ maxDepth: 3, stringUnit: char })
 function render(form: BodyForm, elements: Json[], pretty: boolean, crlf: boolean, bom: boolean): Buffer {
   const indent = pretty ? 2 : 0
   const text =
-    form === 'array' ? JSON.stringify(elements, null, indent)
-    : form === 'records' ? JSON.stringify({ Records: elements }, null, indent)
-    : elements.map((e) => JSON.stringify(e)).join(crlf ? '\r\n' : '\n') + (pretty ? '\n\n' : '')
+    form === 'array'
+      ? JSON.stringify(elements, null, indent)
+      : form === 'records'
+        ? JSON.stringify({ Records: elements }, null, indent)
+        : elements.map((e) => JSON.stringify(e)).join(crlf ? '\r\n' : '\n') + (pretty ? '\n\n' : '')
   return Buffer.from((bom ? '\ufeff' : '') + text)
 }
 
@@ -91,7 +97,16 @@ describe('ElementSplitter over any chunking', () => {
     ['array', render('array', nasty, false, false, false)],
     ['array', render('array', nasty, true, false, true)],
     ['records', render('records', nasty, true, false, false)],
-    ['ndjson', render('ndjson', nasty.map((v, i) => ({ i, v })), false, true, false)],
+    [
+      'ndjson',
+      render(
+        'ndjson',
+        nasty.map((v, i) => ({ i, v })),
+        false,
+        true,
+        false,
+      ),
+    ],
   ])('gives the same elements for a %s body cut at every single offset, and with every byte alone in a chunk', (form, bytes) => {
     const expected = same(splitChunks([bytes]).values)
     expect(expected.length).toBe(nasty.length)

@@ -73,7 +73,9 @@ describe('ElementSplitter', () => {
     ['{"Records":[{"a":1}]} x', 'Records'],
     ['{"Records":[{"a":1}],"more":2}', 'Records with another key'],
   ])('fails the body with trailing_bytes on content after the event list: %s (%s)', (body) => {
-    expect(() => split(body)).toThrow(expect.objectContaining({ name: 'PermanentInputError', reason: 'trailing_bytes', message: expect.stringMatching(/after the end of the event list/) }))
+    expect(() => split(body)).toThrow(
+      expect.objectContaining({ name: 'PermanentInputError', reason: 'trailing_bytes', message: expect.stringMatching(/after the end of the event list/) }),
+    )
   })
 
   const nested = (depth: number) => '['.repeat(depth - 1) + ']'.repeat(depth - 1)

@@ -20,7 +20,13 @@ async function bytesOf(storage: Storage, key: string): Promise<Buffer> {
 function parseBody(text: string): { form: string; events: Event[] } {
   if (text.startsWith('[')) return { form: 'array', events: JSON.parse(text) }
   if (text.startsWith('{"Records"')) return { form: 'records', events: JSON.parse(text).Records }
-  return { form: 'ndjson', events: text.split('\n').filter(Boolean).map((line) => JSON.parse(line)) }
+  return {
+    form: 'ndjson',
+    events: text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line)),
+  }
 }
 
 // The contract's CCC rule (DESIGN.md §1).
@@ -28,7 +34,11 @@ function isCcc(e: Event): boolean {
   return e.serviceName === 'CloudCallCenter' || String(e.eventSource ?? '').startsWith('ccc.') || e.requestParameters?.AcsProduct === 'CCC'
 }
 
-interface Read { key: string; form: string; events: Event[] }
+interface Read {
+  key: string
+  form: string
+  events: Event[]
+}
 
 async function readAll(storage: Storage, summary: CorpusSummary): Promise<Read[]> {
   const broken = new Set(summary.brokenArchives)
@@ -56,7 +66,14 @@ describe('generateCorpus', () => {
   })
 
   it('reports exact counts that match the archives and their keys', async () => {
-    const { storage, summary, reads } = await build({ seed: 3, days: 2, archivesPerDay: 10, eventsPerArchive: 40, brokenArchives: 3, forms: ['array', 'ndjson', 'records'] })
+    const { storage, summary, reads } = await build({
+      seed: 3,
+      days: 2,
+      archivesPerDay: 10,
+      eventsPerArchive: 40,
+      brokenArchives: 3,
+      forms: ['array', 'ndjson', 'records'],
+    })
     expect(summary.archives).toBe(20)
     expect(summary.keys).toHaveLength(20)
     expect(new Set(summary.keys).size).toBe(20)
@@ -123,8 +140,19 @@ describe('generateCorpus', () => {
   })
 
   it('lays out multi-account trails that classifyKey parses', async () => {
-    const accounts = [{ rdId: 'rd-Ab12Cd', accountId: '1512666876910001' }, { rdId: 'rd-Ab12Cd', accountId: '1512666876910002' }]
-    const { summary, reads } = await build({ seed: 4, days: 1, archivesPerDay: 3, eventsPerArchive: 20, accounts, regions: ['cn-shanghai', 'cn-beijing'], prefix: 'trail/' })
+    const accounts = [
+      { rdId: 'rd-Ab12Cd', accountId: '1512666876910001' },
+      { rdId: 'rd-Ab12Cd', accountId: '1512666876910002' },
+    ]
+    const { summary, reads } = await build({
+      seed: 4,
+      days: 1,
+      archivesPerDay: 3,
+      eventsPerArchive: 20,
+      accounts,
+      regions: ['cn-shanghai', 'cn-beijing'],
+      prefix: 'trail/',
+    })
     expect(summary.archives).toBe(3 * accounts.length * 2)
     for (const read of reads) {
       const verdict = classifyKey(read.key)

@@ -25,7 +25,13 @@ function packagesReached(entry: string): Set<string> {
     const text = readFileSync(file, 'utf8').replace(/^\s*(?:import|export)\s+type\s[^'"]*?from\s*['"][^'"]+['"]/gm, '')
     for (const [, specifier] of SPECIFIERS.flatMap((pattern) => [...text.matchAll(pattern)])) {
       if (specifier!.startsWith('.')) visit(path.resolve(path.dirname(file), specifier!.replace(/\.js$/, '.ts')))
-      else if (!specifier!.startsWith('node:') && !builtinModules.includes(specifier!)) packages.add(specifier!.split('/').slice(0, specifier!.startsWith('@') ? 2 : 1).join('/'))
+      else if (!specifier!.startsWith('node:') && !builtinModules.includes(specifier!))
+        packages.add(
+          specifier!
+            .split('/')
+            .slice(0, specifier!.startsWith('@') ? 2 : 1)
+            .join('/'),
+        )
     }
   }
   visit(entry)
@@ -42,8 +48,14 @@ describe('the FC code package', () => {
     expect(existsSync(entry)).toBe(true)
     const reached = [...packagesReached(entry)]
     expect(reached.length, 'the walk finds the SDKs the handler uses').toBeGreaterThan(0)
-    expect(reached.filter((p) => NOT_IN_FC_PACKAGE.includes(p)), `${name} must not load a package the FC package leaves out`).toEqual([])
-    expect(reached.filter((p) => !(p in fc.pkg.dependencies)), `${name} loads packages that are not production dependencies`).toEqual([])
+    expect(
+      reached.filter((p) => NOT_IN_FC_PACKAGE.includes(p)),
+      `${name} must not load a package the FC package leaves out`,
+    ).toEqual([])
+    expect(
+      reached.filter((p) => !(p in fc.pkg.dependencies)),
+      `${name} loads packages that are not production dependencies`,
+    ).toEqual([])
   })
 
   it('sees a package reached only through a dynamic import (the walk itself can fail)', () => {
@@ -52,7 +64,11 @@ describe('the FC code package', () => {
 
   it('leaves DuckDB out of package.json and the lock root alike, so that npm ci accepts them', () => {
     expect(NOT_IN_FC_PACKAGE).toEqual(['@duckdb/node-api'])
-    expect(Object.keys(fc.pkg.dependencies).sort()).toEqual(Object.keys(pkg.dependencies).filter((p) => p !== '@duckdb/node-api').sort())
+    expect(Object.keys(fc.pkg.dependencies).sort()).toEqual(
+      Object.keys(pkg.dependencies)
+        .filter((p) => p !== '@duckdb/node-api')
+        .sort(),
+    )
     expect(fc.lock.packages['']!.dependencies).toEqual(fc.pkg.dependencies)
     expect(fc.lock.packages['node_modules/@duckdb/node-api'], 'the entry stays; npm ci prunes what no root needs').toBeDefined()
     expect(pkg.dependencies['@duckdb/node-api'], 'the project itself keeps DuckDB for the CLI').toBeDefined()

@@ -7,7 +7,9 @@ import { concurrencyFor } from '../../lib/backfill/fc-deps.js'
 import { heapFlags, memoryPlan } from '../../lib/memory-plan.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const description = parse(readFileSync(path.join(root, 's.yaml'), 'utf8')) as { resources: Record<string, { props: { functionName: string; memorySize: number; environmentVariables: Record<string, string> } }> }
+const description = parse(readFileSync(path.join(root, 's.yaml'), 'utf8')) as {
+  resources: Record<string, { props: { functionName: string; memorySize: number; environmentVariables: Record<string, string> } }>
+}
 const MB = 1024 * 1024
 
 describe('s.yaml heap settings', () => {

@@ -18,8 +18,16 @@ import { startOssServer, type OssServer, type RecordedRequest } from '../support
  * really makes (recorded by the OSS test server) and nothing outside the trail and the table.
  */
 
-interface Statement { Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: Record<string, Record<string, string | string[]>> }
-interface Policy { Version: string; Statement: Statement[] }
+interface Statement {
+  Effect: string
+  Action: string | string[]
+  Resource: string | string[]
+  Condition?: Record<string, Record<string, string | string[]>>
+}
+interface Policy {
+  Version: string
+  Statement: Statement[]
+}
 
 const ACCOUNT = '1234567890123456'
 const REGION = 'cn-shanghai'
@@ -34,22 +42,36 @@ function renderPolicy(values: Record<string, string>): Policy {
   return JSON.parse(text) as Policy
 }
 
-const policy = renderPolicy({ 'account-id': ACCOUNT, region: REGION, bucket: BUCKET, 'source-prefix': SOURCE_PREFIX, 'dest-bucket': BUCKET, 'dest-prefix': DEST_PREFIX })
+const policy = renderPolicy({
+  'account-id': ACCOUNT,
+  region: REGION,
+  bucket: BUCKET,
+  'source-prefix': SOURCE_PREFIX,
+  'dest-bucket': BUCKET,
+  'dest-prefix': DEST_PREFIX,
+})
 
 /** RAM's `*` and `?` wildcards, matched against a whole string. */
 function like(pattern: string, value: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
   return new RegExp(`^${regex}$`).test(value)
 }
 
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value])
 
 function allows(action: string, resource: string, context: Record<string, string> = {}): boolean {
-  return policy.Statement.some((s) =>
-    s.Effect === 'Allow' &&
-    list(s.Action).some((a) => like(a, action)) &&
-    list(s.Resource).some((r) => like(r, resource)) &&
-    Object.entries(s.Condition?.StringLike ?? {}).every(([key, patterns]) => context[key] !== undefined && list(patterns).some((p) => like(p, context[key]!))))
+  return policy.Statement.some(
+    (s) =>
+      s.Effect === 'Allow' &&
+      list(s.Action).some((a) => like(a, action)) &&
+      list(s.Resource).some((r) => like(r, resource)) &&
+      Object.entries(s.Condition?.StringLike ?? {}).every(
+        ([key, patterns]) => context[key] !== undefined && list(patterns).some((p) => like(p, context[key]!)),
+      ),
+  )
 }
 
 const object = (key: string, bucket = BUCKET) => `acs:oss:${REGION}:${ACCOUNT}:${bucket}/${key}`
@@ -81,8 +103,18 @@ describe('deploy/ram-policy.json', () => {
   afterAll(() => server.close())
 
   it('allows every request the OSS trigger makes, including replacing a changed archive', async () => {
-    const storage = new OssStorage({ bucket: BUCKET, endpoint: server.endpoint, accessKeyId: 'LTAIpolicyTest', accessKeySecret: 'policy-secret', retryBaseMs: 2 })
-    const deps = { config: loadConfig({ SOURCE_BUCKET: BUCKET, SOURCE_PREFIX, DEST_PREFIX }), open: (spec: LocationSpec): Location => ({ storage, prefix: spec.prefix, spec }), log: silentLogger }
+    const storage = new OssStorage({
+      bucket: BUCKET,
+      endpoint: server.endpoint,
+      accessKeyId: 'LTAIpolicyTest',
+      accessKeySecret: 'policy-secret',
+      retryBaseMs: 2,
+    })
+    const deps = {
+      config: loadConfig({ SOURCE_BUCKET: BUCKET, SOURCE_PREFIX, DEST_PREFIX }),
+      open: (spec: LocationSpec): Location => ({ storage, prefix: spec.prefix, spec }),
+      log: silentLogger,
+    }
     const key = await putArchive(storage, [seedSampleEvent()], { prefix: SOURCE_PREFIX })
     const before = server.requests.length
     await handleOssEvent(deps, ossTriggerEvent([{ bucket: BUCKET, key }]))
@@ -116,14 +148,18 @@ describe('deploy/ram-policy.json', () => {
   })
 
   it('lets the functions invoke each other, and no other function', () => {
-    const names = Object.values((parse(readFileSync(new URL('../../s.yaml', import.meta.url), 'utf8')) as { resources: Record<string, { props: { functionName: string } }> }).resources).map((r) => r.props.functionName)
+    const names = Object.values(
+      (parse(readFileSync(new URL('../../s.yaml', import.meta.url), 'utf8')) as { resources: Record<string, { props: { functionName: string } }> }).resources,
+    ).map((r) => r.props.functionName)
     for (const name of names) expect(allows('fc:InvokeFunction', `acs:fc:${REGION}:${ACCOUNT}:functions/${name}`), name).toBe(true)
     expect(allows('fc:InvokeFunction', `acs:fc:${REGION}:${ACCOUNT}:functions/payroll`)).toBe(false)
     expect(allows('fc:UpdateFunction', `acs:fc:${REGION}:${ACCOUNT}:functions/ccc-trail-backfill`)).toBe(false)
   })
 
   it('comes with a trust policy that lets only Function Compute assume the role', () => {
-    const trust = JSON.parse(readFileSync(new URL('../../deploy/ram-trust-policy.json', import.meta.url), 'utf8')) as { Statement: { Action: string; Principal: { Service: string[] } }[] }
+    const trust = JSON.parse(readFileSync(new URL('../../deploy/ram-trust-policy.json', import.meta.url), 'utf8')) as {
+      Statement: { Action: string; Principal: { Service: string[] } }[]
+    }
     expect(trust.Statement).toEqual([{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Service: ['fc.aliyuncs.com'] } }])
   })
 })

@@ -78,7 +78,11 @@ describe('s.yaml as written', () => {
     expect(build.include).toContain('functions')
     expect(base.compilerOptions).toMatchObject({ rootDir: '.', outDir: 'dist' })
     expect(pkg.type).toBe('module')
-    expect(functions().map((p) => p.handler)).toEqual(['dist/functions/oss-trigger.handler', 'dist/functions/backfill.handler', 'dist/functions/compact.handler'])
+    expect(functions().map((p) => p.handler)).toEqual([
+      'dist/functions/oss-trigger.handler',
+      'dist/functions/backfill.handler',
+      'dist/functions/compact.handler',
+    ])
   })
 
   it.each(['oss-trigger', 'backfill', 'compact'])('has functions/%s.ts exporting the handler it names', async (name) => {
@@ -91,9 +95,20 @@ describe('s.yaml as written', () => {
   it('sets only environment variables that lib/config.ts reads, all as strings', () => {
     for (const props of functions()) {
       const env = props.environmentVariables
-      expect(Object.keys(env).filter((name) => !(name in SETTINGS) && name !== 'NODE_OPTIONS'), props.functionName).toEqual([])
-      expect(Object.entries(env).filter(([, value]) => typeof value !== 'string'), props.functionName).toEqual([])
-      expect(env, props.functionName).toMatchObject({ DEST_BUCKET: '${vars.destBucket}', DEST_PREFIX: '${vars.destPrefix}', OSS_REGION: '${vars.region}', OSS_INTERNAL: 'true' })
+      expect(
+        Object.keys(env).filter((name) => !(name in SETTINGS) && name !== 'NODE_OPTIONS'),
+        props.functionName,
+      ).toEqual([])
+      expect(
+        Object.entries(env).filter(([, value]) => typeof value !== 'string'),
+        props.functionName,
+      ).toEqual([])
+      expect(env, props.functionName).toMatchObject({
+        DEST_BUCKET: '${vars.destBucket}',
+        DEST_PREFIX: '${vars.destPrefix}',
+        OSS_REGION: '${vars.region}',
+        OSS_INTERNAL: 'true',
+      })
     }
     for (const name of ['ccc-trail-oss-trigger', 'ccc-trail-backfill']) {
       expect(byName(written, name).environmentVariables).toMatchObject({ SOURCE_BUCKET: '${vars.bucket}', SOURCE_PREFIX: '${vars.sourcePrefix}' })
@@ -119,9 +134,18 @@ describe('s.yaml as written', () => {
   it('runs backfill and compaction from timer triggers with six-field cron expressions and JSON payloads', () => {
     for (const name of ['ccc-trail-backfill', 'ccc-trail-compact']) {
       const triggers = byName(written, name).triggers
-      expect(triggers.map((t) => t.triggerType), name).toEqual(['timer'])
+      expect(
+        triggers.map((t) => t.triggerType),
+        name,
+      ).toEqual(['timer'])
       const config = triggers[0]!.triggerConfig as { cronExpression: string; enable: boolean; payload: string }
-      expect(config.cronExpression.replace(/^CRON_TZ=\S+\s+/, '').trim().split(/\s+/), name).toHaveLength(6)
+      expect(
+        config.cronExpression
+          .replace(/^CRON_TZ=\S+\s+/, '')
+          .trim()
+          .split(/\s+/),
+        name,
+      ).toHaveLength(6)
       expect(config.enable, name).toBe(true)
       expect(JSON.parse(config.payload), name).toEqual({})
     }
@@ -175,7 +199,10 @@ describe('s.yaml against the fc3 schema for the nodejs20 runtime (DESIGN.md §8)
     const forCustomRuntimesOnly = ['instanceConcurrency', 'customRuntimeConfig', 'customContainerConfig', 'caPort']
     for (const p of props()) {
       expect(p.runtime).toBe('nodejs20')
-      expect(Object.keys(p).filter((key) => forCustomRuntimesOnly.includes(key)), String(p.functionName)).toEqual([])
+      expect(
+        Object.keys(p).filter((key) => forCustomRuntimesOnly.includes(key)),
+        String(p.functionName),
+      ).toEqual([])
       expect([undefined, 512, 10240], `${String(p.functionName)} diskSize`).toContain(p.diskSize)
     }
     expect(text, 'the comment keeps the one-request-per-instance note').toMatch(/one request per instance/)
@@ -184,11 +211,14 @@ describe('s.yaml against the fc3 schema for the nodejs20 runtime (DESIGN.md §8)
   it('gives an ActionTrail prefix example that ActionTrail accepts (6-32 characters, starting with a letter)', () => {
     const examples = [...text.matchAll(/e\.g\. '([^']*)'/g)].map((m) => m[1]!)
     expect(examples).toContain('actiontrail/')
-    for (const example of examples.filter((e) => e.endsWith('/') && !e.includes('parquet'))) expect(example.slice(0, -1)).toMatch(/^[A-Za-z][A-Za-z0-9_-]{5,31}$/)
+    for (const example of examples.filter((e) => e.endsWith('/') && !e.includes('parquet')))
+      expect(example.slice(0, -1)).toMatch(/^[A-Za-z][A-Za-z0-9_-]{5,31}$/)
   })
 
   it('writes --invocation-type only as Sync or Async (fc3 is case-sensitive) wherever the docs use it', () => {
-    const docs = ['README.md', 'docs/deploy.md', 'docs/operations.md'].filter((f) => existsSync(path.join(root, f))).map((f) => readFileSync(path.join(root, f), 'utf8'))
+    const docs = ['README.md', 'docs/deploy.md', 'docs/operations.md']
+      .filter((f) => existsSync(path.join(root, f)))
+      .map((f) => readFileSync(path.join(root, f), 'utf8'))
     const values = [text, ...docs].flatMap((t) => [...t.matchAll(/--invocation-type[ =](\S+)/g)].map((m) => m[1]!.replace(/[`'",.)]+$/, '')))
     expect(values.length, 'the deploy guide shows an asynchronous invocation').toBeGreaterThan(0)
     expect(values.filter((v) => !['Sync', 'Async'].includes(v))).toEqual([])

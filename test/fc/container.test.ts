@@ -43,14 +43,21 @@ describe('fcContainer', () => {
     const lines: string[] = []
     const deps = fcContainer({ SOURCE_BUCKET: 'trail-bucket', PARTITION_TIME_ZONE: 'Mars/Olympus' }, (line) => lines.push(line))
     expect(() => deps({ requestId: 'r1' })).toThrow(ConfigError)
-    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', requestId: 'r1', setting: 'PARTITION_TIME_ZONE', message: expect.stringContaining('configuration error: PARTITION_TIME_ZONE') })
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      level: 'error',
+      requestId: 'r1',
+      setting: 'PARTITION_TIME_ZONE',
+      message: expect.stringContaining('configuration error: PARTITION_TIME_ZONE'),
+    })
     expect(() => fcContainer({}, () => {})({ requestId: 'r2' })).toThrow(/^DEST: is not set/)
   })
 })
 
 describe('checkedConfig', () => {
   it('refuses a table that would be the whole source bucket', () => {
-    expect(() => checkedConfig(loadConfig({ SOURCE_BUCKET: 'bkt', DEST: 'oss://bkt' }))).toThrow(/^DEST_PREFIX: is empty while the table is written into the source bucket "bkt"/)
+    expect(() => checkedConfig(loadConfig({ SOURCE_BUCKET: 'bkt', DEST: 'oss://bkt' }))).toThrow(
+      /^DEST_PREFIX: is empty while the table is written into the source bucket "bkt"/,
+    )
     expect(checkedConfig(loadConfig({ SOURCE_BUCKET: 'bkt', DEST: 'oss://other' })).dest).toMatchObject({ bucket: 'other', prefix: '' })
     expect(checkedConfig(loadConfig({ SOURCE_BUCKET: 'bkt' })).dest.prefix).toBe('ccc-parquet/ccc_events/')
   })

@@ -69,7 +69,15 @@ export async function startFcServer(): Promise<FcServer> {
     drain: async () => {
       while (running.size > 0) await Promise.allSettled([...running])
     },
-    invoker: () => createFcInvoker({ endpoint, protocol: 'http', accessKeyId: 'LTAI5tFcTestKey', accessKeySecret: 'fc-test-secret', securityToken: 'fc-test-token', retryBaseMs: 1 }),
+    invoker: () =>
+      createFcInvoker({
+        endpoint,
+        protocol: 'http',
+        accessKeyId: 'LTAI5tFcTestKey',
+        accessKeySecret: 'fc-test-secret',
+        securityToken: 'fc-test-token',
+        retryBaseMs: 1,
+      }),
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()

@@ -11,7 +11,10 @@ beforeAll(async () => {
 afterAll(() => fc.close())
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(() => expect.unreachable('expected a failure'), (error: Error) => error)
+  return promise.then(
+    () => expect.unreachable('expected a failure'),
+    (error: Error) => error,
+  )
 }
 
 describe('FC invoker (the real @alicloud/fc20230330 client against a local endpoint)', () => {

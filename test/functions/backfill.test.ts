@@ -7,8 +7,14 @@ import { FsStorage } from '../../lib/storage/fs.js'
 import { tempDir } from '../support/temp.js'
 import { tableShape } from '../backfill/table.js'
 
-const context: FcContext = { requestId: 'req-1', region: 'cn-shanghai', accountId: '1234567890', function: { name: 'ccc-trail-backfill', timeout: 600, memory: 1024 } }
-const timer = (payload: object) => Buffer.from(JSON.stringify({ triggerTime: '2021-02-03T08:00:00Z', triggerName: 'catch-up', payload: JSON.stringify(payload) }))
+const context: FcContext = {
+  requestId: 'req-1',
+  region: 'cn-shanghai',
+  accountId: '1234567890',
+  function: { name: 'ccc-trail-backfill', timeout: 600, memory: 1024 },
+}
+const timer = (payload: object) =>
+  Buffer.from(JSON.stringify({ triggerTime: '2021-02-03T08:00:00Z', triggerName: 'catch-up', payload: JSON.stringify(payload) }))
 
 afterEach(() => {
   vi.unstubAllEnvs()

@@ -10,7 +10,8 @@ import { filesByPartition, processAll } from '../compact/lake.js'
 import { testPipeline } from '../support/pipeline.js'
 
 const context: FcContext = { requestId: 'req-1', region: 'cn-shanghai', function: { name: 'ccc-trail-compact', timeout: 1800, memory: 2048 } }
-const timer = (payload: object) => Buffer.from(JSON.stringify({ triggerTime: '2021-02-06T01:30:00Z', triggerName: 'daily-compaction', payload: JSON.stringify(payload) }))
+const timer = (payload: object) =>
+  Buffer.from(JSON.stringify({ triggerTime: '2021-02-06T01:30:00Z', triggerName: 'daily-compaction', payload: JSON.stringify(payload) }))
 
 afterEach(() => {
   vi.unstubAllEnvs()
@@ -19,7 +20,14 @@ afterEach(() => {
 
 async function threeDays() {
   const pipeline = await testPipeline()
-  const corpus = await generateCorpus(pipeline.source, { seed: 5, startDate: '2021-02-01', days: 3, archivesPerDay: 4, eventsPerArchive: 20, lateEvents: false })
+  const corpus = await generateCorpus(pipeline.source, {
+    seed: 5,
+    startDate: '2021-02-01',
+    days: 3,
+    archivesPerDay: 4,
+    eventsPerArchive: 20,
+    lateEvents: false,
+  })
   await processAll(pipeline, corpus.keys)
   const config = loadConfig({}, { DEST: pipeline.destRoot })
   return { pipeline, deps: { config, open: locationOpener(config), log: silentLogger } }

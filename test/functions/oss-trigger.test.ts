@@ -64,9 +64,13 @@ function harness(settings: Settings = {}): Harness {
   const deps = { config, open, log: jsonLogger((line) => lines.push(line), 'debug', { requestId: 'test-request' }) }
   const dest = open(config.dest)
   return {
-    bucket, deps, lines, storage,
+    bucket,
+    deps,
+    lines,
+    storage,
     deliver: (...records) => handleOssEvent(deps, Buffer.from(JSON.stringify(ossTriggerEvent(records.map((r) => ({ bucket, ...r })))))),
-    rows: async () => queryTable(await localTable(dest, await tempDir('ccc-mirror')), 'SELECT event_id, event_name, source_object FROM ccc_events ORDER BY event_id'),
+    rows: async () =>
+      queryTable(await localTable(dest, await tempDir('ccc-mirror')), 'SELECT event_id, event_name, source_object FROM ccc_events ORDER BY event_id'),
     destKeys: async () => {
       const keys: string[] = []
       for await (const info of listObjects(storage, DEST_PREFIX)) keys.push(info.key)
@@ -76,7 +80,16 @@ function harness(settings: Settings = {}): Harness {
 }
 
 function ossStorage(bucket: string, secret = SECRET): OssStorage {
-  return new OssStorage({ bucket, endpoint: server.endpoint, accessKeyId: ACCESS_KEY_ID, accessKeySecret: secret, securityToken: TOKEN, retries: 2, retryBaseMs: 2, timeoutMs: 2_000 })
+  return new OssStorage({
+    bucket,
+    endpoint: server.endpoint,
+    accessKeyId: ACCESS_KEY_ID,
+    accessKeySecret: secret,
+    securityToken: TOKEN,
+    retries: 2,
+    retryBaseMs: 2,
+    timeoutMs: 2_000,
+  })
 }
 
 const logged = (h: Harness) => h.lines.map((line) => JSON.parse(line) as Record<string, unknown>)
@@ -102,7 +115,9 @@ describe('OSS trigger: converting archives', () => {
     expect(keys.filter((k) => k.endsWith('.parquet')).every((k) => k.startsWith(`${DEST_PREFIX}dt=2021-02-03/event_name=`))).toBe(true)
     expect(keys.some((k) => k.startsWith(`${DEST_PREFIX}_ccc_trail/manifests/${key}@`))).toBe(true)
     const archiveLines = logged(h).filter((l) => l.source === key && l.status === 'written')
-    expect(archiveLines).toEqual([expect.objectContaining({ level: 'info', requestId: 'test-request', bucket: h.bucket, events: 3, rows: 2, nonCcc: 1, quarantined: 0 })])
+    expect(archiveLines).toEqual([
+      expect.objectContaining({ level: 'info', requestId: 'test-request', bucket: h.bucket, events: 3, rows: 2, nonCcc: 1, quarantined: 0 }),
+    ])
     expectNoSecrets(h.lines)
   })
 
@@ -137,7 +152,10 @@ describe('OSS trigger: converting archives', () => {
     const gone = key.replace('_1002_1_', '_1002_7_')
     const summary = await h.deliver({ key }, { key: insight }, { key: other }, { key: gone })
     expect(summary.outcomes.map((o) => [o.status, o.reason])).toEqual([
-      ['written', undefined], ['skipped', 'insight_archive'], ['skipped', 'not_an_archive'], ['missing', 'no_such_object'],
+      ['written', undefined],
+      ['skipped', 'insight_archive'],
+      ['skipped', 'not_an_archive'],
+      ['missing', 'no_such_object'],
     ])
     expect(summary).toMatchObject({ objects: 4, written: 1, skipped: 3, failed: 0 })
     expect(server.requests.filter((r) => r.bucket === h.bucket && (r.key === insight || r.key === other) && r.op === 'GetObject')).toEqual([])
@@ -169,7 +187,9 @@ describe('OSS trigger: what it refuses to read', () => {
     const summary = await h.deliver({ key: outside })
     expect(summary.outcomes[0]).toMatchObject({ status: 'refused', reason: 'outside_source_prefix' })
     expect(server.requests.filter((r) => r.bucket === h.bucket && r.key === outside && r.op !== 'PutObject')).toEqual([])
-    expect(logged(h)).toContainEqual(expect.objectContaining({ level: 'warn', reason: 'outside_source_prefix', source: outside, message: expect.stringContaining('SOURCE_PREFIX "trail/"') }))
+    expect(logged(h)).toContainEqual(
+      expect.objectContaining({ level: 'warn', reason: 'outside_source_prefix', source: outside, message: expect.stringContaining('SOURCE_PREFIX "trail/"') }),
+    )
     const foreign = await handleOssEvent(h.deps, ossTriggerEvent([{ bucket: 'not-the-source', key: `${SOURCE_PREFIX}${outside}` }]))
     expect(foreign.outcomes[0]).toMatchObject({ status: 'refused', reason: 'bucket_not_configured' })
     expect(await h.destKeys()).toEqual([])
@@ -188,7 +208,10 @@ describe('OSS trigger: failures', () => {
     const h = harness()
     const key = await putArchive(h.storage, [ccc('R1'), ccc('R2')], { prefix: SOURCE_PREFIX })
     server.inject({ bucket: h.bucket, op: 'GetObject', kind: '503', keyPrefix: key, times: 3 })
-    const error = await h.deliver({ key }).then(() => expect.unreachable('expected a retryable failure'), (e: Error) => e)
+    const error = await h.deliver({ key }).then(
+      () => expect.unreachable('expected a retryable failure'),
+      (e: Error) => e,
+    )
     expect(error).toBeInstanceOf(RetryableError)
     expect(error.message).toContain(`oss://${h.bucket}: GetObject "${key}" failed after 3 attempt(s): ServiceUnavailable`)
     expect(logged(h)).toContainEqual(expect.objectContaining({ level: 'error', source: key, retryable: true, reason: 'transient' }))
@@ -212,11 +235,17 @@ describe('OSS trigger: failures', () => {
     const key = await putArchive(h.storage, [ccc('W1')], { prefix: SOURCE_PREFIX })
     const wrong = ossStorage(h.bucket, 'wrong-secret-value')
     const deps: InvocationDeps = { ...h.deps, open: (spec) => ({ storage: wrong, prefix: spec.prefix, spec }) }
-    const error = await handleOssEvent(deps, ossTriggerEvent([{ bucket: h.bucket, key }])).then(() => expect.unreachable('expected a refusal'), (e: Error) => e)
+    const error = await handleOssEvent(deps, ossTriggerEvent([{ bucket: h.bucket, key }])).then(
+      () => expect.unreachable('expected a refusal'),
+      (e: Error) => e,
+    )
     expect(error).toBeInstanceOf(AccessError)
     expect(error.message).toMatch(new RegExp(`^oss://${h.bucket}: HeadObject ".+" refused: SignatureDoesNotMatch`))
     expect(logged(h).find((l) => l.level === 'error')).toMatchObject({
-      bucket: h.bucket, source: key, reason: 'access_refused:SignatureDoesNotMatch', message: expect.stringContaining(`oss://${h.bucket}`),
+      bucket: h.bucket,
+      source: key,
+      reason: 'access_refused:SignatureDoesNotMatch',
+      message: expect.stringContaining(`oss://${h.bucket}`),
     })
     expectNoSecrets(h.lines)
     expect(h.lines.join('\n')).not.toContain('wrong-secret-value')
@@ -232,10 +261,23 @@ describe('the exported FC handler', () => {
   it('runs with FC-style env and context: credentials from the context, one JSON line per archive on stdout', async () => {
     const bucket = `trail-bucket-${++bucketCount}`
     server.bucket(bucket)
-    Object.assign(process.env, { SOURCE_BUCKET: bucket, SOURCE_PREFIX, DEST_PREFIX, OSS_ENDPOINT: server.endpoint, OSS_REGION: 'cn-shanghai', LOG_LEVEL: 'info' })
+    Object.assign(process.env, {
+      SOURCE_BUCKET: bucket,
+      SOURCE_PREFIX,
+      DEST_PREFIX,
+      OSS_ENDPOINT: server.endpoint,
+      OSS_REGION: 'cn-shanghai',
+      LOG_LEVEL: 'info',
+    })
     const key = await putArchive(ossStorage(bucket), [ccc('H1'), ecs], { prefix: SOURCE_PREFIX })
     const event = Buffer.from(JSON.stringify(ossTriggerEvent([{ bucket, key }])))
-    const context = { requestId: 'fc-request-1', region: 'cn-shanghai', accountId: '1234567890123456', credentials: { accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN }, function: { name: 'ccc-trail-oss-trigger' } }
+    const context = {
+      requestId: 'fc-request-1',
+      region: 'cn-shanghai',
+      accountId: '1234567890123456',
+      credentials: { accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN },
+      function: { name: 'ccc-trail-oss-trigger' },
+    }
     const lines: string[] = []
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       lines.push(...String(chunk).split('\n').filter(Boolean))
@@ -250,7 +292,18 @@ describe('the exported FC handler', () => {
       write.mockRestore()
     }
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
-    expect(parsed).toContainEqual(expect.objectContaining({ requestId: 'fc-request-1', function: 'ccc-trail-oss-trigger', status: 'written', source: key, events: 2, rows: 1, nonCcc: 1, quarantined: 0 }))
+    expect(parsed).toContainEqual(
+      expect.objectContaining({
+        requestId: 'fc-request-1',
+        function: 'ccc-trail-oss-trigger',
+        status: 'written',
+        source: key,
+        events: 2,
+        rows: 1,
+        nonCcc: 1,
+        quarantined: 0,
+      }),
+    )
     expect(parsed).toContainEqual(expect.objectContaining({ requestId: 'fc-request-2', level: 'error', reason: 'access_refused:SignatureDoesNotMatch' }))
     expectNoSecrets(lines)
     expect(lines.join('\n')).not.toContain('rotated-but-wrong-secret')
@@ -263,7 +316,12 @@ describe('OSS trigger: no archive wedges the trigger', () => {
 
   it.each([
     ['trailing bytes after the array', gzipSync(`[${list}] garbage`), 'quarantined', 'trailing_bytes'],
-    ['an event nested 5,000 arrays deep', gzipSync(`[${list.replace('"eventType"', `"deep":${'['.repeat(5000)}${']'.repeat(5000)},"eventType"`)}]`), 'written', 'event_too_deep'],
+    [
+      'an event nested 5,000 arrays deep',
+      gzipSync(`[${list.replace('"eventType"', `"deep":${'['.repeat(5000)}${']'.repeat(5000)},"eventType"`)}]`),
+      'written',
+      'event_too_deep',
+    ],
     ['a body that is not a JSON list', gzipSync('Z]'), 'quarantined', 'unknown_body_format'],
   ])('%s: the delivery returns normally (%s, %s)', async (_, body, status, reason) => {
     const h = harness()
@@ -276,18 +334,22 @@ describe('OSS trigger: no archive wedges the trigger', () => {
     expect((await h.deliver({ key })).outcomes[0]).toMatchObject({ status: 'already_done' })
   })
 
-  it(`any fuzzed archive: the delivery returns normally, accounted, and a second delivery is already done (seed ${FUZZ.seed})`, async () => {
-    const triggerFuzz = FUZZ.counted('oss-trigger', async (spec: ArchiveSpec) => {
-      const h = harness()
-      const key = await putArchive(h.storage, [], { prefix: SOURCE_PREFIX, body: archiveBytes(spec), eventCount: spec.events.length })
-      const summary = await h.deliver({ key })
-      expect(summary.failed).toBe(0)
-      expect(['written', 'quarantined']).toContain(summary.outcomes[0].status)
-      const { events: n, rows, nonCcc, quarantined } = summary.counts
-      expect(rows + nonCcc + quarantined).toBe(n)
-      expect((await h.deliver({ key })).outcomes[0]).toMatchObject({ status: 'already_done' })
-    })
-    await fc.assert(fc.asyncProperty(archiveSpec, triggerFuzz.check), FUZZ.parameters(25))
-    triggerFuzz.report()
-  }, FUZZ.testTimeout)
+  it(
+    `any fuzzed archive: the delivery returns normally, accounted, and a second delivery is already done (seed ${FUZZ.seed})`,
+    async () => {
+      const triggerFuzz = FUZZ.counted('oss-trigger', async (spec: ArchiveSpec) => {
+        const h = harness()
+        const key = await putArchive(h.storage, [], { prefix: SOURCE_PREFIX, body: archiveBytes(spec), eventCount: spec.events.length })
+        const summary = await h.deliver({ key })
+        expect(summary.failed).toBe(0)
+        expect(['written', 'quarantined']).toContain(summary.outcomes[0].status)
+        const { events: n, rows, nonCcc, quarantined } = summary.counts
+        expect(rows + nonCcc + quarantined).toBe(n)
+        expect((await h.deliver({ key })).outcomes[0]).toMatchObject({ status: 'already_done' })
+      })
+      await fc.assert(fc.asyncProperty(archiveSpec, triggerFuzz.check), FUZZ.parameters(25))
+      triggerFuzz.report()
+    },
+    FUZZ.testTimeout,
+  )
 })

@@ -12,7 +12,18 @@ import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 export const numberLiteral = fc.oneof(
   fc.integer().map(String),
   fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
-  fc.constantFrom('9007199254740993', '201553751340157473', '123456789012345678901', '-0', '0.1', '1e400', '-1E-400', '1.5e+300', '12345678901234567.5', '0.12345678901234567890123'),
+  fc.constantFrom(
+    '9007199254740993',
+    '201553751340157473',
+    '123456789012345678901',
+    '-0',
+    '0.1',
+    '1e400',
+    '-1E-400',
+    '1.5e+300',
+    '12345678901234567.5',
+    '0.12345678901234567890123',
+  ),
   fc.double().filter(Number.isFinite).map(String),
 )
 
@@ -29,8 +40,19 @@ const hostileValue = fc.oneof(
 
 /** Where in an event a hostile value goes. */
 const fieldPath = fc.constantFrom(
-  ['eventName'], ['eventId'], ['eventTime'], ['eventVersion'], ['isGlobal'], ['userIdentity', 'principalId'], ['userIdentity', 'accountId'],
-  ['requestParameters', 'CallId'], ['requestParameters', 'InstanceId'], ['responseElements'], ['additionalEventData', 'n'], ['vpcId'], ['serviceName'],
+  ['eventName'],
+  ['eventId'],
+  ['eventTime'],
+  ['eventVersion'],
+  ['isGlobal'],
+  ['userIdentity', 'principalId'],
+  ['userIdentity', 'accountId'],
+  ['requestParameters', 'CallId'],
+  ['requestParameters', 'InstanceId'],
+  ['responseElements'],
+  ['additionalEventData', 'n'],
+  ['vpcId'],
+  ['serviceName'],
 )
 
 export interface EventSpec {
@@ -59,7 +81,11 @@ const textMutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), xor: fc.integer({ min: 1, max: 255 }) }),
   fc.record({ kind: fc.constant('append' as const), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }) }),
-  fc.record({ kind: fc.constant('insertInvalidUtf8' as const), at: fc.nat(), bytes: fc.constantFrom([0xff], [0xc3], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82]) }),
+  fc.record({
+    kind: fc.constant('insertInvalidUtf8' as const),
+    at: fc.nat(),
+    bytes: fc.constantFrom([0xff], [0xc3], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xe2, 0x82]),
+  }),
 )
 
 export interface ArchiveSpec {
@@ -84,7 +110,16 @@ export const archiveSpec: fc.Arbitrary<ArchiveSpec> = fc.record({
   bom: fc.boolean(),
   body: fc.oneof({ weight: 3, arbitrary: fc.constant<Mutation[]>([]) }, { weight: 2, arbitrary: fc.array(textMutation, { minLength: 1, maxLength: 2 }) }),
   members: fc.integer({ min: 1, max: 3 }),
-  gzip: fc.oneof({ weight: 3, arbitrary: fc.constant<Mutation[]>([]) }, { weight: 1, arbitrary: fc.array(textMutation.filter((m) => m.kind !== 'insertInvalidUtf8'), { minLength: 1, maxLength: 2 }) }),
+  gzip: fc.oneof(
+    { weight: 3, arbitrary: fc.constant<Mutation[]>([]) },
+    {
+      weight: 1,
+      arbitrary: fc.array(
+        textMutation.filter((m) => m.kind !== 'insertInvalidUtf8'),
+        { minLength: 1, maxLength: 2 },
+      ),
+    },
+  ),
 })
 
 const LITERAL = '\u0001lit:'
@@ -113,7 +148,8 @@ export function bodyText(spec: ArchiveSpec): string {
   const texts = spec.events.map((e, i) => eventText(e, i, spec.pretty && spec.form !== 'ndjson'))
   const nl = spec.crlf ? '\r\n' : '\n'
   const sep = spec.pretty ? `,${nl}` : ','
-  const body = spec.form === 'ndjson' ? texts.map((t) => t + nl).join('') : spec.form === 'records' ? `{"Records":[${texts.join(sep)}]}` : `[${texts.join(sep)}]`
+  const body =
+    spec.form === 'ndjson' ? texts.map((t) => t + nl).join('') : spec.form === 'records' ? `{"Records":[${texts.join(sep)}]}` : `[${texts.join(sep)}]`
   return (spec.bom ? '\ufeff' : '') + body
 }
 

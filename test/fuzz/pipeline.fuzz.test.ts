@@ -23,7 +23,12 @@ async function snapshot(root: string): Promise<Map<string, string>> {
   for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue
     const file = path.join(entry.parentPath, entry.name)
-    files.set(path.relative(root, file).split(path.sep).join('/'), createHash('sha1').update(await readFile(file)).digest('hex'))
+    files.set(
+      path.relative(root, file).split(path.sep).join('/'),
+      createHash('sha1')
+        .update(await readFile(file))
+        .digest('hex'),
+    )
   }
   return files
 }
@@ -34,7 +39,13 @@ async function checkArchive(spec: ArchiveSpec): Promise<void> {
   const source = new FsStorage(path.join(root, 'source'))
   const destRoot = path.join(root, 'dest')
   const body = archiveBytes(spec)
-  const key = archiveKey({ region: 'cn-shanghai', deliveredAt: new Date('2021-02-03T04:15:00Z'), eventCount: spec.events.length, fileSize: body.length, md5: createHash('md5').update(body).digest('hex') })
+  const key = archiveKey({
+    region: 'cn-shanghai',
+    deliveredAt: new Date('2021-02-03T04:15:00Z'),
+    eventCount: spec.events.length,
+    fileSize: body.length,
+    md5: createHash('md5').update(body).digest('hex'),
+  })
   await source.put(key, body)
   const pipeline: Pipeline = { source, dest: new FsStorage(destRoot), destPrefix: DEST_PREFIX, log: silentLogger, options: TEST_OPTIONS }
 
@@ -64,9 +75,13 @@ async function checkArchive(spec: ArchiveSpec): Promise<void> {
 }
 
 describe('fuzzed archives through the pipeline', () => {
-  it(`every archive ends written or quarantined, accounted, readable by DuckDB, inside the destination, unchanged by a rerun (seed ${FUZZ.seed})`, async () => {
-    const pipelineFuzz = FUZZ.counted('pipeline', checkArchive)
-    await fc.assert(fc.asyncProperty(archiveSpec, pipelineFuzz.check), FUZZ.parameters(60))
-    pipelineFuzz.report()
-  }, FUZZ.testTimeout)
+  it(
+    `every archive ends written or quarantined, accounted, readable by DuckDB, inside the destination, unchanged by a rerun (seed ${FUZZ.seed})`,
+    async () => {
+      const pipelineFuzz = FUZZ.counted('pipeline', checkArchive)
+      await fc.assert(fc.asyncProperty(archiveSpec, pipelineFuzz.check), FUZZ.parameters(60))
+      pipelineFuzz.report()
+    },
+    FUZZ.testTimeout,
+  )
 })

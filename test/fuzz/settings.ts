@@ -23,7 +23,9 @@ export const FUZZ = {
         checked++
         await check(...args)
       },
-      report: () => { if (runs !== undefined) console.log(`fuzz ${name}: ${checked} archives checked, seed ${seed}`) },
+      report: () => {
+        if (runs !== undefined) console.log(`fuzz ${name}: ${checked} archives checked, seed ${seed}`)
+      },
     }
   },
   /** The test's own timeout: the budget plus room for shrinking a failure. */

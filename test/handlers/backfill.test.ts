@@ -26,7 +26,14 @@ afterAll(() => fc.close())
 /** 2 regions x 2 delivery days (2021-02-01, 2021-02-02) x 18 archives = 72 pending archives. */
 async function corpusSource(): Promise<{ source: MemoryStorage; keys: string[] }> {
   const source = new MemoryStorage()
-  const { keys } = await generateCorpus(source, { startDate: '2021-02-01', days: 2, archivesPerDay: 18, eventsPerArchive: 4, regions: ['cn-shanghai', 'cn-beijing'], seed: 11 })
+  const { keys } = await generateCorpus(source, {
+    startDate: '2021-02-01',
+    days: 2,
+    archivesPerDay: 18,
+    eventsPerArchive: 4,
+    regions: ['cn-shanghai', 'cn-beijing'],
+    seed: 11,
+  })
   return { source, keys }
 }
 
@@ -176,7 +183,9 @@ describe('FC backfill: fan-out', () => {
     expect(continuation.payload).toMatchObject({ from: '2021-02-01', to: '2021-02-02', resume: first.checkpoint })
     const second = await handleBackfillEvent({ ...d, remainingMs: () => 600_000 }, JSON.stringify(continuation.payload))
     expect(second).toMatchObject({ status: 'done', mode: 'fanout', stats: { dispatched: 72 } })
-    const dispatched = sent().filter((r) => r.functionName === WORKER).flatMap((r) => (r.payload as { batch: string[] }).batch)
+    const dispatched = sent()
+      .filter((r) => r.functionName === WORKER)
+      .flatMap((r) => (r.payload as { batch: string[] }).batch)
     expect(dispatched.sort()).toEqual([...keys].sort())
   })
 })
@@ -218,7 +227,9 @@ describe('FC backfill: refused payloads', () => {
     const result = await handleBackfillEvent(d, event)
     expect(result.status).toBe('invalid')
     expect(result.error).toContain(message)
-    expect(lines.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ level: 'error', reason: 'invalid_payload', message: expect.stringContaining(message) })])
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ level: 'error', reason: 'invalid_payload', message: expect.stringContaining(message) }),
+    ])
   })
 })
 

@@ -13,9 +13,15 @@ const partKey = partFileKey(PREFIX, day, SOURCE)
 
 function manifestOf(etag: string, outputs: { key: string; rows: number }[] = [{ key: partKey, rows: 3 }], quarantine?: string): Manifest {
   return {
-    version: 1, source: SOURCE, etag, size: 100, status: 'written', processedAt: '2021-02-04T00:00:00Z',
+    version: 1,
+    source: SOURCE,
+    etag,
+    size: 100,
+    status: 'written',
+    processedAt: '2021-02-04T00:00:00Z',
     counts: { events: 3, rows: 3, nonCcc: 0, quarantined: 0 },
-    outputs: outputs.map((o) => ({ ...o, ...day, bytes: 10 })), quarantine,
+    outputs: outputs.map((o) => ({ ...o, ...day, bytes: 10 })),
+    quarantine,
   }
 }
 
@@ -55,7 +61,17 @@ describe('beginArchive', () => {
     const dest = new MemoryStorage()
     const otherDay = partFileKey(PREFIX, { dt: '2021-02-02', eventName: 'StartBack2BackCall' }, SOURCE)
     const oldQuarantine = quarantineKey(PREFIX, SOURCE, 'v1')
-    await committed(dest, manifestOf('v1', [{ key: partKey, rows: 3 }, { key: otherDay, rows: 1 }], oldQuarantine))
+    await committed(
+      dest,
+      manifestOf(
+        'v1',
+        [
+          { key: partKey, rows: 3 },
+          { key: otherDay, rows: 1 },
+        ],
+        oldQuarantine,
+      ),
+    )
     const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' })
     if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
     // Nothing is removed before the commit: a crash here leaves the old version whole.
@@ -81,8 +97,16 @@ describe('beginArchive', () => {
       const output = { key: `${PREFIX}dt=2021-02-03/event_name=StartBack2BackCall/compact-abc-000.parquet`, rows: 3, bytes: 10 }
       await dest.put(output.key, 'parquet')
       const record: CompactionRecord = {
-        version: 1, id: 'abc', ...day, state: 'written', startedAt: '', finishedAt: '', inputs: [{ key: partKey, etag: 'p', bytes: 10 }],
-        outputs: [output], sources: [SOURCE], rows: { in: 3, out: 3, duplicates: 0, superseded: 0 },
+        version: 1,
+        id: 'abc',
+        ...day,
+        state: 'written',
+        startedAt: '',
+        finishedAt: '',
+        inputs: [{ key: partKey, etag: 'p', bytes: 10 }],
+        outputs: [output],
+        sources: [SOURCE],
+        rows: { in: 3, out: 3, duplicates: 0, superseded: 0 },
       }
       await dest.put(compactionRecordKey(PREFIX, day, 'abc'), JSON.stringify(record))
     }

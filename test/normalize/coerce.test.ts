@@ -49,7 +49,9 @@ describe('coercion of loosely typed fields', () => {
 
   it('writes an ExactNumber as its original digits, in canonical JSON and as an id', () => {
     const big = new ExactNumber('123456789012345678901')
-    expect(canonicalJson({ z: [big, 1.5, null, '\ud800'], CallId: big, a: { n: new ExactNumber('1e400') } })).toBe('{"CallId":123456789012345678901,"a":{"n":1e400},"z":[123456789012345678901,1.5,null,"\\ud800"]}')
+    expect(canonicalJson({ z: [big, 1.5, null, '\ud800'], CallId: big, a: { n: new ExactNumber('1e400') } })).toBe(
+      '{"CallId":123456789012345678901,"a":{"n":1e400},"z":[123456789012345678901,1.5,null,"\\ud800"]}',
+    )
     expect(canonicalJson(big)).toBe('123456789012345678901')
     expect(canonicalJson({ plain: 1 })).toBe('{"plain":1}')
     expect(asString(new ExactNumber('201553751340157473'))).toBe('201553751340157473')
@@ -59,11 +61,26 @@ describe('coercion of loosely typed fields', () => {
     expect(canonicalJson({ a: 1, b: { n: new ExactNumber('12345678901234567890') } })).toBe('{"a":1,"b":{"n":12345678901234567890}}')
   })
 
-  it('gives the sorted copy\'s exact text whether or not the keys already arrive in order', () => {
+  it("gives the sorted copy's exact text whether or not the keys already arrive in order", () => {
     const documents = [
-      { a: 1, b: { c: [1, { d: 2, e: 3 }], f: null } }, { b: 1, a: 2 }, { a: { y: 1, x: 2 } }, [{ b: 1, a: 2 }, { a: 1 }],
-      { '10': 1, '9': 2, a: 3 }, { a: 1, '2': 2 }, { '': 1, a: 2 }, { a: 1, '': 2 }, { A: 1, a: 2, Z: 3 }, { 'a.1': 1, 'a.10': 2, 'a.2': 3 },
-      JSON.parse('{"__proto__":{"x":1},"a":2}'), JSON.parse('{"a":{"__proto__":[1]},"b":2}'), { é: 1, e: 2, z: 3 }, {}, [], 'text', 17, true,
+      { a: 1, b: { c: [1, { d: 2, e: 3 }], f: null } },
+      { b: 1, a: 2 },
+      { a: { y: 1, x: 2 } },
+      [{ b: 1, a: 2 }, { a: 1 }],
+      { '10': 1, '9': 2, a: 3 },
+      { a: 1, '2': 2 },
+      { '': 1, a: 2 },
+      { a: 1, '': 2 },
+      { A: 1, a: 2, Z: 3 },
+      { 'a.1': 1, 'a.10': 2, 'a.2': 3 },
+      JSON.parse('{"__proto__":{"x":1},"a":2}'),
+      JSON.parse('{"a":{"__proto__":[1]},"b":2}'),
+      { é: 1, e: 2, z: 3 },
+      {},
+      [],
+      'text',
+      17,
+      true,
       ...cccDocuments(),
     ]
     for (const document of documents) expect(canonicalJson(document), JSON.stringify(document)).toBe(JSON.stringify(sortedCopy(document)))

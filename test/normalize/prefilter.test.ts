@@ -19,9 +19,18 @@ describe('cccByteFilter', () => {
 
   it('keeps text with a CCC marker, an extra service name, a \\u escape, or that is not an object', () => {
     for (const text of [
-      '{"serviceName":"CloudCallCenter"}', '{"eventSource":"ccc.cn-shanghai.aliyuncs.com"}', '{"requestParameters":{"AcsProduct":"CCC"}}',
-      '{"serviceName":"Extra.Service"}', '{"serviceName":"Über"}', '{"serviceName":"Cloud\\u0043allCenter"}', '17', '"text"', 'null', '[1]',
-    ]) expect(filter(text), text).toBe(true)
+      '{"serviceName":"CloudCallCenter"}',
+      '{"eventSource":"ccc.cn-shanghai.aliyuncs.com"}',
+      '{"requestParameters":{"AcsProduct":"CCC"}}',
+      '{"serviceName":"Extra.Service"}',
+      '{"serviceName":"Über"}',
+      '{"serviceName":"Cloud\\u0043allCenter"}',
+      '17',
+      '"text"',
+      'null',
+      '[1]',
+    ])
+      expect(filter(text), text).toBe(true)
   })
 
   it('drops text that cannot be a CCC event', () => {
@@ -38,7 +47,12 @@ describe('cccByteFilter', () => {
   it('looks only inside the element, as it moves forward through one buffer', () => {
     const filter = cccByteFilter()
     const bytes = Buffer.from('{"a":1},{"serviceName":"CloudCallCenter"},{"b":2},{"c":"CCC"}')
-    const spans = [[0, 7], [8, 41], [42, 49], [50, 61]]
+    const spans = [
+      [0, 7],
+      [8, 41],
+      [42, 49],
+      [50, 61],
+    ]
     expect(spans.map(([start, end]) => filter(bytes, start, end))).toEqual([false, true, false, true])
   })
 })
@@ -50,7 +64,12 @@ describe('cccByteFilter', () => {
  * marker is a non-CCC skip for the fast path (never parsed) and event_invalid_json for the careful one.
  */
 describe('pre-filter against parsing every event (differential)', () => {
-  for (const [seed, share] of [[1, 0.2], [2, 0.7], [3, 0.05], [4, 1]] as const) {
+  for (const [seed, share] of [
+    [1, 0.2],
+    [2, 0.7],
+    [3, 0.05],
+    [4, 1],
+  ] as const) {
     it(`seed ${seed}, CCC share ${share}: identical files and counts`, async () => {
       const rng = createRng(seed)
       const texts = archiveTexts(rng, 250, share)
@@ -61,7 +80,11 @@ describe('pre-filter against parsing every event (differential)', () => {
         expect(fast.files).toEqual(careful.files)
         const markerless = careful.quarantined.filter((q) => q.reason === 'event_invalid_json' && !accepts(cccByteFilter(services), texts[q.index]))
         expect(fast.quarantined).toEqual(careful.quarantined.filter((q) => !markerless.includes(q)))
-        expect(fast.counts).toEqual({ ...careful.counts, nonCcc: careful.counts.nonCcc + markerless.length, quarantined: careful.counts.quarantined - markerless.length })
+        expect(fast.counts).toEqual({
+          ...careful.counts,
+          nonCcc: careful.counts.nonCcc + markerless.length,
+          quarantined: careful.counts.quarantined - markerless.length,
+        })
         expect(markerless).toHaveLength(services.size === 0 ? 1 : 0)
         expect(careful.counts.rows).toBeGreaterThan(0)
       }
@@ -87,18 +110,28 @@ function archiveTexts(rng: Rng, count: number, share: number): string[] {
     const ctx = { time, region: 'cn-shanghai' }
     texts.push(JSON.stringify(rng.chance(share) ? cccEvent(rng, ctx) : noiseEvent(rng, ctx)))
   }
-  const ccc = (extra: Record<string, unknown>) => JSON.stringify({ ...cccEvent(rng, { time: new Date(Date.UTC(2021, 1, 3)), region: 'cn-shanghai' }), ...extra })
+  const ccc = (extra: Record<string, unknown>) =>
+    JSON.stringify({ ...cccEvent(rng, { time: new Date(Date.UTC(2021, 1, 3)), region: 'cn-shanghai' }), ...extra })
   const tricky = [
     // CCC only through an escape, only through AcsProduct, only through eventSource.
-    JSON.stringify({ eventId: 'esc-1', eventTime: '2021-02-03T04:00:00Z', serviceName: 'CloudCallCenter', eventName: 'X' }).replace('CloudCallCenter', 'Cloud\\u0043allCenter'),
+    JSON.stringify({ eventId: 'esc-1', eventTime: '2021-02-03T04:00:00Z', serviceName: 'CloudCallCenter', eventName: 'X' }).replace(
+      'CloudCallCenter',
+      'Cloud\\u0043allCenter',
+    ),
     JSON.stringify({ eventId: 'acs-1', eventTime: '2021-02-03T04:00:01Z', serviceName: 'Other', requestParameters: { AcsProduct: 'CCC' }, eventName: 'Y' }),
     JSON.stringify({ eventId: 'src-1', eventTime: '2021-02-03T04:00:02Z', eventSource: 'ccc.cn-beijing.aliyuncs.com', eventName: 'Z' }),
     // Bad CCC events: invalid JSON, no time, a duplicate id.
     ccc({ eventId: 'masked' }).replace('"masked"', '1234****5678'),
     ccc({ eventId: 'no-time', eventTime: undefined }),
-    ccc({ eventId: 'dup' }), ccc({ eventId: 'dup' }),
+    ccc({ eventId: 'dup' }),
+    ccc({ eventId: 'dup' }),
     // Bad other events: invalid JSON (with and without an escape), non-objects.
-    '{"serviceName":"Ecs","accountId":1234****5678}', '{"serviceName":"Ecs\\u0021","x":tru}', '17', '"text"', 'null', '[1,2]',
+    '{"serviceName":"Ecs","accountId":1234****5678}',
+    '{"serviceName":"Ecs\\u0021","x":tru}',
+    '17',
+    '"text"',
+    'null',
+    '[1,2]',
   ]
   for (const text of tricky) texts.splice(rng.int(0, texts.length), 0, text)
   return texts
@@ -109,7 +142,7 @@ async function route(texts: string[], extraServices: ReadonlySet<string>, keep?:
   const router = new ArchiveRouter(KEY, { timeZone: 'UTC', rowBufferBytes: 1 << 20, extraServices })
   const splitter = new ElementSplitter((element: Element) => router.add(element), 64 << 20, keep)
   const body = Buffer.from(`[${texts.join(',\n')}]`)
-  for (let at = 0, size = 1; at < body.length; at += size, size = (size * 7 + 3) % 4093 + 1) splitter.push(body.subarray(at, at + size))
+  for (let at = 0, size = 1; at < body.length; at += size, size = ((size * 7 + 3) % 4093) + 1) splitter.push(body.subarray(at, at + size))
   splitter.finish()
   const files: Record<string, Uint8Array> = {}
   for (const [id, partition] of router.partitions) files[id] = await partition.finish()

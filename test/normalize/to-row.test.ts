@@ -30,13 +30,24 @@ describe('event to row', () => {
       errorCode: '',
       isGlobal: 'false',
     })
-    expect(row).toMatchObject({ event_version: 1, account_id: '1059804828509', mfa_authenticated: true, error_code: null, is_global: false, source_object: 'k.gz' })
+    expect(row).toMatchObject({
+      event_version: 1,
+      account_id: '1059804828509',
+      mfa_authenticated: true,
+      error_code: null,
+      is_global: false,
+      source_object: 'k.gz',
+    })
     expect(row.event_time).toBe(Date.UTC(2021, 1, 3, 4, 10, 8))
   })
 
   it('leaves missing fields null', () => {
     const row = rowOf({ serviceName: 'CloudCallCenter', eventTime: '2021-02-03T04:10:08Z' })
-    expect(Object.entries(row).filter(([, v]) => v !== null).map(([k]) => k)).toEqual(['event_time', 'service_name', 'source_object'])
+    expect(
+      Object.entries(row)
+        .filter(([, v]) => v !== null)
+        .map(([k]) => k),
+    ).toEqual(['event_time', 'service_name', 'source_object'])
   })
 
   it('skips non-CCC events before looking at their time', () => {

@@ -17,23 +17,45 @@ const unmapped = (event: Event) => {
 
 /** The shape of a 2025 console event (values invented), as in the issue. */
 const consoleEvent2025 = (): Event => ({
-  eventId: 'e-1', eventName: 'ModifyUser', eventRW: 'Write', eventSource: 'ccc.cn-shanghai.aliyuncs.com', eventTime: '2025-07-07T01:39:09Z',
-  eventType: 'ConsoleOperation', eventVersion: '1', recipientAccountId: '1663000000000001', serviceName: 'CloudCallCenter',
+  eventId: 'e-1',
+  eventName: 'ModifyUser',
+  eventRW: 'Write',
+  eventSource: 'ccc.cn-shanghai.aliyuncs.com',
+  eventTime: '2025-07-07T01:39:09Z',
+  eventType: 'ConsoleOperation',
+  eventVersion: '1',
+  recipientAccountId: '1663000000000001',
+  serviceName: 'CloudCallCenter',
   referencedResources: { 'ACS::CCC::User': ['u-2', 'u-1'], 'ACS::CCC::Instance': ['ccc-1'] },
   requestParameters: { InstanceId: 'ccc-1', PageSize: 100, Force: false, Tags: [], 'X-Acs-Client-Tls-Version': 'TLSv1.3' },
   responseElements: { RequestId: 'r-1', Data: { TotalCount: 12 } },
   userIdentity: {
-    accountId: '1663000000000001', principalId: '2001', type: 'ram-user', userName: 'ops',
+    accountId: '1663000000000001',
+    principalId: '2001',
+    type: 'ram-user',
+    userName: 'ops',
     sessionContext: { attributes: { mfaAuthenticated: 'true', creationDate: '2025-07-07T01:39:09Z' }, sessionIssuer: { type: 'role', userName: 'Admin' } },
   },
-  vpcId: 'vpc-1', sharedEventId: 'se-1', tlsVersion: 'TLSv1.3',
+  vpcId: 'vpc-1',
+  sharedEventId: 'se-1',
+  tlsVersion: 'TLSv1.3',
 })
 
 describe('the four columns added after the first release', () => {
   it('hold eventRW, recipientAccountId as exact text and referencedResources as canonical JSON', () => {
     const row = rowOf({ ...consoleEvent2025(), recipientAccountId: 1663000000000001 })
-    expect(row).toMatchObject({ event_rw: 'Write', recipient_account_id: '1663000000000001', referenced_resources: '{"ACS::CCC::Instance":["ccc-1"],"ACS::CCC::User":["u-2","u-1"]}' })
-    expect(COLUMN_NAMES.slice(COLUMN_NAMES.indexOf('source_object'))).toEqual(['source_object', 'event_rw', 'recipient_account_id', 'referenced_resources', 'unmapped'])
+    expect(row).toMatchObject({
+      event_rw: 'Write',
+      recipient_account_id: '1663000000000001',
+      referenced_resources: '{"ACS::CCC::Instance":["ccc-1"],"ACS::CCC::User":["u-2","u-1"]}',
+    })
+    expect(COLUMN_NAMES.slice(COLUMN_NAMES.indexOf('source_object'))).toEqual([
+      'source_object',
+      'event_rw',
+      'recipient_account_id',
+      'referenced_resources',
+      'unmapped',
+    ])
   })
 })
 
@@ -44,7 +66,9 @@ describe('unmapped', () => {
 
   it('keeps the fields no column maps, at their path, and nothing a column holds', () => {
     expect(unmapped(consoleEvent2025())).toEqual({
-      vpcId: 'vpc-1', sharedEventId: 'se-1', tlsVersion: 'TLSv1.3',
+      vpcId: 'vpc-1',
+      sharedEventId: 'se-1',
+      tlsVersion: 'TLSv1.3',
       userIdentity: { sessionContext: { attributes: { creationDate: '2025-07-07T01:39:09Z' }, sessionIssuer: { type: 'role', userName: 'Admin' } } },
     })
   })
@@ -54,15 +78,30 @@ describe('unmapped', () => {
   })
 
   it.each([
-    ['eventVersion', 'v2'], ['eventVersion', 1.5], ['eventVersion', '01'], ['eventVersion', null],
-    ['isGlobal', 'maybe'], ['isGlobal', 'TRUE'], ['isGlobal', 0],
-    ['eventTime', '2021-02-03T04:10:08.123456Z'], ['eventTime', '2021-02-03T12:10:08+08:00'], ['eventTime', '2021-02-03T04:10:08.000Z'], ['eventTime', 1612325408],
-    ['errorMessage', ''], ['eventId', 42], ['requestParameters', null], ['recipientAccountId', 1.5], ['userAgent', 'lone \ud800'],
+    ['eventVersion', 'v2'],
+    ['eventVersion', 1.5],
+    ['eventVersion', '01'],
+    ['eventVersion', null],
+    ['isGlobal', 'maybe'],
+    ['isGlobal', 'TRUE'],
+    ['isGlobal', 0],
+    ['eventTime', '2021-02-03T04:10:08.123456Z'],
+    ['eventTime', '2021-02-03T12:10:08+08:00'],
+    ['eventTime', '2021-02-03T04:10:08.000Z'],
+    ['eventTime', 1612325408],
+    ['errorMessage', ''],
+    ['eventId', 42],
+    ['requestParameters', null],
+    ['recipientAccountId', 1.5],
+    ['userAgent', 'lone \ud800'],
   ])('keeps %s %j, which its column cannot hold exactly', (name, value) => {
     expect(unmapped({ ...seedSampleEvent(), [name]: value })).toEqual({ [name]: value })
   })
 
-  it.each([['a float', 1.5], ['a number beyond 2^53', 1e21]])('keeps an accountId that is %s', (_, accountId) => {
+  it.each([
+    ['a float', 1.5],
+    ['a number beyond 2^53', 1e21],
+  ])('keeps an accountId that is %s', (_, accountId) => {
     const event = seedSampleEvent()
     ;(event.userIdentity as Event).accountId = accountId
     expect(unmapped(event)).toEqual({ userIdentity: { accountId } })
@@ -74,14 +113,25 @@ describe('unmapped', () => {
     expect(rowOf(event).unmapped).toBeNull()
   })
 
-  it.each([['a/b'], ['x=1'], [''], ['NULL'], [42], ['__HIVE_DEFAULT_PARTITION__'], ['查询'], ['..']])('keeps eventName %j, which the partition folder cannot give back as is', (eventName) => {
-    expect(unmapped({ ...seedSampleEvent(), eventName })).toEqual({ eventName })
-  })
+  it.each([['a/b'], ['x=1'], [''], ['NULL'], [42], ['__HIVE_DEFAULT_PARTITION__'], ['查询'], ['..']])(
+    'keeps eventName %j, which the partition folder cannot give back as is',
+    (eventName) => {
+      expect(unmapped({ ...seedSampleEvent(), eventName })).toEqual({ eventName })
+    },
+  )
 
   it('prunes objects emptied by the columns but keeps objects that arrived empty', () => {
-    expect(rowOf({ serviceName: 'CloudCallCenter', eventTime: '2021-02-03T04:10:08Z', userIdentity: { type: 'x', sessionContext: { attributes: { mfaAuthenticated: 'true' } } } }).unmapped).toBeNull()
+    expect(
+      rowOf({
+        serviceName: 'CloudCallCenter',
+        eventTime: '2021-02-03T04:10:08Z',
+        userIdentity: { type: 'x', sessionContext: { attributes: { mfaAuthenticated: 'true' } } },
+      }).unmapped,
+    ).toBeNull()
     expect(unmapped({ serviceName: 'CloudCallCenter', eventTime: '2021-02-03T04:10:08Z', userIdentity: {} })).toEqual({ userIdentity: {} })
-    expect(unmapped({ serviceName: 'CloudCallCenter', eventTime: '2021-02-03T04:10:08Z', userIdentity: { type: 'x', sessionContext: { attributes: {} } } })).toEqual({ userIdentity: { sessionContext: { attributes: {} } } })
+    expect(
+      unmapped({ serviceName: 'CloudCallCenter', eventTime: '2021-02-03T04:10:08Z', userIdentity: { type: 'x', sessionContext: { attributes: {} } } }),
+    ).toEqual({ userIdentity: { sessionContext: { attributes: {} } } })
   })
 
   it('keeps a userIdentity that is not an object whole', () => {

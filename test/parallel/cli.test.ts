@@ -16,9 +16,15 @@ describe('ccc-trail process --workers', () => {
     const onThreads = await runCli(['process', '--source', bucket, '--dest', threads, '--workers', '2'])
     const inProcess = await runCli(['process', '--source', bucket, '--dest', inline, '--workers', '1'])
     expect(onThreads.code).toBe(0)
-    const lines = (out: string) => out.split('\n').filter((l) => !l.startsWith('read ')).sort()
+    const lines = (out: string) =>
+      out
+        .split('\n')
+        .filter((l) => !l.startsWith('read '))
+        .sort()
     expect(lines(onThreads.stdout)).toEqual(lines(inProcess.stdout))
-    expect(onThreads.stdout).toContain(`events ${corpus.events} = rows ${corpus.cccEvents} + non-CCC ${corpus.nonCccEvents} + quarantined ${corpus.brokenEvents}`)
+    expect(onThreads.stdout).toContain(
+      `events ${corpus.events} = rows ${corpus.cccEvents} + non-CCC ${corpus.nonCccEvents} + quarantined ${corpus.brokenEvents}`,
+    )
     const sql = 'SELECT event_name, count(*) AS n FROM ccc_events GROUP BY ALL ORDER BY ALL'
     expect(await queryTable(threads, sql)).toEqual(await queryTable(inline, sql))
   }, 60_000)

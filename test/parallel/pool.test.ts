@@ -20,7 +20,13 @@ beforeAll(async () => {
   await ensureBuilt()
   bucket = await tempDir('ccc-pool-bucket')
   const open = locationOpener(loadConfig({}, { SOURCE: bucket, DEST: bucket }))
-  corpus = await generateCorpus(open(loadConfig({}, { SOURCE: bucket, DEST: bucket }).source!).storage, { seed: 7, days: 1, archivesPerDay: 8, eventsPerArchive: 60, brokenArchives: 2 })
+  corpus = await generateCorpus(open(loadConfig({}, { SOURCE: bucket, DEST: bucket }).source!).storage, {
+    seed: 7,
+    days: 1,
+    archivesPerDay: 8,
+    eventsPerArchive: 60,
+    brokenArchives: 2,
+  })
 }, 120_000)
 
 async function setup(extra: Partial<PoolSpec> = {}) {
@@ -54,7 +60,12 @@ describe('processArchivesParallel', () => {
   it('starts no new archive once a stop is requested', async () => {
     const { spec } = await setup()
     let seen = 0
-    const summary = await processArchivesParallel(spec, corpus.keys, { workers: 2, concurrencyPerWorker: 1, onOutcome: () => seen++, stopRequested: () => seen >= 3 })
+    const summary = await processArchivesParallel(spec, corpus.keys, {
+      workers: 2,
+      concurrencyPerWorker: 1,
+      onOutcome: () => seen++,
+      stopRequested: () => seen >= 3,
+    })
     // Three outcomes seen, then at most one archive in flight on each of the two workers.
     expect(summary.archives).toBeGreaterThanOrEqual(3)
     expect(summary.archives).toBeLessThanOrEqual(3 + 2)
@@ -62,9 +73,13 @@ describe('processArchivesParallel', () => {
 
   it('fails the archives of a worker thread that dies, replaces it, and finishes the run', async () => {
     const { spec } = await setup({ encoderModule: pathToFileURL(new URL('./crashing-encoder.mjs', import.meta.url).pathname).href })
-    const summary = await processArchivesParallel(spec, corpus.keys.slice(0, 4), { workers: 2, concurrencyPerWorker: 1, onOutcome: (o) => {
-      if (o.status === 'failed') expect(o).toMatchObject({ retryable: true, message: expect.stringContaining('worker thread stopped') })
-    } })
+    const summary = await processArchivesParallel(spec, corpus.keys.slice(0, 4), {
+      workers: 2,
+      concurrencyPerWorker: 1,
+      onOutcome: (o) => {
+        if (o.status === 'failed') expect(o).toMatchObject({ retryable: true, message: expect.stringContaining('worker thread stopped') })
+      },
+    })
     // Every archive that gets as far as writing a file takes its worker down; a quarantined one never does.
     const reference = await processArchives((await setup()).pipeline, corpus.keys.slice(0, 4), { concurrency: 1 })
     expect(summary).toMatchObject({ archives: 4, failed: reference.written, quarantined: reference.quarantined })
@@ -77,7 +92,8 @@ describe('processArchivesParallel', () => {
 })
 
 describe('workerCount', () => {
-  const key = (minute: number, fileSize: number) => archiveKey({ region: 'cn-shanghai', deliveredAt: new Date(`2021-02-03T04:${String(minute).padStart(2, '0')}:00Z`), eventCount: 1, fileSize, md5: 'ab' })
+  const key = (minute: number, fileSize: number) =>
+    archiveKey({ region: 'cn-shanghai', deliveredAt: new Date(`2021-02-03T04:${String(minute).padStart(2, '0')}:00Z`), eventCount: 1, fileSize, md5: 'ab' })
   const sized = (count: number, fileSize: number) => Array.from({ length: count }, (_, i) => key(i, fileSize))
 
   it('keeps a few archives in-process, whatever their size', () => {
@@ -98,13 +114,21 @@ describe('workerCount', () => {
 
 describe('chooseRun', () => {
   it('shares the memory bound among the archives in flight in-process', () => {
-    const key = (gzipBytes: number, minute = 5) => archiveKey({ region: 'cn-shanghai', deliveredAt: new Date(`2021-02-03T04:0${minute}:00Z`), eventCount: 1, fileSize: gzipBytes, md5: 'ab' })
+    const key = (gzipBytes: number, minute = 5) =>
+      archiveKey({ region: 'cn-shanghai', deliveredAt: new Date(`2021-02-03T04:0${minute}:00Z`), eventCount: 1, fileSize: gzipBytes, md5: 'ab' })
     expect(chooseRun([key(2 ** 30)], 4, undefined, 8)).toEqual({ workers: 1, archivesAtOnce: 1 })
     expect(chooseRun([key(100), key(100, 6)], 4, undefined, 8)).toEqual({ workers: 1, archivesAtOnce: 2 })
     const many = [1, 2, 3, 4, 5].map((minute) => key(SMALL_ARCHIVE_BYTES, minute))
     expect(chooseRun(many, 4, undefined, 8)).toEqual({ workers: 8, archivesAtOnce: 4 })
     expect(chooseRun(many, 4, 1, 8)).toEqual({ workers: 1, archivesAtOnce: 4 })
-    expect(chooseRun(many.map(() => key(10)), 2, undefined, 8)).toEqual({ workers: 1, archivesAtOnce: 2 })
+    expect(
+      chooseRun(
+        many.map(() => key(10)),
+        2,
+        undefined,
+        8,
+      ),
+    ).toEqual({ workers: 1, archivesAtOnce: 2 })
   })
 })
 
@@ -113,6 +137,11 @@ describe('processArchivesAuto', () => {
     const { pipeline, spec } = await setup()
     expect(await processArchivesAuto(pipeline, spec, corpus.keys.slice(0, 3))).toMatchObject({ archives: 3, failed: 0 })
     const other = await setup()
-    expect(await processArchivesAuto(other.pipeline, other.spec, corpus.keys, { workers: 2 })).toMatchObject({ archives: 8, written: 6, quarantined: 2, failed: 0 })
+    expect(await processArchivesAuto(other.pipeline, other.spec, corpus.keys, { workers: 2 })).toMatchObject({
+      archives: 8,
+      written: 6,
+      quarantined: 2,
+      failed: 0,
+    })
   }, 60_000)
 })

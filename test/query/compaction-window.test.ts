@@ -112,7 +112,7 @@ describe.each(Object.entries(scenarios))('a table read while compaction is stopp
   })
 })
 
-describe('ccc-trail query between a compaction\'s last output and the deletion of its inputs', () => {
+describe("ccc-trail query between a compaction's last output and the deletion of its inputs", () => {
   it('counts every event once, as it does before and after compaction', async () => {
     const pipeline = await testPipeline()
     await processAll(pipeline, await putArchives(pipeline.source, 0, 4, ['ListConfig']))
@@ -147,7 +147,10 @@ describe('a newer version of an archive whose rows were compacted', () => {
     const ids = await eventKeys(pipeline.destRoot)
     expect(ids.filter((k) => k.startsWith('NEW'))).toHaveLength(8)
     expect(ids, 'no event of the replaced version is read twice').toEqual([...new Set(ids)])
-    expect(ids.filter((k) => ['E0', 'E1', 'E2', 'E3'].includes(k)), 'events only the old version had are gone').toEqual([])
+    expect(
+      ids.filter((k) => ['E0', 'E1', 'E2', 'E3'].includes(k)),
+      'events only the old version had are gone',
+    ).toEqual([])
     await compactAll(pipeline)
     expect(await eventKeys(pipeline.destRoot)).toEqual(ids)
   })

@@ -28,8 +28,12 @@ describe('JSON numbers that a double-parsing reader gets back exactly', () => {
   it('leaves NULL, non-numeric columns and text that is not a plain number alone', () => {
     const rows = [{ id: '7', name: '12', pct: '33.3', big: '9007199254740993', nothing: null, ratio: 0.5 }]
     const columns = [
-      { name: 'id', type: 'BIGINT' }, { name: 'name', type: 'VARCHAR' }, { name: 'pct', type: 'DECIMAL(4,1)' },
-      { name: 'big', type: 'HUGEINT' }, { name: 'nothing', type: 'BIGINT' }, { name: 'ratio', type: 'DOUBLE' },
+      { name: 'id', type: 'BIGINT' },
+      { name: 'name', type: 'VARCHAR' },
+      { name: 'pct', type: 'DECIMAL(4,1)' },
+      { name: 'big', type: 'HUGEINT' },
+      { name: 'nothing', type: 'BIGINT' },
+      { name: 'ratio', type: 'DOUBLE' },
     ]
     expect(withExactNumbers(rows, columns)).toEqual([{ id: 7, name: '12', pct: 33.3, big: '9007199254740993', nothing: null, ratio: 0.5 }])
     expect(exactInteger('NaN')).toBe('NaN')

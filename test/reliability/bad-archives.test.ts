@@ -6,7 +6,19 @@ import { processArchive, type ArchiveResult, type PipelineOptions } from '../../
 import { processArchives, type Outcome } from '../../lib/run-archives.js'
 import { testPipeline } from '../support/pipeline.js'
 import {
-  archiveLine, captureLog, cccEvent, cccEvents, dataFiles, ecsEvent, expectAccountedExactly, expectRecordOf, idsOf, manifests, quarantineRecords, sorted, tableIds,
+  archiveLine,
+  captureLog,
+  cccEvent,
+  cccEvents,
+  dataFiles,
+  ecsEvent,
+  expectAccountedExactly,
+  expectRecordOf,
+  idsOf,
+  manifests,
+  quarantineRecords,
+  sorted,
+  tableIds,
   type TestEvent,
 } from './harness.js'
 
@@ -27,7 +39,13 @@ async function scenario(bad: ArchiveOptions & { events?: TestEvent[] }, options:
   const good = await processArchive(pipeline, goodKey)
   const result = await processArchive(pipeline, badKey)
   expect(good).toMatchObject({ status: 'written', counts: { events: 4, rows: 3, nonCcc: 1, quarantined: 0 } })
-  return { pipeline, good, result, lines, manifestOf: async () => readManifest(pipeline.dest, (await manifests(pipeline.dest)).find((k) => k.includes(badKey))!) }
+  return {
+    pipeline,
+    good,
+    result,
+    lines,
+    manifestOf: async () => readManifest(pipeline.dest, (await manifests(pipeline.dest)).find((k) => k.includes(badKey))!),
+  }
 }
 
 type Scenario = Awaited<ReturnType<typeof scenario>>
@@ -42,8 +60,17 @@ async function expectArchiveQuarantined(s: Scenario, reason: string, message: Re
   expect(record.message).toBe(result.message)
   expect(record.events).toBeUndefined()
   expect(archiveLine(lines, result.key)).toMatchObject({
-    level: 'warn', message: `archive quarantined: ${result.message}`, source: result.key, etag: result.etag, status: 'quarantined', reason,
-    events: claimed, rows: 0, nonCcc: 0, quarantined: claimed, files: 0,
+    level: 'warn',
+    message: `archive quarantined: ${result.message}`,
+    source: result.key,
+    etag: result.etag,
+    status: 'quarantined',
+    reason,
+    events: claimed,
+    rows: 0,
+    nonCcc: 0,
+    quarantined: claimed,
+    files: 0,
   })
   // The manifest marks it done, so reruns and backfills skip it until a replay.
   const manifest: Manifest = await s.manifestOf()
@@ -96,7 +123,12 @@ describe('bad archives: quarantined whole, the invocation succeeds', () => {
     await expectArchiveQuarantined(s, 'invalid_json', /^malformed JSON near byte \d+: /, 5)
   })
 
-  for (const [label, body] of [['a string', '"hello"'], ['a number', '42'], ['HTML', '<html><body>503</body></html>'], ['null', 'null']] as const) {
+  for (const [label, body] of [
+    ['a string', '"hello"'],
+    ['a number', '42'],
+    ['HTML', '<html><body>503</body></html>'],
+    ['null', 'null'],
+  ] as const) {
     it(`JSON that is neither array, NDJSON nor {"Records":[...]} (${label}) -> unknown_body_format`, async () => {
       const s = await scenario({ body: gzipSync(body), eventCount: 5 })
       await expectArchiveQuarantined(s, 'unknown_body_format', /^body starts with .*: not a JSON array, \{"Records":\[\.\.\.\]\} or NDJSON$/, 5)
@@ -170,7 +202,7 @@ describe('objects under the prefix that are not API archives', () => {
     }
     expect(await manifests(pipeline.dest)).toHaveLength(1)
     expect(await quarantineRecords(pipeline.dest)).toEqual([])
-    expectAccountedExactly([...outcomes as ArchiveResult[], summary], await tableIds(pipeline.destRoot), goodIds())
+    expectAccountedExactly([...(outcomes as ArchiveResult[]), summary], await tableIds(pipeline.destRoot), goodIds())
   })
 
   it('an archive deleted before it is processed is reported missing, not failed', async () => {

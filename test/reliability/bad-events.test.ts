@@ -8,7 +8,20 @@ import { HIVE_DEFAULT_PARTITION } from '../../lib/layout.js'
 import { queryTable } from '../support/duck.js'
 import { expectAccounted, testPipeline } from '../support/pipeline.js'
 import {
-  archiveLine, captureLog, cccEvent, cccEvents, dataFiles, ecsEvent, expectAccountedExactly, expectRecordOf, idsOf, maskedAccountIdJson, quarantineRecords, sorted, tableIds, type TestEvent,
+  archiveLine,
+  captureLog,
+  cccEvent,
+  cccEvents,
+  dataFiles,
+  ecsEvent,
+  expectAccountedExactly,
+  expectRecordOf,
+  idsOf,
+  maskedAccountIdJson,
+  quarantineRecords,
+  sorted,
+  tableIds,
+  type TestEvent,
 } from './harness.js'
 
 /**
@@ -75,21 +88,29 @@ describe('bad events: quarantined one by one, the rest of the archive written', 
       good[1],
     ]
     const r = await run(events)
-    await expectEventsQuarantined(r, [
-      { index: 1, reason: 'event_time_missing', message: 'event has no eventTime', raw: JSON.stringify(events[1]) },
-      { index: 2, reason: 'event_time_missing' },
-      { index: 3, reason: 'event_time_invalid', message: 'eventTime "yesterday" is not an ISO-8601 time' },
-      { index: 4, reason: 'event_time_invalid' },
-      { index: 5, reason: 'event_time_invalid' },
-      { index: 6, reason: 'event_time_invalid' },
-    ], 2)
+    await expectEventsQuarantined(
+      r,
+      [
+        { index: 1, reason: 'event_time_missing', message: 'event has no eventTime', raw: JSON.stringify(events[1]) },
+        { index: 2, reason: 'event_time_missing' },
+        { index: 3, reason: 'event_time_invalid', message: 'eventTime "yesterday" is not an ISO-8601 time' },
+        { index: 4, reason: 'event_time_invalid' },
+        { index: 5, reason: 'event_time_invalid' },
+        { index: 6, reason: 'event_time_invalid' },
+      ],
+      2,
+    )
     expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), idsOf(good))
   })
 
   it('elements that are not objects -> event_not_object', async () => {
     const good = cccEvents('ok', 2)
     const r = await run({ body: gzipSync(`[${JSON.stringify(good[0])}, 17, "text", null, [1,2], ${JSON.stringify(good[1])}]`), eventCount: 6 })
-    await expectEventsQuarantined(r, [1, 2, 3, 4].map((index) => ({ index, reason: 'event_not_object' })), 2)
+    await expectEventsQuarantined(
+      r,
+      [1, 2, 3, 4].map((index) => ({ index, reason: 'event_not_object' })),
+      2,
+    )
     expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), idsOf(good))
   })
 
@@ -97,10 +118,16 @@ describe('bad events: quarantined one by one, the rest of the archive written', 
     const events = [...cccEvents('ok', 3), ecsEvent('ecs-1')]
     const again = { ...events[1], eventName: 'ListUsers' }
     const r = await run([...events, again])
-    await expectEventsQuarantined(r, [{ index: 4, reason: 'duplicate_event_id', eventId: 'ok-1', message: 'eventId ok-1 appears earlier in this archive', raw: JSON.stringify(again) }], 3)
+    await expectEventsQuarantined(
+      r,
+      [{ index: 4, reason: 'duplicate_event_id', eventId: 'ok-1', message: 'eventId ok-1 appears earlier in this archive', raw: JSON.stringify(again) }],
+      3,
+    )
     expect(r.result.counts).toEqual({ events: 5, rows: 3, nonCcc: 1, quarantined: 1 })
     // The first copy is kept.
-    expect(await queryTable(r.pipeline.destRoot, `SELECT event_id, event_name FROM ccc_events WHERE event_id = 'ok-1'`)).toEqual([{ event_id: 'ok-1', event_name: 'ListConfig' }])
+    expect(await queryTable(r.pipeline.destRoot, `SELECT event_id, event_name FROM ccc_events WHERE event_id = 'ok-1'`)).toEqual([
+      { event_id: 'ok-1', event_name: 'ListConfig' },
+    ])
     expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), idsOf(events.slice(0, 3)))
   })
 })
@@ -113,8 +140,15 @@ describe('large events', () => {
     const r = await run(events)
     expect(r.result).toMatchObject({ status: 'written', counts: { events: 3, rows: 3, nonCcc: 0, quarantined: 0 } })
     expect(await quarantineRecords(r.pipeline.dest)).toEqual([])
-    const rows = await queryTable(r.pipeline.destRoot, `SELECT event_id, length(request_parameters) AS n, json_extract_string(request_parameters, '$.Payload') = repeat('x', ${10 << 20}) AS intact FROM ccc_events ORDER BY event_id`)
-    expect(rows.map((row) => [row.event_id, row.intact])).toEqual([['big', true], ['small-1', null], ['small-2', null]])
+    const rows = await queryTable(
+      r.pipeline.destRoot,
+      `SELECT event_id, length(request_parameters) AS n, json_extract_string(request_parameters, '$.Payload') = repeat('x', ${10 << 20}) AS intact FROM ccc_events ORDER BY event_id`,
+    )
+    expect(rows.map((row) => [row.event_id, row.intact])).toEqual([
+      ['big', true],
+      ['small-1', null],
+      ['small-2', null],
+    ])
     expect(Number(rows[0].n)).toBeGreaterThan(10 << 20)
     expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), idsOf(events))
   })
@@ -122,7 +156,11 @@ describe('large events', () => {
   it('an event over MAX_EVENT_BYTES -> event_too_large, its neighbours written', async () => {
     const events = [cccEvent('small-1'), big('too-big', 2 << 20), cccEvent('small-2'), big('just-fits', 900 << 10)]
     const r = await run(events, { maxEventBytes: 1 << 20 })
-    await expectEventsQuarantined(r, [{ index: 1, reason: 'event_too_large', message: expect.stringMatching(/^event of \d+ bytes exceeds MAX_EVENT_BYTES$/) }], 3)
+    await expectEventsQuarantined(
+      r,
+      [{ index: 1, reason: 'event_too_large', message: expect.stringMatching(/^event of \d+ bytes exceeds MAX_EVENT_BYTES$/) }],
+      3,
+    )
     const [record] = await quarantineRecords(r.pipeline.dest)
     expect(record.events![0].raw).toBeUndefined() // too large to copy; the source archive keeps it
     expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), ['just-fits', 'small-1', 'small-2'])
@@ -153,7 +191,8 @@ describe('hostile event names', () => {
     const r = await run([cccEvent('missing', { eventName: undefined }), cccEvent('named')])
     expect(r.result).toMatchObject({ status: 'written', files: 2, counts: { rows: 2 } })
     expect(await queryTable(r.pipeline.destRoot, 'SELECT event_id, event_name FROM ccc_events ORDER BY 1')).toEqual([
-      { event_id: 'missing', event_name: null }, { event_id: 'named', event_name: 'ListConfig' },
+      { event_id: 'missing', event_name: null },
+      { event_id: 'named', event_name: 'ListConfig' },
     ])
     expectAccountedExactly([r.result], await tableIds(r.pipeline.destRoot), ['missing', 'named'])
     const other = await run([cccEvent('null-name', { eventName: null })])
@@ -163,7 +202,11 @@ describe('hostile event names', () => {
 
   it('an empty and a missing eventName in one archive share __HIVE_DEFAULT_PARTITION__ without losing a row', async () => {
     const pipeline = await testPipeline()
-    const key = await putArchive(pipeline.source, [cccEvent('empty', { eventName: '' }), cccEvent('missing', { eventName: undefined }), cccEvent('null', { eventName: null })])
+    const key = await putArchive(pipeline.source, [
+      cccEvent('empty', { eventName: '' }),
+      cccEvent('missing', { eventName: undefined }),
+      cccEvent('null', { eventName: null }),
+    ])
     const result = await processArchive(pipeline, key)
     expect(result).toMatchObject({ status: 'written', files: 1, counts: { rows: 3 } })
     expect(await dataFiles(pipeline.dest)).toHaveLength(1)

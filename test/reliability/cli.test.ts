@@ -10,18 +10,38 @@ import { runCli, type CliRun } from '../support/cli.js'
 import { queryTable } from '../support/duck.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { tempDir } from '../support/temp.js'
-import { cccEvent, cccEvents, ecsEvent, expectAccountedExactly, idsOf, maskedAccountIdJson, quarantineKeys, quarantineRecords, tableIds, type TestEvent } from './harness.js'
+import {
+  cccEvent,
+  cccEvents,
+  ecsEvent,
+  expectAccountedExactly,
+  idsOf,
+  maskedAccountIdJson,
+  quarantineKeys,
+  quarantineRecords,
+  tableIds,
+  type TestEvent,
+} from './harness.js'
 
 /**
  * The CLI a user runs (`node bin/ccc-trail.js`, built by `npm run build`) over a folder mixing good
  * and broken archives: every good event exactly once, the rest quarantined with reasons, exit 0.
  */
 
-interface JsonRun { code: number; outcomes: Record<string, unknown>[]; summary: RunSummary; stderr: string }
+interface JsonRun {
+  code: number
+  outcomes: Record<string, unknown>[]
+  summary: RunSummary
+  stderr: string
+}
 
 async function processJson(args: string[]): Promise<JsonRun> {
   const run: CliRun = await runCli(['process', ...args, '--json'])
-  const lines = run.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>)
+  const lines = run.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
   const last = lines.pop() as { summary?: RunSummary } | undefined
   expect(last?.summary, run.stdout + run.stderr).toBeDefined()
   return { code: run.code, outcomes: lines, summary: last!.summary!, stderr: run.stderr }
@@ -49,7 +69,9 @@ async function mixedFolder() {
     mismatch: await putArchive(storage, mismatch, { eventCount: 4, deliveredAt: at(1) }),
     empty: await putArchive(storage, [], { body: Buffer.alloc(0), eventCount: 2, deliveredAt: at(2) }),
     maskedNumber: await putArchive(storage, [], {
-      body: gzipSync(`[${JSON.stringify(cccEvent('m-ok'))},${maskedAccountIdJson(cccEvent('m-bad'))}]`), eventCount: 2, deliveredAt: at(3),
+      body: gzipSync(`[${JSON.stringify(cccEvent('m-ok'))},${maskedAccountIdJson(cccEvent('m-bad'))}]`),
+      eventCount: 2,
+      deliveredAt: at(3),
     }),
     duplicate: await putArchive(storage, [cccEvent('dup'), cccEvent('dup'), ecsEvent('dup-ecs')], { deliveredAt: at(4) }),
   }
@@ -90,7 +112,11 @@ describe('ccc-trail process over a folder of good and broken archives', () => {
       [keys.maskedNumber]: ['events', 'event_invalid_json'],
       [keys.duplicate]: ['events', 'duplicate_event_id'],
     })
-    expect(first.outcomes.find((o) => o.key === keys.mismatch)).toMatchObject({ status: 'quarantined', reason: 'event_count_mismatch', message: 'the key says 4 events, the archive holds 3' })
+    expect(first.outcomes.find((o) => o.key === keys.mismatch)).toMatchObject({
+      status: 'quarantined',
+      reason: 'event_count_mismatch',
+      message: 'the key says 4 events, the archive holds 3',
+    })
     const skipped = first.outcomes.filter((o) => o.status === 'skipped').map((o) => o.reason)
     expect(skipped.sort()).toEqual(['insight_archive', 'not_an_archive'])
   })
@@ -99,7 +125,14 @@ describe('ccc-trail process over a folder of good and broken archives', () => {
     const { folder, lake, first } = await processedOnce()
     const again = await processJson(['--source', folder.bucket, '--dest', lake])
     expect(again.code).toBe(0)
-    expect(again.summary).toMatchObject({ archives: first.summary.archives, alreadyDone: first.summary.archives - 2, skipped: 2, written: 0, quarantined: 0, failed: 0 })
+    expect(again.summary).toMatchObject({
+      archives: first.summary.archives,
+      alreadyDone: first.summary.archives - 2,
+      skipped: 2,
+      written: 0,
+      quarantined: 0,
+      failed: 0,
+    })
     expectAccountedExactly([again.summary], await tableIds(lake), folder.expectedIds)
   })
 

@@ -37,7 +37,10 @@ class Crash extends Error {}
 class DyingStorage implements Storage {
   readonly description: string
   dead = false
-  constructor(private readonly inner: Storage, private readonly diesAt: (op: string, key: string) => boolean) {
+  constructor(
+    private readonly inner: Storage,
+    private readonly diesAt: (op: string, key: string) => boolean,
+  ) {
     this.description = inner.description
   }
 
@@ -48,12 +51,30 @@ class DyingStorage implements Storage {
     }
   }
 
-  async get(key: string): Promise<Readable> { this.check('get', key); return this.inner.get(key) }
-  async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> { this.check('put', key); return this.inner.put(key, body) }
-  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> { this.check('put', key); return this.inner.putStream(key, body) }
-  async head(key: string): Promise<ObjectInfo | undefined> { this.check('head', key); return this.inner.head(key) }
-  async delete(key: string): Promise<void> { this.check('delete', key); return this.inner.delete(key) }
-  async list(prefix: string, options?: ListOptions): Promise<ListPage> { this.check('list', prefix); return this.inner.list(prefix, options) }
+  async get(key: string): Promise<Readable> {
+    this.check('get', key)
+    return this.inner.get(key)
+  }
+  async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
+    this.check('put', key)
+    return this.inner.put(key, body)
+  }
+  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
+    this.check('put', key)
+    return this.inner.putStream(key, body)
+  }
+  async head(key: string): Promise<ObjectInfo | undefined> {
+    this.check('head', key)
+    return this.inner.head(key)
+  }
+  async delete(key: string): Promise<void> {
+    this.check('delete', key)
+    return this.inner.delete(key)
+  }
+  async list(prefix: string, options?: ListOptions): Promise<ListPage> {
+    this.check('list', prefix)
+    return this.inner.list(prefix, options)
+  }
 }
 
 async function crashScenario(diesAt: (op: string, key: string) => boolean) {
@@ -94,7 +115,7 @@ describe('a crash part way through, then a rerun', () => {
     })
   }
 
-  it('after the manifest of a new version, before the old version\'s files were removed: the next run finishes the clean-up', async () => {
+  it("after the manifest of a new version, before the old version's files were removed: the next run finishes the clean-up", async () => {
     const pipeline = await testPipeline()
     const key = await putArchive(pipeline.source, [cccEvent('old', { eventName: 'ListUsers' })])
     const first = await processArchive(pipeline, key)
@@ -128,7 +149,8 @@ describe('the same trigger delivered twice (OSS)', () => {
     const pipeline = await testPipeline({ source: storage, dest: storage, destPrefix: 'lake/' })
     const key = await putArchive(storage, EVENTS, { prefix: 'trail/' })
     const snapshot = async () => Promise.all((await keysUnder(storage, 'lake/')).map(async (k) => [k, (await storage.head(k))!.etag]))
-    const table = async () => tableIds(await localTable({ storage, prefix: 'lake/', spec: { kind: 'oss', bucket, prefix: 'lake/' } }, await tempDir('ccc-mirror')))
+    const table = async () =>
+      tableIds(await localTable({ storage, prefix: 'lake/', spec: { kind: 'oss', bucket, prefix: 'lake/' } }, await tempDir('ccc-mirror')))
     const puts = () => server.requests.filter((r) => r.bucket === bucket && r.op === 'PutObject').length
     return { storage, pipeline, key, snapshot, table, puts }
   }
@@ -175,7 +197,12 @@ describe('the same trigger delivered twice (OSS)', () => {
   it('with a new event in a second archive: the table holds both archives once', async () => {
     const s = await ossScenario()
     const other = await putArchive(s.storage, [cccEvent('e9')], { prefix: 'trail/', deliveredAt: new Date('2021-02-03T04:25:00Z') })
-    const results = await Promise.all([processArchive(s.pipeline, s.key), processArchive(s.pipeline, other), processArchive(s.pipeline, s.key), processArchive(s.pipeline, other)])
+    const results = await Promise.all([
+      processArchive(s.pipeline, s.key),
+      processArchive(s.pipeline, other),
+      processArchive(s.pipeline, s.key),
+      processArchive(s.pipeline, other),
+    ])
     expectAccountedExactly(results, await s.table(), [...CCC_IDS, ...idsOf([cccEvent('e9')])])
   })
 })

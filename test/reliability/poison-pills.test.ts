@@ -8,7 +8,19 @@ import { defaultEncoder, type EncoderFactory } from '../../lib/write/parquet.js'
 import { queryTable } from '../support/duck.js'
 import { expectAccounted, testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
-import { archiveLine, captureLog, cccEvent, cccEvents, dataFiles, expectRecordOf, idsOf, quarantineRecords, sorted, tableIds, type TestEvent } from './harness.js'
+import {
+  archiveLine,
+  captureLog,
+  cccEvent,
+  cccEvents,
+  dataFiles,
+  expectRecordOf,
+  idsOf,
+  quarantineRecords,
+  sorted,
+  tableIds,
+  type TestEvent,
+} from './harness.js'
 
 /**
  * Archives that used to wedge a trigger or a backfill: an error inside the decoder surfaced as
@@ -90,9 +102,16 @@ describe('unexpected errors during conversion: quarantined as unexpected_error, 
       const encoder = defaultEncoder()
       if (++files !== failAt) return encoder
       return {
-        get rows() { return encoder.rows },
-        addRowGroup: (columns) => { if (stage === 'addRowGroup') throw new TypeError('encoder exploded'); encoder.addRowGroup(columns) },
-        finish: () => { throw new TypeError('encoder exploded') },
+        get rows() {
+          return encoder.rows
+        },
+        addRowGroup: (columns) => {
+          if (stage === 'addRowGroup') throw new TypeError('encoder exploded')
+          encoder.addRowGroup(columns)
+        },
+        finish: () => {
+          throw new TypeError('encoder exploded')
+        },
       }
     }
   }

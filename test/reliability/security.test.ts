@@ -42,9 +42,23 @@ describe('credentials never reach logs or errors', () => {
   async function ossPipeline(secret: string) {
     const bucket = `security-${++buckets}`
     server.bucket(bucket)
-    const good = new OssStorage({ bucket, endpoint: server.endpoint, accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET, securityToken: TOKEN, retryBaseMs: 1 })
+    const good = new OssStorage({
+      bucket,
+      endpoint: server.endpoint,
+      accessKeyId: ACCESS_KEY_ID,
+      accessKeySecret: SECRET,
+      securityToken: TOKEN,
+      retryBaseMs: 1,
+    })
     const key = await putArchive(good, [cccEvent('s1')], { prefix: 'trail/' })
-    const storage = new OssStorage({ bucket, endpoint: server.endpoint, accessKeyId: ACCESS_KEY_ID, accessKeySecret: secret, securityToken: TOKEN, retryBaseMs: 1 })
+    const storage = new OssStorage({
+      bucket,
+      endpoint: server.endpoint,
+      accessKeyId: ACCESS_KEY_ID,
+      accessKeySecret: secret,
+      securityToken: TOKEN,
+      retryBaseMs: 1,
+    })
     const { log, text } = captureLog()
     const pipeline = await testPipeline({ source: storage, dest: storage, destPrefix: 'lake/', log })
     return { pipeline, key, text, good }
@@ -52,7 +66,10 @@ describe('credentials never reach logs or errors', () => {
 
   it('a wrong secret: AccessError naming SignatureDoesNotMatch, not retryable, nothing written, no secret or token anywhere', async () => {
     const { pipeline, key, text, good } = await ossPipeline(WRONG_SECRET)
-    const error = await processArchive(pipeline, key).then(() => expect.unreachable(), (e: unknown) => e)
+    const error = await processArchive(pipeline, key).then(
+      () => expect.unreachable(),
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(AccessError)
     expect((error as AccessError).code).toBe('SignatureDoesNotMatch')
     expectNoCredentials(everyRendering(error))
@@ -70,7 +87,10 @@ describe('credentials never reach logs or errors', () => {
   it('an expired security token: RetryableError (the next invocation gets fresh credentials), no token anywhere', async () => {
     const { pipeline, key, text } = await ossPipeline(SECRET)
     server.expireSecurityToken()
-    const error = await processArchive(pipeline, key).then(() => expect.unreachable(), (e: unknown) => e)
+    const error = await processArchive(pipeline, key).then(
+      () => expect.unreachable(),
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(RetryableError)
     expect((error as Error).message).toContain('SecurityTokenExpired')
     const outcomes: Outcome[] = []
@@ -109,7 +129,10 @@ describe('nothing is written outside the destination folder', () => {
   it('hostile event names: every file lands under the destination', async () => {
     const { parent, source, dest } = await folders()
     const names = ['../../escaped', '../../../../../../tmp/escaped', '/etc/passwd', '..', '.', 'a/../../b', '..\\..\\win', '%2e%2e%2f', 'x\u0000y']
-    const key = await putArchive(source, names.map((name, i) => cccEvent(`h${i}`, { eventName: name })))
+    const key = await putArchive(
+      source,
+      names.map((name, i) => cccEvent(`h${i}`, { eventName: name })),
+    )
     const { log } = captureLog()
     const pipeline = await testPipeline({ source, dest, log })
     const result = await processArchive(pipeline, key)
@@ -117,7 +140,11 @@ describe('nothing is written outside the destination folder', () => {
     const files = await walk(parent)
     expect(files.filter((f) => !f.startsWith('lake' + path.sep) && !f.startsWith('source' + path.sep))).toEqual([])
     expect(files.filter((f) => f.startsWith('lake' + path.sep + 'dt='))).toHaveLength(names.length)
-    expectAccountedExactly([result], await tableIds(path.join(parent, 'lake')), names.map((_, i) => `h${i}`))
+    expectAccountedExactly(
+      [result],
+      await tableIds(path.join(parent, 'lake')),
+      names.map((_, i) => `h${i}`),
+    )
   })
 
   it('FsStorage refuses keys that climb out of its folder, for every operation', async () => {

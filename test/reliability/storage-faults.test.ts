@@ -78,11 +78,17 @@ async function expectNothingCommitted(s: Scenario, allowedFiles: string[] = []):
   expect(await manifests(s.storage, DEST)).toEqual([])
   expect(await quarantineKeys(s.storage, DEST)).toEqual([])
   const files = await dataFiles(s.storage, DEST)
-  expect(files.every((file) => allowedFiles.some((prefix) => file.startsWith(prefix))), files.join(', ')).toBe(true)
+  expect(
+    files.every((file) => allowedFiles.some((prefix) => file.startsWith(prefix))),
+    files.join(', '),
+  ).toBe(true)
 }
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
-  return promise.then(() => expect.unreachable('expected a failure'), (error: Error) => error)
+  return promise.then(
+    () => expect.unreachable('expected a failure'),
+    (error: Error) => error,
+  )
 }
 
 /** `hold`: an answer that never comes before the client's timeout, whatever the machine's speed. */
@@ -119,9 +125,14 @@ describe('faults beyond the retry budget throw RetryableError and commit nothing
       server.inject({ bucket: s.bucket, op, kind: '503', keyPrefix, times: RETRIES + 1 })
       const error = await failure(processArchive(s.pipeline, s.key))
       expect(error).toBeInstanceOf(RetryableError)
-      expect(error.message).toMatch(new RegExp(`^oss://${s.bucket}: ${op === 'ListObjects' ? 'ListObjects' : op} ".+" failed after ${RETRIES + 1} attempt\\(s\\): ServiceUnavailable `))
+      expect(error.message).toMatch(
+        new RegExp(`^oss://${s.bucket}: ${op === 'ListObjects' ? 'ListObjects' : op} ".+" failed after ${RETRIES + 1} attempt\\(s\\): ServiceUnavailable `),
+      )
       // Files written beside a failed write stay (same names as the retry's, the parts are written in parallel); nothing else.
-      const written = op === 'PutObject' ? [partitionOf('ListConfig'), partitionOf('GetInstance'), ...(keyPrefix.includes('manifests') ? [partitionOf('ListUsers')] : [])] : []
+      const written =
+        op === 'PutObject'
+          ? [partitionOf('ListConfig'), partitionOf('GetInstance'), ...(keyPrefix.includes('manifests') ? [partitionOf('ListUsers')] : [])]
+          : []
       await expectNothingCommitted(s, written)
       if (op !== 'PutObject') expect(await dataFiles(s.storage, DEST)).toEqual([])
       await expectCommitted(s, await processArchive(s.pipeline, s.key))
@@ -163,7 +174,11 @@ describe('faults beyond the retry budget throw RetryableError and commit nothing
     const summary = await processArchives(s.pipeline, [s.key, second], { concurrency: 1, onOutcome: (o) => outcomes.push(o) })
     expect(summary).toMatchObject({ archives: 2, written: 1, failed: 1 })
     expect(outcomes[0]).toMatchObject({ key: s.key, status: 'failed', retryable: true, message: expect.stringMatching(/ServiceUnavailable/) })
-    expect(s.lines.find((line) => line.level === 'error')).toMatchObject({ message: `archive failed: ${(outcomes[0] as { message: string }).message}`, source: s.key, retryable: true })
+    expect(s.lines.find((line) => line.level === 'error')).toMatchObject({
+      message: `archive failed: ${(outcomes[0] as { message: string }).message}`,
+      source: s.key,
+      retryable: true,
+    })
     expectAccountedExactly([outcomes[1] as ArchiveResult, summary], await s.table(), ['other-1'])
     const retry = await processArchive(s.pipeline, s.key)
     expect(retry.status).toBe('written')
@@ -172,9 +187,10 @@ describe('faults beyond the retry budget throw RetryableError and commit nothing
 })
 
 describe('listing the source', () => {
-  const listed = (s: Scenario) => (async function* () {
-    for await (const item of listArchiveTree(s.storage, SOURCE)) if (item.kind === 'archive') yield item.key
-  })()
+  const listed = (s: Scenario) =>
+    (async function* () {
+      for await (const item of listArchiveTree(s.storage, SOURCE)) if (item.kind === 'archive') yield item.key
+    })()
 
   for (const kind of TRANSIENT) {
     it(`${kind === 'hold' ? 'a timeout' : kind} on the source listing is retried away`, async () => {

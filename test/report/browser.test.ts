@@ -9,12 +9,24 @@ import { buildLake, intrusion } from './lake.js'
 
 // Debian's chromium, installed by .ci/run; flags keep it from reaching out or touching a profile.
 const CHROMIUM = '/usr/bin/chromium'
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 const SECTIONS = ['overview', 'customer-data', 'administration', 'failures', 'newcomers', 'after-hours']
 
 describe('the audit report in a browser', () => {
   it('loads without console errors or requests beyond the file, and shows every section and chart', async () => {
-    const root = await buildLake({ corpus: { seed: 5, startDate: '2021-02-02', days: 2, archivesPerDay: 4, eventsPerArchive: 40, regions: ['cn-shanghai'] }, events: intrusion() })
+    const root = await buildLake({
+      corpus: { seed: 5, startDate: '2021-02-02', days: 2, archivesPerDay: 4, eventsPerArchive: 40, regions: ['cn-shanghai'] },
+      events: intrusion(),
+    })
     const out = path.join(await tempDir('ccc-report'), 'report.html')
     await writeReport(loadConfig({}, { DEST: root }), out)
     const html = readFileSync(out, 'utf8')
@@ -25,13 +37,18 @@ describe('the audit report in a browser', () => {
     expect(html).not.toMatch(/https?:\/\//)
 
     const context = await chromium.launchPersistentContext(await tempDir('ccc-chromium-profile'), {
-      executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1200, height: 900 },
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1200, height: 900 },
     })
     try {
       const page = await context.newPage()
       const problems: string[] = []
       const requests: string[] = []
-      page.on('console', (message) => { if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`) })
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`)
+      })
       page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
       context.on('request', (request) => requests.push(request.url()))
       await page.goto(`file://${out}`, { waitUntil: 'load' })

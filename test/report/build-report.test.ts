@@ -21,7 +21,9 @@ async function dropNewerColumns(root: string): Promise<void> {
   await withDuckDb(async (db) => {
     for (const file of files) {
       const full = path.join(root, file)
-      await db.run(`COPY (SELECT * EXCLUDE (event_rw, recipient_account_id, referenced_resources, unmapped) FROM read_parquet('${full}')) TO '${full}.old' (FORMAT parquet)`)
+      await db.run(
+        `COPY (SELECT * EXCLUDE (event_rw, recipient_account_id, referenced_resources, unmapped) FROM read_parquet('${full}')) TO '${full}.old' (FORMAT parquet)`,
+      )
       await rename(`${full}.old`, full)
     }
   })
@@ -59,7 +61,10 @@ describe('audit report sections, checked against direct SQL', () => {
   const countWhere = async (where: string) => Number((await direct(`SELECT count(*) AS n FROM ccc_events WHERE ${inWindow} AND ${where}`)).n)
 
   beforeAll(async () => {
-    root = await buildLake({ corpus: { seed: 3, startDate: '2021-02-01', days: 3, archivesPerDay: 6, eventsPerArchive: 40, regions: ['cn-shanghai'] }, events: intrusion() })
+    root = await buildLake({
+      corpus: { seed: 3, startDate: '2021-02-01', days: 3, archivesPerDay: 6, eventsPerArchive: 40, regions: ['cn-shanghai'] },
+      events: intrusion(),
+    })
     built = await report(root, { from: '2021-02-01', to: '2021-02-03' })
   }, 120_000)
 
@@ -71,27 +76,42 @@ describe('audit report sections, checked against direct SQL', () => {
     expect(figure(built, 'overview', 'source addresses')).toBe(Number(expected.addresses))
     expect(figure(built, 'overview', 'access keys')).toBe(Number(expected.keys))
     expect(figure(built, 'overview', 'failed calls')).toBe(Number(expected.failed))
-    const perDay = await queryTable(root, `SELECT dt, count(*) AS events, count(error_code) AS failed FROM ccc_events WHERE ${inWindow} GROUP BY dt ORDER BY dt`)
+    const perDay = await queryTable(
+      root,
+      `SELECT dt, count(*) AS events, count(error_code) AS failed FROM ccc_events WHERE ${inWindow} GROUP BY dt ORDER BY dt`,
+    )
     expect(table(built, 'overview', 'Per day').rows.map((r) => ({ dt: r.dt, events: r.events, failed: r.failed }))).toEqual(perDay)
     const perApi = await queryTable(root, `SELECT event_name, count(*) AS events FROM ccc_events WHERE ${inWindow} GROUP BY 1 ORDER BY events DESC, event_name`)
     expect(table(built, 'overview', 'Per API').rows.map((r) => ({ event_name: r.event_name, events: r.events }))).toEqual(perApi)
-    expect(table(built, 'overview', 'Per API').rows.find((r) => r.event_name === 'DownloadRecording')).toMatchObject({ meaning_zh: '下载录音', category: 'customer_data', sensitive: true })
+    expect(table(built, 'overview', 'Per API').rows.find((r) => r.event_name === 'DownloadRecording')).toMatchObject({
+      meaning_zh: '下载录音',
+      category: 'customer_data',
+      sensitive: true,
+    })
     expect(section(built, 'overview').charts).toHaveLength(2)
   })
 
-  it('customer data: the catalog\'s sensitive customer_data and reporting calls, who made them and from where', async () => {
+  it("customer data: the catalog's sensitive customer_data and reporting calls, who made them and from where", async () => {
     const total = await countWhere(`event_name IN (${CUSTOMER_DATA})`)
     expect(total).toBeGreaterThan(20)
     expect(figure(built, 'customer-data', 'calls')).toBe(total)
     expect(figure(built, 'customer-data', 'failed')).toBe(await countWhere(`event_name IN (${CUSTOMER_DATA}) AND error_code IS NOT NULL`))
     const who = table(built, 'customer-data', 'Who accessed what').rows
     expect(sum(who, 'calls')).toBe(total)
-    expect(who.find((r) => r.caller === 'mallory')).toMatchObject({ calls: '13', failed: '12', addresses: MALLORY_IP, apis: 'ListCallDetailRecords ×12, DownloadRecording ×1' })
+    expect(who.find((r) => r.caller === 'mallory')).toMatchObject({
+      calls: '13',
+      failed: '12',
+      addresses: MALLORY_IP,
+      apis: 'ListCallDetailRecords ×12, DownloadRecording ×1',
+    })
     const calls = table(built, 'customer-data', 'Calls, newest first')
     expect(calls.rows).toHaveLength(25)
     expect(calls.total).toBe(total)
-    const newest = await queryTable(root, `SELECT strftime(timezone('Asia/Shanghai', event_time), '%Y-%m-%d %H:%M:%S') AS local_time, event_name, coalesce(error_code, 'OK') AS result
-      FROM ccc_events WHERE ${inWindow} AND event_name IN (${CUSTOMER_DATA}) ORDER BY event_time DESC, event_id LIMIT 25`)
+    const newest = await queryTable(
+      root,
+      `SELECT strftime(timezone('Asia/Shanghai', event_time), '%Y-%m-%d %H:%M:%S') AS local_time, event_name, coalesce(error_code, 'OK') AS result
+      FROM ccc_events WHERE ${inWindow} AND event_name IN (${CUSTOMER_DATA}) ORDER BY event_time DESC, event_id LIMIT 25`,
+    )
     expect(calls.rows.map((r) => ({ local_time: r.local_time, event_name: r.event_name, result: r.result }))).toEqual(newest)
   })
 
@@ -100,7 +120,13 @@ describe('audit report sections, checked against direct SQL', () => {
     expect(figure(built, 'administration', 'changes')).toBe(total)
     expect(sum(table(built, 'administration', 'Who changed what').rows, 'calls')).toBe(total)
     const change = table(built, 'administration', 'Changes, newest first').rows.find((r) => r.caller === 'mallory')
-    expect(change).toMatchObject({ event_name: 'CreateUser', meaning_zh: '创建坐席', instance_id: 'ccc-test-7f3a', parameters: 'LoginName=backdoor, RoleId=Admin', result: 'OK' })
+    expect(change).toMatchObject({
+      event_name: 'CreateUser',
+      meaning_zh: '创建坐席',
+      instance_id: 'ccc-test-7f3a',
+      parameters: 'LoginName=backdoor, RoleId=Admin',
+      result: 'OK',
+    })
     expect(JSON.parse(String(change!.referenced_resources))).toEqual(RESOURCES)
     expect(section(built, 'administration').tables[1].columns.map((c) => c.key)).toContain('referenced_resources')
   })
@@ -108,22 +134,37 @@ describe('audit report sections, checked against direct SQL', () => {
   it('failures: by error code and caller, and the burst marked as the only spike', async () => {
     const failed = await countWhere('error_code IS NOT NULL')
     expect(sum(table(built, 'failures', 'By error code').rows, 'calls')).toBe(failed)
-    const byCaller = await queryTable(root, `SELECT coalesce(user_name, principal_id, access_key_id, '(unknown)') AS caller, error_code, count(*) AS calls
-      FROM ccc_events WHERE ${inWindow} AND error_code IS NOT NULL GROUP BY ALL ORDER BY calls DESC, caller, error_code`)
+    const byCaller = await queryTable(
+      root,
+      `SELECT coalesce(user_name, principal_id, access_key_id, '(unknown)') AS caller, error_code, count(*) AS calls
+      FROM ccc_events WHERE ${inWindow} AND error_code IS NOT NULL GROUP BY ALL ORDER BY calls DESC, caller, error_code`,
+    )
     const shown = table(built, 'failures', 'By caller')
     expect(shown.rows.map((r) => ({ caller: r.caller, error_code: r.error_code, calls: r.calls }))).toEqual(byCaller.slice(0, 25))
     expect(shown.total).toBe(byCaller.length > 25 ? byCaller.length : undefined)
     expect(sum(byCaller, 'calls')).toBe(failed)
-    expect(table(built, 'failures', 'By caller').rows).toContainEqual(expect.objectContaining({ caller: 'mallory', error_code: 'Forbidden.NoPermission', calls: '12', apis: 'ListCallDetailRecords' }))
-    const burst = await countWhere(`error_code = 'Forbidden.NoPermission' AND date_trunc('hour', timezone('Asia/Shanghai', event_time)) = TIMESTAMP '2021-02-03 14:00:00'`)
-    expect(table(built, 'failures', 'Spikes').rows).toEqual([{ hour: '2021-02-03 14:00:00', error_code: 'Forbidden.NoPermission', failed: String(burst), spike: true }])
+    expect(table(built, 'failures', 'By caller').rows).toContainEqual(
+      expect.objectContaining({ caller: 'mallory', error_code: 'Forbidden.NoPermission', calls: '12', apis: 'ListCallDetailRecords' }),
+    )
+    const burst = await countWhere(
+      `error_code = 'Forbidden.NoPermission' AND date_trunc('hour', timezone('Asia/Shanghai', event_time)) = TIMESTAMP '2021-02-03 14:00:00'`,
+    )
+    expect(table(built, 'failures', 'Spikes').rows).toEqual([
+      { hour: '2021-02-03 14:00:00', error_code: 'Forbidden.NoPermission', failed: String(burst), spike: true },
+    ])
     expect(figure(built, 'failures', 'spikes')).toBe(1)
   })
 
   it('newcomers: callers, keys and addresses of the window never seen in the days before', async () => {
     const oneDay = await report(root, { from: '2021-02-03', to: '2021-02-03' })
-    const fresh = async (column: string) => (await queryTable(root, `SELECT DISTINCT ${column} AS v FROM ccc_events WHERE dt = DATE '2021-02-03' AND ${column} IS NOT NULL AND ${column} NOT LIKE 'STS.%'
-      EXCEPT SELECT DISTINCT ${column} FROM ccc_events WHERE dt = DATE '2021-02-02'`)).map((r) => r.v)
+    const fresh = async (column: string) =>
+      (
+        await queryTable(
+          root,
+          `SELECT DISTINCT ${column} AS v FROM ccc_events WHERE dt = DATE '2021-02-03' AND ${column} IS NOT NULL AND ${column} NOT LIKE 'STS.%'
+      EXCEPT SELECT DISTINCT ${column} FROM ccc_events WHERE dt = DATE '2021-02-02'`,
+        )
+      ).map((r) => r.v)
     const callers = await fresh('user_name')
     const keys = await fresh('access_key_id')
     const addresses = await fresh('source_ip_address')
@@ -134,9 +175,16 @@ describe('audit report sections, checked against direct SQL', () => {
     expect(figure(oneDay, 'newcomers', 'new source addresses')).toBe(addresses.length)
     const listed = table(oneDay, 'newcomers', 'New values, first seen first').rows
     expect(listed.filter((r) => r.kind === 'access key').map((r) => r.value)).toEqual(keys)
-    expect(listed.filter((r) => r.kind === 'source address').map((r) => r.value).sort()).toEqual([...addresses].sort())
+    expect(
+      listed
+        .filter((r) => r.kind === 'source address')
+        .map((r) => r.value)
+        .sort(),
+    ).toEqual([...addresses].sort())
     expect(listed.find((r) => r.value === 'mallory')).toMatchObject({ kind: 'caller', first_seen: '2021-02-03 10:00:00', calls: '14' })
-    expect(figure(oneDay, 'newcomers', 'events in the period before')).toBe(Number((await direct("SELECT count(*) AS n FROM ccc_events WHERE dt = DATE '2021-02-02'")).n))
+    expect(figure(oneDay, 'newcomers', 'events in the period before')).toBe(
+      Number((await direct("SELECT count(*) AS n FROM ccc_events WHERE dt = DATE '2021-02-02'")).n),
+    )
   })
 
   it('after hours: events outside 09-18 Asia/Shanghai, sensitive ones listed', async () => {
@@ -148,11 +196,16 @@ describe('audit report sections, checked against direct SQL', () => {
     expect(hours.charts).toHaveLength(1)
     expect(sum(table(built, 'after-hours', 'Callers outside working hours').rows, 'events')).toBe(await countWhere(outside))
     const listed = table(built, 'after-hours', 'Sensitive calls outside working hours, newest first').rows
-    const newest = await queryTable(root, `SELECT strftime(timezone('Asia/Shanghai', event_time), '%Y-%m-%d %H:%M:%S') AS local_time, event_name
-      FROM ccc_events WHERE ${inWindow} AND ${outside} AND event_name IN (${SENSITIVE}) ORDER BY event_time DESC, event_id LIMIT 25`)
+    const newest = await queryTable(
+      root,
+      `SELECT strftime(timezone('Asia/Shanghai', event_time), '%Y-%m-%d %H:%M:%S') AS local_time, event_name
+      FROM ccc_events WHERE ${inWindow} AND ${outside} AND event_name IN (${SENSITIVE}) ORDER BY event_time DESC, event_id LIMIT 25`,
+    )
     expect(listed.map((r) => ({ local_time: r.local_time, event_name: r.event_name }))).toEqual(newest)
     const lastDay = await report(root, { from: '2021-02-03', to: '2021-02-03' })
-    expect(table(lastDay, 'after-hours', 'Sensitive calls outside working hours, newest first').rows).toContainEqual(expect.objectContaining({ local_time: '2021-02-04 03:30:00', caller: 'mallory', event_name: 'DownloadRecording', source_ip_address: MALLORY_IP }))
+    expect(table(lastDay, 'after-hours', 'Sensitive calls outside working hours, newest first').rows).toContainEqual(
+      expect.objectContaining({ local_time: '2021-02-04 03:30:00', caller: 'mallory', event_name: 'DownloadRecording', source_ip_address: MALLORY_IP }),
+    )
     expect(byHour.length).toBeGreaterThan(0)
   })
 
@@ -186,7 +239,9 @@ describe('audit report sections, checked against direct SQL', () => {
 describe('audit report on other tables', () => {
   it('a window without sensitive calls: customer-data and administration sections are empty, the rest is not', async () => {
     const times = ['2021-02-03T01:00:00Z', '2021-02-03T03:00:00Z', '2021-02-03T15:00:00Z']
-    const root = await buildLake({ events: times.flatMap((t) => [event('RefreshToken', t), event('ListConfig', t), event('SaveWebRTCStats', t, { errorCode: 'Throttling.User' })]) })
+    const root = await buildLake({
+      events: times.flatMap((t) => [event('RefreshToken', t), event('ListConfig', t), event('SaveWebRTCStats', t, { errorCode: 'Throttling.User' })]),
+    })
     const quiet = await report(root, {})
     expect(figure(quiet, 'overview', 'events')).toBe(9)
     expect(figure(quiet, 'overview', 'failed calls')).toBe(3)

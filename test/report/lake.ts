@@ -51,12 +51,20 @@ export const RESOURCES = { 'ACS::CCC::User': ['user-4711'] }
 /** What an intruder does on 2021-02-03 (UTC): a burst of refused record pulls, a new agent, a download at night. */
 export function intrusion(): DemoEvent[] {
   const as = { userIdentity: MALLORY, sourceIpAddress: MALLORY_IP }
-  const refused = Array.from({ length: 12 }, (_, i) => event('ListCallDetailRecords', `2021-02-03T06:${String(i * 2).padStart(2, '0')}:00Z`, {
-    ...as, errorCode: 'Forbidden.NoPermission', errorMessage: 'You are not authorized to operate on the specified resource.',
-  }))
+  const refused = Array.from({ length: 12 }, (_, i) =>
+    event('ListCallDetailRecords', `2021-02-03T06:${String(i * 2).padStart(2, '0')}:00Z`, {
+      ...as,
+      errorCode: 'Forbidden.NoPermission',
+      errorMessage: 'You are not authorized to operate on the specified resource.',
+    }),
+  )
   return [
     ...refused,
-    event('CreateUser', '2021-02-03T02:00:00Z', { ...as, requestParameters: { InstanceId: 'ccc-test-7f3a', LoginName: 'backdoor', RoleId: 'Admin' }, referencedResources: RESOURCES }),
+    event('CreateUser', '2021-02-03T02:00:00Z', {
+      ...as,
+      requestParameters: { InstanceId: 'ccc-test-7f3a', LoginName: 'backdoor', RoleId: 'Admin' },
+      referencedResources: RESOURCES,
+    }),
     event('DownloadRecording', '2021-02-03T19:30:00Z', { ...as, requestParameters: { InstanceId: 'ccc-test-7f3a', FileName: 'call.wav' } }),
   ]
 }

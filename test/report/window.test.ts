@@ -3,18 +3,36 @@ import { describeWorkHours, parseWorkHours, resolveWindow } from '../../lib/repo
 
 describe('report window', () => {
   it('defaults to the seven days ending at the newest day, with the seven before them', () => {
-    expect(resolveWindow(undefined, undefined, { oldest: '2021-01-01', newest: '2021-03-02' })).toEqual({ from: '2021-02-24', to: '2021-03-02', previousFrom: '2021-02-17', previousTo: '2021-02-23', days: 7 })
+    expect(resolveWindow(undefined, undefined, { oldest: '2021-01-01', newest: '2021-03-02' })).toEqual({
+      from: '2021-02-24',
+      to: '2021-03-02',
+      previousFrom: '2021-02-17',
+      previousTo: '2021-02-23',
+      days: 7,
+    })
   })
 
   it('starts no earlier than the oldest day when the table holds less than a week', () => {
-    expect(resolveWindow(undefined, undefined, { oldest: '2021-02-28', newest: '2021-03-02' })).toEqual({ from: '2021-02-28', to: '2021-03-02', previousFrom: '2021-02-25', previousTo: '2021-02-27', days: 3 })
+    expect(resolveWindow(undefined, undefined, { oldest: '2021-02-28', newest: '2021-03-02' })).toEqual({
+      from: '2021-02-28',
+      to: '2021-03-02',
+      previousFrom: '2021-02-25',
+      previousTo: '2021-02-27',
+      days: 3,
+    })
     expect(resolveWindow(undefined, '2021-03-02', { oldest: '2021-02-28', newest: '2021-03-02' })).toMatchObject({ from: '2021-02-24' })
   })
 
   it('takes seven days from --from or up to --to, and both as given', () => {
     expect(resolveWindow('2021-02-01', undefined, { newest: '2021-05-01' })).toMatchObject({ from: '2021-02-01', to: '2021-02-07' })
     expect(resolveWindow(undefined, '2021-02-07', { newest: '2021-05-01' })).toMatchObject({ from: '2021-02-01', to: '2021-02-07' })
-    expect(resolveWindow('2021-02-01', '2021-02-01')).toEqual({ from: '2021-02-01', to: '2021-02-01', previousFrom: '2021-01-31', previousTo: '2021-01-31', days: 1 })
+    expect(resolveWindow('2021-02-01', '2021-02-01')).toEqual({
+      from: '2021-02-01',
+      to: '2021-02-01',
+      previousFrom: '2021-01-31',
+      previousTo: '2021-01-31',
+      days: 1,
+    })
   })
 
   it('ends today when the table is empty', () => {

@@ -78,7 +78,9 @@ describe('oss storage: refusals', () => {
     const storage = oss({ accessKeyId: 'LTAI5tUnknownKey' })
     const error = await failure(storage.get('some/key'))
     expect(error).toBeInstanceOf(AccessError)
-    expect(error.message).toMatch(/^oss:\/\/bucket-\d+: GetObject "some\/key" refused: InvalidAccessKeyId \(The OSS Access Key Id you provided does not exist in our records\.\)/)
+    expect(error.message).toMatch(
+      /^oss:\/\/bucket-\d+: GetObject "some\/key" refused: InvalidAccessKeyId \(The OSS Access Key Id you provided does not exist in our records\.\)/,
+    )
   })
 
   it('reports a missing bucket as AccessError, also on head', async () => {
@@ -123,10 +125,14 @@ describe('oss storage: refusals', () => {
 
 describe('oss storage: transient faults', () => {
   const cases: [Fault['op'], Fault['kind']][] = [
-    ['GetObject', '503'], ['GetObject', 'SlowDown'],
-    ['PutObject', '503'], ['PutObject', 'SlowDown'],
-    ['ListObjects', '503'], ['ListObjects', 'SlowDown'],
-    ['HeadObject', '503'], ['DeleteObject', 'SlowDown'],
+    ['GetObject', '503'],
+    ['GetObject', 'SlowDown'],
+    ['PutObject', '503'],
+    ['PutObject', 'SlowDown'],
+    ['ListObjects', '503'],
+    ['ListObjects', 'SlowDown'],
+    ['HeadObject', '503'],
+    ['DeleteObject', 'SlowDown'],
   ]
 
   it.each(cases)('retries %s after one %s transparently', async (op, kind) => {
@@ -140,7 +146,10 @@ describe('oss storage: transient faults', () => {
     if (op === 'HeadObject') expect(await storage.head('f/key')).toMatchObject({ size: 7 })
     if (op === 'DeleteObject') await storage.delete('f/key')
     const seen = server.requests.slice(before).map((r) => [r.status, r.fault])
-    expect(seen).toEqual([[503, kind], [op === 'DeleteObject' ? 204 : 200, undefined]])
+    expect(seen).toEqual([
+      [503, kind],
+      [op === 'DeleteObject' ? 204 : 200, undefined],
+    ])
   })
 
   it('gives up with RetryableError when 503s outlast the retries', async () => {
@@ -215,11 +224,11 @@ describe('oss storage: transient faults', () => {
 describe('createOssStorage', () => {
   it('builds a working storage from the environment', async () => {
     const bucket = freshBucket()
-    const storage = createOssStorage(
-      { bucket, endpoint: server.endpoint, retryBaseMs: 5 },
-      undefined,
-      { ALIBABA_CLOUD_ACCESS_KEY_ID: ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET, ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN },
-    )
+    const storage = createOssStorage({ bucket, endpoint: server.endpoint, retryBaseMs: 5 }, undefined, {
+      ALIBABA_CLOUD_ACCESS_KEY_ID: ACCESS_KEY_ID,
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET,
+      ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN,
+    })
     expect(storage.description).toBe(`oss://${bucket}`)
     await storage.put('k', 'v')
     expect(await storage.head('k')).toMatchObject({ key: 'k', size: 1 })

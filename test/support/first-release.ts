@@ -19,7 +19,13 @@ export async function rewriteAsFirstRelease(dest: Storage, prefix = 'dt='): Prom
     if (!info.key.endsWith('.parquet')) continue
     const table = openParquet(await readAll(dest, info.key))
     const rows = await table.readRows(0, table.rows)
-    await dest.put(info.key, encodeTable(FIRST_RELEASE_COLUMNS, rows.map((row) => row.slice(0, FIRST_RELEASE_COLUMNS.length))))
+    await dest.put(
+      info.key,
+      encodeTable(
+        FIRST_RELEASE_COLUMNS,
+        rows.map((row) => row.slice(0, FIRST_RELEASE_COLUMNS.length)),
+      ),
+    )
     keys.push(info.key)
   }
   return keys

@@ -16,8 +16,30 @@ export function oddCccEvent(rng: Rng, n: number): Record<string, unknown> {
   if (rng.chance(0.7)) event.serviceName = 'CloudCallCenter'
   event.eventSource = event.serviceName && rng.chance(0.3) ? 'odd.example.com' : 'ccc.cn-shanghai.aliyuncs.com'
   maybe('eventVersion', [1, 1, '1', 'v2', 1.5, '01', ABSENT, null])
-  maybe('eventTime', ['2021-02-03T04:10:08Z', '2021-02-03T04:10:08.123Z', '2021-02-03T04:10:08.000Z', '2021-02-03T04:10:08.123456Z', '2021-02-03T12:10:08+08:00', '2021-02-03 04:10:08Z', 1612325408])
-  maybe('eventName', ['ListConfig', 'ListUsers', 'StartBack2BackCall', 'a/b', 'x=1', '', ABSENT, 42, 'NULL', '查询', '__HIVE_DEFAULT_PARTITION__', 'has space', '..'])
+  maybe('eventTime', [
+    '2021-02-03T04:10:08Z',
+    '2021-02-03T04:10:08.123Z',
+    '2021-02-03T04:10:08.000Z',
+    '2021-02-03T04:10:08.123456Z',
+    '2021-02-03T12:10:08+08:00',
+    '2021-02-03 04:10:08Z',
+    1612325408,
+  ])
+  maybe('eventName', [
+    'ListConfig',
+    'ListUsers',
+    'StartBack2BackCall',
+    'a/b',
+    'x=1',
+    '',
+    ABSENT,
+    42,
+    'NULL',
+    '查询',
+    '__HIVE_DEFAULT_PARTITION__',
+    'has space',
+    '..',
+  ])
   maybe('eventType', ['ApiCall', 'ConsoleOperation', ABSENT, null, 7])
   maybe('isGlobal', [false, true, 'false', 'true', 'maybe', ABSENT, 0, null, 'TRUE'])
   maybe('eventRW', ['Read', 'Write', ABSENT, 1, null])
@@ -57,7 +79,10 @@ function identity(rng: Rng): Record<string, unknown> {
   maybe('accessKeyId', ['LTAI4GK6Bkjo2XhCjBRrAbjL', ABSENT, 'STS.NT1'])
   maybe('sessionContext', [
     () => ({ attributes: { mfaAuthenticated: rng.pick(['true', 'false', true, 'maybe', 1, null]) } }),
-    () => ({ attributes: { mfaAuthenticated: 'false', creationDate: '2025-07-07T01:39:09Z' }, sessionIssuer: { type: 'role', userName: 'AliyunCCCWorkbenchRole', principalId: 300941275521068 } }),
+    () => ({
+      attributes: { mfaAuthenticated: 'false', creationDate: '2025-07-07T01:39:09Z' },
+      sessionIssuer: { type: 'role', userName: 'AliyunCCCWorkbenchRole', principalId: 300941275521068 },
+    }),
     () => ({ attributes: {} }),
     () => ({}),
     () => ({ attributes: 'none' }),
@@ -78,7 +103,8 @@ function document(rng: Rng): Record<string, unknown> {
     Empty: {},
     Nothing: null,
     'X-Acs-Client-Tls-Version': 'TLSv1.3',
-    'Name.1': 'a', 'Name.2': 'b',
+    'Name.1': 'a',
+    'Name.2': 'b',
     Quote: 'say "hi" \\ \n\t end',
     Unicode: '坐席 ✓ 📞',
     Nested: { a: { b: { c: [1, 'two', { three: [true, null] }] } } },

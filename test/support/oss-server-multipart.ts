@@ -58,15 +58,31 @@ export class Uploads {
   complete(bucket: string, key: string, uploadId: string, xml: string): MultipartReply | Assembled {
     const upload = this.find(bucket, key, uploadId)
     if (!upload) return noSuchUpload(uploadId)
-    const listed = [...xml.matchAll(/<Part>\s*<PartNumber>(\d+)<\/PartNumber>\s*<ETag>"?([^<"]*)"?<\/ETag>\s*<\/Part>/g)].map((m) => ({ number: Number(m[1]), etag: m[2]!.toUpperCase() }))
-    if (listed.length === 0) return { status: 400, error: { code: 'MalformedXML', message: 'The XML you provided was not well-formed or did not validate against our published schema.' } }
+    const listed = [...xml.matchAll(/<Part>\s*<PartNumber>(\d+)<\/PartNumber>\s*<ETag>"?([^<"]*)"?<\/ETag>\s*<\/Part>/g)].map((m) => ({
+      number: Number(m[1]),
+      etag: m[2]!.toUpperCase(),
+    }))
+    if (listed.length === 0)
+      return {
+        status: 400,
+        error: { code: 'MalformedXML', message: 'The XML you provided was not well-formed or did not validate against our published schema.' },
+      }
     const bodies: Buffer[] = []
     for (let i = 0; i < listed.length; i++) {
       const { number, etag } = listed[i]!
-      if (i > 0 && number <= listed[i - 1]!.number) return { status: 400, error: { code: 'InvalidPartOrder', message: 'The list of parts was not in ascending order.' } }
+      if (i > 0 && number <= listed[i - 1]!.number)
+        return { status: 400, error: { code: 'InvalidPartOrder', message: 'The list of parts was not in ascending order.' } }
       const part = upload.parts.get(number)
-      if (!part || part.etag !== etag) return { status: 400, error: { code: 'InvalidPart', message: 'One or more of the specified parts could not be found or the specified entity tag might not have matched the part\'s entity tag.' } }
-      if (i < listed.length - 1 && part.body.length < MIN_PART_BYTES) return { status: 400, error: { code: 'EntityTooSmall', message: 'Your proposed upload is smaller than the minimum allowed size.' } }
+      if (!part || part.etag !== etag)
+        return {
+          status: 400,
+          error: {
+            code: 'InvalidPart',
+            message: "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.",
+          },
+        }
+      if (i < listed.length - 1 && part.body.length < MIN_PART_BYTES)
+        return { status: 400, error: { code: 'EntityTooSmall', message: 'Your proposed upload is smaller than the minimum allowed size.' } }
       bodies.push(part.body)
     }
     this.open.delete(uploadId)
@@ -93,5 +109,12 @@ export function completedDocument(bucket: string, key: string, etag: string): st
 }
 
 function noSuchUpload(uploadId: string): MultipartReply {
-  return { status: 404, error: { code: 'NoSuchUpload', message: 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', extra: { UploadId: uploadId } } }
+  return {
+    status: 404,
+    error: {
+      code: 'NoSuchUpload',
+      message: 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+      extra: { UploadId: uploadId },
+    },
+  }
 }

@@ -25,7 +25,10 @@ function ossClient(overrides: Partial<OSS.Options> = {}): OSS {
 }
 
 async function rejection(promise: Promise<unknown>): Promise<{ code?: string; status?: number; requestId?: string; name: string }> {
-  return promise.then(() => expect.unreachable('expected a failure'), (error) => error)
+  return promise.then(
+    () => expect.unreachable('expected a failure'),
+    (error) => error,
+  )
 }
 
 /** One raw HTTP/1.1 exchange, signed like ali-oss signs, returning the exact bytes the server sent. */

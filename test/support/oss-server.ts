@@ -11,8 +11,17 @@ import { errorDocument, type OssErrorBody } from './oss-server-xml.js'
  * XML, and injectable faults. Objects live in memory. Not a product: one process, no persistence.
  */
 
-export type OssOperation = 'PutObject' | 'GetObject' | 'HeadObject' | 'DeleteObject' | 'ListObjects' | 'ListObjectsV2'
-  | 'InitiateMultipartUpload' | 'UploadPart' | 'CompleteMultipartUpload' | 'AbortMultipartUpload'
+export type OssOperation =
+  | 'PutObject'
+  | 'GetObject'
+  | 'HeadObject'
+  | 'DeleteObject'
+  | 'ListObjects'
+  | 'ListObjectsV2'
+  | 'InitiateMultipartUpload'
+  | 'UploadPart'
+  | 'CompleteMultipartUpload'
+  | 'AbortMultipartUpload'
 
 /**
  * `503`: ServiceUnavailable; `SlowDown`: 503 with code SlowDown; `delay`: wait `delayMs`, then answer
@@ -109,7 +118,9 @@ class ServerState {
   constructor(readonly credentials: OssCredentials) {}
 
   takeFault(op: RecordedRequest['op'], bucket: string | undefined, key: string): Fault | undefined {
-    const fault = this.faults.find((f) => f.times > 0 && opMatches(f.op, op) && (f.bucket === undefined || f.bucket === bucket) && key.startsWith(f.keyPrefix ?? ''))
+    const fault = this.faults.find(
+      (f) => f.times > 0 && opMatches(f.op, op) && (f.bucket === undefined || f.bucket === bucket) && key.startsWith(f.keyPrefix ?? ''),
+    )
     if (fault) fault.times--
     return fault
   }
@@ -198,9 +209,10 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
     send(req, res, reply, record, fault?.kind)
   } catch (error) {
     if (res.headersSent || req.socket.destroyed) return
-    const reply: Reply = error instanceof URIError
-      ? { status: 400, error: { code: 'InvalidURI', message: 'Could not parse the specified URI.' } }
-      : { status: 500, error: { code: 'InternalError', message: String(error) } }
+    const reply: Reply =
+      error instanceof URIError
+        ? { status: 400, error: { code: 'InvalidURI', message: 'Could not parse the specified URI.' } }
+        : { status: 500, error: { code: 'InternalError', message: String(error) } }
     send(req, res, reply, record)
   }
 }
@@ -285,8 +297,19 @@ function answer(state: ServerState, req: IncomingMessage, target: Target, op: Re
     case 'CompleteMultipartUpload': {
       const done = state.uploads.complete(target.bucket, target.key, target.query.get('uploadId') ?? '', body.toString('utf8'))
       if ('status' in done) return done
-      objects.set(target.key, { key: target.key, body: done.body, etag: done.etag, size: done.body.length, lastModified: new Date(), contentType: done.contentType })
-      return { status: 200, headers: { 'content-type': 'application/xml', etag: `"${done.etag}"` }, body: completedDocument(target.bucket, target.key, done.etag) }
+      objects.set(target.key, {
+        key: target.key,
+        body: done.body,
+        etag: done.etag,
+        size: done.body.length,
+        lastModified: new Date(),
+        contentType: done.contentType,
+      })
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/xml', etag: `"${done.etag}"` },
+        body: completedDocument(target.bucket, target.key, done.etag),
+      }
     }
     case 'AbortMultipartUpload':
       return state.uploads.abort(target.bucket, target.key, target.query.get('uploadId') ?? '')
@@ -313,7 +336,11 @@ function getObject(objects: Map<string, StoredObject>, key: string, range: strin
   const headers = objectHeaders(object)
   const slice = parseRange(range, object.size)
   if (slice === 'unsatisfiable') {
-    return { status: 416, headers: { 'content-range': `bytes */${object.size}` }, error: { code: 'InvalidRange', message: 'The requested range cannot be satisfied.' } }
+    return {
+      status: 416,
+      headers: { 'content-range': `bytes */${object.size}` },
+      error: { code: 'InvalidRange', message: 'The requested range cannot be satisfied.' },
+    }
   }
   if (!slice) return { status: 200, headers, body: object.body }
   const [start, end] = slice
@@ -357,7 +384,10 @@ function noSuchKey(key: string): Reply {
 function listObjects(objects: Map<string, StoredObject>, target: Target, v2: boolean): Reply {
   const query = parseListQuery(target.query, v2)
   if (typeof query === 'string') return { status: 400, error: { code: 'InvalidArgument', message: query } }
-  const page = listPage([...objects.values()].sort((a, b) => byteOrder(a.key, b.key)), query)
+  const page = listPage(
+    [...objects.values()].sort((a, b) => byteOrder(a.key, b.key)),
+    query,
+  )
   const render = v2 ? listV2Document : listV1Document
   return { status: 200, headers: { 'content-type': 'application/xml' }, body: render(target.bucket!, target.query, query, page) }
 }

@@ -16,7 +16,9 @@ export const TEST_OPTIONS: PipelineOptions = {
 }
 
 /** A pipeline from a memory bucket into a temp folder that DuckDB can read. */
-export async function testPipeline(overrides: Omit<Partial<Pipeline>, 'options'> & { options?: Partial<PipelineOptions> } = {}): Promise<Pipeline & { source: Storage; destRoot: string }> {
+export async function testPipeline(
+  overrides: Omit<Partial<Pipeline>, 'options'> & { options?: Partial<PipelineOptions> } = {},
+): Promise<Pipeline & { source: Storage; destRoot: string }> {
   const destRoot = await tempDir('ccc-lake')
   return {
     source: overrides.source ?? new MemoryStorage(),

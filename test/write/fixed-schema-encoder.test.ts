@@ -91,7 +91,12 @@ describe('FixedSchemaEncoder against the hyparquet-writer path', () => {
     it(`${name}: identical table, types and statistics`, async () => {
       const { reference, candidate } = await writeBoth(groups)
       await withDuckDb(async (db) => {
-        await expectSameTable(db, reference, candidate, groups.reduce((n, g) => n + g.length, 0))
+        await expectSameTable(
+          db,
+          reference,
+          candidate,
+          groups.reduce((n, g) => n + g.length, 0),
+        )
         const [want, got] = [await statistics(db, reference), await statistics(db, candidate)]
         expect(got).toEqual(want)
         for (const stat of got) {
@@ -114,7 +119,9 @@ describe('FixedSchemaEncoder against the hyparquet-writer path', () => {
   it('columns that are entirely null, or one repeated value, or all distinct', async () => {
     const base = generatedRows(64, 8)
     const nulls = base.map((row) => row.map((value, c) => (COLUMNS[c].required ? value : null)))
-    const repeated = base.map((row) => row.map((value, c) => (COLUMNS[c].required ? value : COLUMNS[c].kind === 'int32' ? 7 : COLUMNS[c].kind === 'boolean' ? true : 'same')))
+    const repeated = base.map((row) =>
+      row.map((value, c) => (COLUMNS[c].required ? value : COLUMNS[c].kind === 'int32' ? 7 : COLUMNS[c].kind === 'boolean' ? true : 'same')),
+    )
     const distinct = base.map((row, r) => row.map((value, c) => (COLUMNS[c].kind === 'string' && !COLUMNS[c].required ? `${COLUMNS[c].name}-${r}` : value)))
     const { reference, candidate } = await writeBoth([nulls, repeated, distinct])
     await withDuckDb(async (db) => {

@@ -22,7 +22,11 @@ async function written(file: ParquetFileBuilder): Promise<string> {
 
 describe('ParquetFileBuilder', () => {
   it('writes row groups that DuckDB reads back value for value, with the table schema', async () => {
-    const rows = [row({ eventId: 'a', eventTime: '2021-02-03T04:10:08.123Z' }), row({ eventId: 'b', userAgent: null, isGlobal: true }), row({ eventId: 'c', eventVersion: 2 })]
+    const rows = [
+      row({ eventId: 'a', eventTime: '2021-02-03T04:10:08.123Z' }),
+      row({ eventId: 'b', userAgent: null, isGlobal: true }),
+      row({ eventId: 'c', eventVersion: 2 }),
+    ]
     const file = new ParquetFileBuilder()
     file.addRowGroup(toColumns(rows.slice(0, 2)))
     file.addRowGroup(toColumns(rows.slice(2)))
@@ -31,8 +35,14 @@ describe('ParquetFileBuilder', () => {
     const at = await written(file)
     await withDuckDb(async (db) => {
       const back = await db.rows(`SELECT * EXCLUDE (event_time), epoch_ms(event_time) AS event_ms FROM read_parquet(${at}) ORDER BY event_id`)
-      const expected = rows.map((r) => Object.fromEntries(COLUMN_NAMES.map((name, i) => [name === 'event_time' ? 'event_ms' : name, name === 'event_time' ? String(r[i]) : r[i]])))
-      expect(back.map((r) => Object.fromEntries(COLUMN_NAMES.map((name) => [name === 'event_time' ? 'event_ms' : name, r[name === 'event_time' ? 'event_ms' : name]])))).toEqual(expected)
+      const expected = rows.map((r) =>
+        Object.fromEntries(COLUMN_NAMES.map((name, i) => [name === 'event_time' ? 'event_ms' : name, name === 'event_time' ? String(r[i]) : r[i]])),
+      )
+      expect(
+        back.map((r) =>
+          Object.fromEntries(COLUMN_NAMES.map((name) => [name === 'event_time' ? 'event_ms' : name, r[name === 'event_time' ? 'event_ms' : name]])),
+        ),
+      ).toEqual(expected)
       const schema = await db.rows(`SELECT name, type, converted_type FROM parquet_schema(${at}) WHERE name <> 'schema'`)
       expect(schema.map((c) => c.name)).toEqual(COLUMN_NAMES)
       expect(schema.find((c) => c.name === 'event_time')).toMatchObject({ type: 'INT64', converted_type: 'TIMESTAMP_MILLIS' })

@@ -21,9 +21,18 @@ describe('ArchiveRouter', () => {
     r.add(element({ eventId: 'b', eventName: 'ListConfig', eventTime: '2021-02-04T00:00:00Z' }))
     r.add(element({ eventId: 'c', eventName: 'StartBack2BackCall', eventTime: '2021-02-04T00:00:01Z' }))
     r.add(element({ eventId: 'd', eventName: 'DescribeInstances', serviceName: 'Ecs', eventSource: 'ecs.aliyuncs.com', requestParameters: {} }))
-    expect({ elements: r.elements, rows: r.rows, nonCcc: r.nonCcc, quarantined: r.quarantined.length }).toEqual({ elements: 4, rows: 3, nonCcc: 1, quarantined: 0 })
+    expect({ elements: r.elements, rows: r.rows, nonCcc: r.nonCcc, quarantined: r.quarantined.length }).toEqual({
+      elements: 4,
+      rows: 3,
+      nonCcc: 1,
+      quarantined: 0,
+    })
     const partitions = [...r.partitions.values()].map((p) => [p.dt, p.eventName, p.bufferedRows])
-    expect(partitions).toEqual([['2021-02-03', 'ListConfig', 1], ['2021-02-04', 'ListConfig', 1], ['2021-02-04', 'StartBack2BackCall', 1]])
+    expect(partitions).toEqual([
+      ['2021-02-03', 'ListConfig', 1],
+      ['2021-02-04', 'ListConfig', 1],
+      ['2021-02-04', 'StartBack2BackCall', 1],
+    ])
   })
 
   it('quarantines a repeated event id with its position and text, and keeps the first', () => {
@@ -33,14 +42,25 @@ describe('ArchiveRouter', () => {
     r.add(first)
     r.add(repeat)
     expect(r.rows).toBe(1)
-    expect(r.quarantined).toEqual([{ index: 1, reason: 'duplicate_event_id', message: 'eventId same appears earlier in this archive', eventId: 'same', raw: 'text' in repeat ? repeat.text : undefined }])
+    expect(r.quarantined).toEqual([
+      {
+        index: 1,
+        reason: 'duplicate_event_id',
+        message: 'eventId same appears earlier in this archive',
+        eventId: 'same',
+        raw: 'text' in repeat ? repeat.text : undefined,
+      },
+    ])
   })
 
   it('keeps raw text of quarantined events only while the budget lasts', () => {
     const r = new ArchiveRouter(SOURCE, { timeZone: 'UTC', rowBufferBytes: 64 << 20, quarantineRawBytes: 10 })
     r.add({ text: '[1, 2]', bytes: 6 })
     r.add({ text: '"a string, longer than what is left"', bytes: 36 })
-    expect(r.quarantined.map((q) => [q.index, q.reason, q.raw])).toEqual([[0, 'event_not_object', '[1, 2]'], [1, 'event_not_object', undefined]])
+    expect(r.quarantined.map((q) => [q.index, q.reason, q.raw])).toEqual([
+      [0, 'event_not_object', '[1, 2]'],
+      [1, 'event_not_object', undefined],
+    ])
   })
 
   it('flushes the partition holding the most rows to a row group once the buffer bound is passed', () => {

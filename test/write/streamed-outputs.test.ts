@@ -25,14 +25,20 @@ class CountingFs extends FsStorage {
 function events(count: number): unknown[] {
   const rng = createRng(7)
   const start = Date.parse('2021-02-03T04:10:00Z')
-  return Array.from({ length: count }, (_, i) => cccEvent(rng, { time: new Date(start + i * 10), region: 'cn-shanghai', name: i % 3 === 0 ? 'ListAgentStates' : 'StartBack2BackCall' }))
+  return Array.from({ length: count }, (_, i) =>
+    cccEvent(rng, { time: new Date(start + i * 10), region: 'cn-shanghai', name: i % 3 === 0 ? 'ListAgentStates' : 'StartBack2BackCall' }),
+  )
 }
 
 const ALL_ROWS = 'SELECT * EXCLUDE (source_object) FROM ccc_events ORDER BY event_time, event_id'
 
 async function dataFiles(root: string): Promise<string[]> {
   const names = (await readdir(root, { recursive: true })) as string[]
-  return names.filter((name) => !name.startsWith('_')).map((name) => name.split('/').at(-1)!).filter((name) => name.includes('.')).sort()
+  return names
+    .filter((name) => !name.startsWith('_'))
+    .map((name) => name.split('/').at(-1)!)
+    .filter((name) => name.includes('.'))
+    .sort()
 }
 
 describe('streamed output files', () => {

@@ -37,7 +37,11 @@ export const backfillCommand: Command = {
     const pipeline = createPipeline(config, source, dest, input.log)
     const spec = { config, source: source.spec, dest: dest.spec }
     const sourcePrefix = typeof input.values.prefix === 'string' ? normalizePrefix(input.values.prefix) : source.prefix
-    const progress = new ProgressReporter({ write: (text) => process.stderr.write(text), tty: Boolean(process.stderr.isTTY), intervalMs: progressInterval(input) })
+    const progress = new ProgressReporter({
+      write: (text) => process.stderr.write(text),
+      tty: Boolean(process.stderr.isTTY),
+      intervalMs: progressInterval(input),
+    })
     const stop = stopOnSignals((signal) => progress.note(`${signal}: finishing the archives in flight, starting no new ones (send it again to quit at once)`))
     try {
       const summary = await runBackfill(pipeline, {

@@ -29,14 +29,19 @@ export const compactCommand: Command = {
     const dest = locationOpener(config)(config.dest)
     const json = Boolean(input.values.json)
     if (!json) input.out(`compacting ${describeSelection(selection)}, target ${(config.compactTargetBytes / 1024 / 1024).toFixed(0)} MB`)
-    const summary = await compactTable(dest.storage, dest.prefix, {
-      selection,
-      targetBytes: config.compactTargetBytes,
-      onPartition: (p) => {
-        if (json) input.out(JSON.stringify(p))
-        else if (p.status === 'compacted' || p.recovered > 0) input.out(partitionLine(p))
+    const summary = await compactTable(
+      dest.storage,
+      dest.prefix,
+      {
+        selection,
+        targetBytes: config.compactTargetBytes,
+        onPartition: (p) => {
+          if (json) input.out(JSON.stringify(p))
+          else if (p.status === 'compacted' || p.recovered > 0) input.out(partitionLine(p))
+        },
       },
-    }, input.log)
+      input.log,
+    )
     if (json) input.out(JSON.stringify({ summary }))
     else for (const line of summaryLines(summary)) input.out(line)
     return EXIT.ok
@@ -60,7 +65,10 @@ function describeSelection(selection: DateSelection): string {
 
 export function partitionLine(p: PartitionSummary): string {
   const where = partitionPath(p.dt, p.eventName).slice(0, -1)
-  const rows = p.rowsBefore === null ? '' : `  rows ${p.rowsBefore} -> ${p.rowsAfter}${p.duplicates ? `  duplicates ${p.duplicates}` : ''}${p.superseded ? `  superseded ${p.superseded}` : ''}`
+  const rows =
+    p.rowsBefore === null
+      ? ''
+      : `  rows ${p.rowsBefore} -> ${p.rowsAfter}${p.duplicates ? `  duplicates ${p.duplicates}` : ''}${p.superseded ? `  superseded ${p.superseded}` : ''}`
   const recovered = p.recovered ? `  (finished ${p.recovered} interrupted compaction${p.recovered === 1 ? '' : 's'})` : ''
   return `${p.status.padEnd(10)} ${where}  files ${p.filesBefore} -> ${p.filesAfter}  bytes ${size(p.bytesBefore)} -> ${size(p.bytesAfter)}${rows}${recovered}`
 }

@@ -12,7 +12,7 @@ export const ddlCommand: Command = {
     engine: { type: 'string', description: `SQL engine: ${ENGINES.join(', ')}`, placeholder: 'engine' },
     location: { type: 'string', description: 'the table folder, e.g. oss://bucket/ccc-parquet/ccc_events/ (default: DEST)', placeholder: 'uri' },
     table: { type: 'string', description: 'name of the events table, optionally schema.table (default ccc_events)', placeholder: 'name' },
-    region: { type: 'string', description: 'OSS region, for MaxCompute\'s endpoint-style LOCATION (env OSS_REGION)', placeholder: 'region' },
+    region: { type: 'string', description: "OSS region, for MaxCompute's endpoint-style LOCATION (env OSS_REGION)", placeholder: 'region' },
   },
   async run(input) {
     const engine = input.values.engine
@@ -20,7 +20,14 @@ export const ddlCommand: Command = {
     const config = configuredTable(input.env)
     const location = (input.values.location as string | undefined) ?? (config && describeLocation(config.dest))
     if (!location) throw new UsageError('give --location (the table folder) or set DEST')
-    input.out(generateDdl({ engine, location, table: input.values.table as string | undefined, ossRegion: (input.values.region as string | undefined) ?? config?.oss.region }))
+    input.out(
+      generateDdl({
+        engine,
+        location,
+        table: input.values.table as string | undefined,
+        ossRegion: (input.values.region as string | undefined) ?? config?.oss.region,
+      }),
+    )
     return EXIT.ok
   },
 }

@@ -41,8 +41,14 @@ export const demoCommand: Command = {
     const dest = open(config.dest)
 
     const corpus = await generateCorpus(source.storage, {
-      seed: intFlag(input, 'seed', 1), startDate: '2021-02-01', days: intFlag(input, 'days', 3), archivesPerDay: 24, eventsPerArchive: 60,
-      forms: ['array', 'ndjson', 'records'], brokenArchives: 1, regions: ['cn-shanghai', 'cn-beijing'],
+      seed: intFlag(input, 'seed', 1),
+      startDate: '2021-02-01',
+      days: intFlag(input, 'days', 3),
+      archivesPerDay: 24,
+      eventsPerArchive: 60,
+      forms: ['array', 'ndjson', 'records'],
+      brokenArchives: 1,
+      regions: ['cn-shanghai', 'cn-beijing'],
     })
     input.out(`Generated ${corpus.archives} ActionTrail archives (${corpus.events} events, ${corpus.cccEvents} of them CCC, 1 broken on purpose) in ${bucket}`)
     await source.storage.put('AliyunLogs/Actiontrail/README.txt', 'not an archive: the pipeline skips and counts it\n')
@@ -52,7 +58,9 @@ export const demoCommand: Command = {
     const pipeline = createPipeline(config, source, dest, input.log)
     const summary = await processArchives(pipeline, keys, {
       concurrency: 4,
-      onOutcome: (outcome) => { if (outcome.status !== 'written') input.out(outcomeLine(outcome)) },
+      onOutcome: (outcome) => {
+        if (outcome.status !== 'written') input.out(outcomeLine(outcome))
+      },
     })
     await writeCatalog(dest.storage, dest.prefix)
     input.out(`Processed into ${lake}:`)
@@ -64,7 +72,9 @@ export const demoCommand: Command = {
     })
     input.out('\nCCC events per day and API (ccc_events joined with ccc_api_catalog):')
     input.out(formatRows(rows, 'table'))
-    input.out(`\nTry: npx ccc-trail query --dest ${path.relative(process.cwd(), lake) || '.'} "select event_name, count(*) from ccc_events group by 1 order by 2 desc"`)
+    input.out(
+      `\nTry: npx ccc-trail query --dest ${path.relative(process.cwd(), lake) || '.'} "select event_name, count(*) from ccc_events group by 1 order by 2 desc"`,
+    )
     input.out(`Quarantined archives are described in ${path.join(lake, '_quarantine')}`)
     const report = path.join(dir, 'report.html')
     await writeReport(config, report)

@@ -30,7 +30,11 @@ export const processCommand: Command = {
     const dest = open(config.dest)
     const pipeline = createPipeline(config, source, dest, input.log)
     const replay = Boolean(input.values['replay-quarantine'])
-    const keys = replay ? quarantinedKeys(dest) : input.positionals.length ? input.positionals.map((k) => (k.startsWith(source.prefix) ? k : source.prefix + k)) : archiveKeys(source)
+    const keys = replay
+      ? quarantinedKeys(dest)
+      : input.positionals.length
+        ? input.positionals.map((k) => (k.startsWith(source.prefix) ? k : source.prefix + k))
+        : archiveKeys(source)
     const print = input.values.json ? (o: Outcome) => input.out(JSON.stringify(o)) : (o: Outcome) => input.out(outcomeLine(o))
     const spec = { config, source: source.spec, dest: dest.spec }
     const summary = await processArchivesAuto(pipeline, spec, keys, { ...runFlags(input), force: Boolean(input.values.force) || replay, onOutcome: print })

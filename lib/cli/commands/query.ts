@@ -17,7 +17,10 @@ export const queryCommand: Command = {
     dest: LOCATION_OPTIONS.dest,
     format: { type: 'string', description: 'table (default), json (one object a line; a BIGINT beyond 2^53 stays a string) or csv', placeholder: 'format' },
     cache: { type: 'string', description: 'local mirror folder for an OSS table (default: the system temp folder)', placeholder: 'folder' },
-    raw: { type: 'boolean', description: 'print the rows as the original ActionTrail events, one JSON a line (select whole rows: select * from ccc_events ...)' },
+    raw: {
+      type: 'boolean',
+      description: 'print the rows as the original ActionTrail events, one JSON a line (select whole rows: select * from ccc_events ...)',
+    },
   },
   async run(input) {
     const sql = input.positionals.join(' ').trim()
@@ -44,7 +47,8 @@ export const queryCommand: Command = {
       return EXIT.ok
     }
     const missing = rows.length ? missingRawColumns(Object.keys(rows[0])) : []
-    if (missing.length) throw new UsageError(`--raw rebuilds events from whole rows of ccc_events (select * from ccc_events ...); the result lacks ${missing.join(', ')}`)
+    if (missing.length)
+      throw new UsageError(`--raw rebuilds events from whole rows of ccc_events (select * from ccc_events ...); the result lacks ${missing.join(', ')}`)
     for (const line of rawEventLines(rows)) input.out(line)
     return EXIT.ok
   },

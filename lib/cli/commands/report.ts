@@ -11,8 +11,16 @@ export const reportCommand: Command = {
   summary: 'write the audit report: one self-contained HTML page (overview, customer-data access, administration, failures, newcomers, after hours)',
   options: {
     dest: LOCATION_OPTIONS.dest,
-    from: { type: 'string', description: 'first day (dt) of the report (default: 6 days before --to; without --to, no earlier than the oldest day present)', placeholder: 'YYYY-MM-DD' },
-    to: { type: 'string', description: 'last day (dt) of the report (default: the newest day in the table, or 6 days after --from)', placeholder: 'YYYY-MM-DD' },
+    from: {
+      type: 'string',
+      description: 'first day (dt) of the report (default: 6 days before --to; without --to, no earlier than the oldest day present)',
+      placeholder: 'YYYY-MM-DD',
+    },
+    to: {
+      type: 'string',
+      description: 'last day (dt) of the report (default: the newest day in the table, or 6 days after --from)',
+      placeholder: 'YYYY-MM-DD',
+    },
     out: { type: 'string', description: 'the HTML file to write (default report.html)', placeholder: 'file' },
     'work-hours': { type: 'string', description: `working hours, start-end on the local clock (default ${DEFAULT_WORK_HOURS})`, placeholder: 'HH-HH' },
     'time-zone': { type: 'string', description: `IANA time zone of working hours and shown times (default ${DEFAULT_TIME_ZONE})`, placeholder: 'zone' },

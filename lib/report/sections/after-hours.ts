@@ -26,12 +26,24 @@ export async function afterHoursSection({ db, scope, chart }: SectionContext): P
     tables: [
       {
         caption: 'Callers outside working hours',
-        columns: [{ key: 'caller', title: 'caller', kind: 'code' }, { key: 'events', title: 'events', kind: 'number' }, { key: 'sensitive_calls', title: 'sensitive', kind: 'number' }, { key: 'first_call', title: 'first' }, { key: 'last_call', title: 'last' }, { key: 'apis', title: 'APIs' }],
+        columns: [
+          { key: 'caller', title: 'caller', kind: 'code' },
+          { key: 'events', title: 'events', kind: 'number' },
+          { key: 'sensitive_calls', title: 'sensitive', kind: 'number' },
+          { key: 'first_call', title: 'first' },
+          { key: 'last_call', title: 'last' },
+          { key: 'apis', title: 'APIs' },
+        ],
         rows: byCaller,
         empty: 'No activity outside working hours.',
       },
       callListTable('Sensitive calls outside working hours, newest first', sensitiveCalls, sensitive, scope, 'No sensitive calls outside working hours.'),
     ],
-    queries: [{ label: 'totals', sql: sql.totals }, { label: 'by hour of day', sql: sql.byHour }, { label: 'by caller', sql: sql.byCaller }, { label: 'sensitive calls', sql: sql.sensitiveCalls }],
+    queries: [
+      { label: 'totals', sql: sql.totals },
+      { label: 'by hour of day', sql: sql.byHour },
+      { label: 'by caller', sql: sql.byCaller },
+      { label: 'sensitive calls', sql: sql.sensitiveCalls },
+    ],
   }
 }
