@@ -1,3 +1,4 @@
+import { parseExactJson } from '../decode/exact-json.js'
 import { FIELD_COLUMNS, type ColumnKind, type Event } from './columns.js'
 import { eventTimeText } from './exact.js'
 
@@ -16,7 +17,7 @@ export interface PartitionValues {
  * A field present in `unmapped` wins over its column: it is there because the column could not hold it.
  */
 export function rebuildEvent(row: RowRecord, partition: PartitionValues): Event {
-  const event = typeof row.unmapped === 'string' ? (JSON.parse(row.unmapped) as Event) : {}
+  const event = typeof row.unmapped === 'string' ? (parseExactJson(row.unmapped) as Event) : {}
   for (const { column, path } of FIELD_COLUMNS) {
     const value = row[column.name]
     if (value !== null && value !== undefined) putIfAbsent(event, path, restore(column.kind, value))
@@ -28,7 +29,8 @@ export function rebuildEvent(row: RowRecord, partition: PartitionValues): Event 
 function restore(kind: ColumnKind, value: unknown): unknown {
   switch (kind) {
     case 'json':
-      return JSON.parse(String(value))
+      // The exact parser: a JSON column keeps integer literals beyond 2^53 digit for digit.
+      return parseExactJson(String(value))
     case 'timestamp':
       return eventTimeText(epochMillis(value))
     case 'int32':

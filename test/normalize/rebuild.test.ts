@@ -83,3 +83,18 @@ describe('rebuildEvent: every field of every event survives the table', () => {
     await expectRoundTrip()
   }, 60_000)
 })
+
+describe('rebuildEvent keeps every digit', () => {
+  it('of integer literals beyond 2^53 in the JSON columns and in unmapped', () => {
+    const row = {
+      event_time: 1612325408000,
+      source_object: 'k',
+      request_parameters: '{"CallId":123456789012345678901,"PageSize":100}',
+      unmapped: '{"extra":{"big":98765432109876543210}}',
+    }
+    const rebuilt = canonicalJson(rebuildEvent(row, { eventName: 'ListCalls' }))
+    expect(rebuilt).toContain('"CallId":123456789012345678901')
+    expect(rebuilt).toContain('"big":98765432109876543210')
+    expect(rebuilt).toContain('"PageSize":100')
+  })
+})
