@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import parquet from 'parquetjs-lite'
 import { COLUMNS, type ColumnKind, type Value } from '../lib/normalize/columns.js'
-import type { ColumnBatch, EncoderFactory, FileEncoder } from '../lib/write/parquet.js'
+import type { ColumnBatch, EncoderFactory, FileEncoder } from '../lib/write/file-encoder.js'
 
 /**
  * The benchmark's comparison writer: the same table written with parquetjs-lite (SNAPPY,

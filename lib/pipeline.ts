@@ -10,7 +10,7 @@ import { memoryPlan } from './memory-plan.js'
 import { writeQuarantine } from './quarantine.js'
 import { classifyKey, type ArchiveKey } from './source/archive-key.js'
 import type { ObjectInfo, Storage } from './storage/types.js'
-import type { EncoderFactory } from './write/parquet.js'
+import type { EncoderFactory } from './write/file-encoder.js'
 import { ArchiveRouter } from './write/router.js'
 import { StreamedOutputs } from './write/streamed-outputs.js'
 

@@ -1,6 +1,6 @@
 import { CATALOG_KEY } from '../layout.js'
 import type { Storage } from '../storage/types.js'
-import { encodeTable, type TableColumn } from '../write/parquet.js'
+import type { TableColumn } from '../write/file-encoder.js'
 import { CCC_API_CATALOG } from './ccc-api.js'
 
 /** The dimension table ccc_api_catalog: one row per (event_name, api_version). The DDL generator uses these too. */
@@ -22,6 +22,8 @@ export interface CatalogWritten {
 /** Writes `_catalog/ccc_api_catalog.parquet` beside the table (overwriting it: the content is deterministic). */
 export async function writeCatalog(dest: Storage, destPrefix: string): Promise<CatalogWritten> {
   const rows = CCC_API_CATALOG.map((entry) => [entry.eventName, entry.meaningZh, entry.meaningEn, entry.apiVersion, entry.category, entry.sensitive])
+  // Loaded here, not at the top: only this write needs hyparquet-writer, and a conversion run starts sooner without it.
+  const { encodeTable } = await import('../write/parquet.js')
   const bytes = encodeTable(CATALOG_COLUMNS, rows)
   const key = destPrefix + CATALOG_KEY
   await dest.put(key, bytes)

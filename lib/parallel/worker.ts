@@ -5,7 +5,7 @@ import { processArchives } from '../run-archives.js'
 import type { LocationSpec } from '../location.js'
 import { FsStorage } from '../storage/fs.js'
 import type { Location } from '../storage/open.js'
-import type { EncoderFactory } from '../write/parquet.js'
+import type { EncoderFactory } from '../write/file-encoder.js'
 import { KeyQueue } from './key-queue.js'
 import type { FromWorker, ToWorker, WorkerSpec } from './protocol.js'
 

@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { closeSync, createReadStream, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs'
+import { readdir, rm, stat } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
@@ -33,38 +33,56 @@ export class FsStorage implements Storage {
     return createReadStream(file, { highWaterMark: 1 << 20 })
   }
 
-  put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
-    return this.writeBeside(key, (temp) => writeFile(temp, body))
-  }
-
-  putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
-    return this.writeBeside(key, async (temp) => {
-      const handle = await open(temp, 'w')
-      try {
-        for await (const chunk of body) await handle.write(chunk)
-      } finally {
-        await handle.close()
-      }
-    })
-  }
-
-  /** Writes a temporary file beside `key`'s, then renames it: readers never see a half-written file. */
-  private async writeBeside(key: string, write: (temp: string) => Promise<void>): Promise<ObjectInfo> {
-    const file = this.pathOf(key)
-    const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${randomBytes(6).toString('hex')}`)
+  async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body
+    const file = this.createBeside(key)
     try {
-      // Creating the temporary file fails before any byte is taken from a stream, so a retry is safe.
-      await write(temp).catch(async (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error
-        await mkdir(path.dirname(file), { recursive: true }) // only when the folder is new
-        await write(temp)
-      })
-      await rename(temp, file)
+      writeAll(file.fd, bytes)
+      return this.commit(key, file)
     } catch (error) {
-      await rm(temp, { force: true })
+      discard(file)
       throw error
     }
-    return (await this.head(key))!
+  }
+
+  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
+    // Creating the temporary file fails before any byte is taken from the stream, so a retry is safe.
+    const file = this.createBeside(key)
+    try {
+      for await (const chunk of body) writeAll(file.fd, chunk)
+      return this.commit(key, file)
+    } catch (error) {
+      discard(file)
+      throw error
+    }
+  }
+
+  /**
+   * Opens a temporary file beside `key`'s; commit() renames it over the key, so readers never see a
+   * half-written file. Synchronous on purpose: a local file's open, write and rename take
+   * microseconds, and through fs/promises each is a thread-pool round trip that cost ~1 ms of CPU
+   * per small file (900 files: 1.1 s vs 0.1 s, see docs/performance.md).
+   */
+  private createBeside(key: string): TempFile {
+    const path_ = this.pathOf(key)
+    const temp = path.join(path.dirname(path_), `.${path.basename(path_)}.tmp-${randomBytes(6).toString('hex')}`)
+    let fd: number
+    try {
+      fd = openSync(temp, 'w')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+      mkdirSync(path.dirname(path_), { recursive: true }) // only when the folder is new
+      fd = openSync(temp, 'w')
+    }
+    return { fd, temp, path: path_, open: true }
+  }
+
+  private commit(key: string, file: TempFile): ObjectInfo {
+    const info: Stats = fstatSync(file.fd)
+    file.open = false
+    closeSync(file.fd)
+    renameSync(file.temp, file.path)
+    return infoOf(key, info.size, info.mtimeMs)
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
@@ -103,6 +121,22 @@ export class FsStorage implements Storage {
       }
     }
   }
+}
+
+interface TempFile {
+  fd: number
+  temp: string
+  path: string
+  open: boolean
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at)
+}
+
+function discard(file: TempFile): void {
+  if (file.open) closeSync(file.fd)
+  rmSync(file.temp, { force: true })
 }
 
 function infoOf(key: string, size: number, mtimeMs: number): ObjectInfo {

@@ -1,11 +1,22 @@
+import { createRequire } from 'node:module'
 import { PassThrough, type Readable } from 'node:stream'
-import OSS from 'ali-oss'
+import type OSS from 'ali-oss'
 import { invocationCredentials } from '../credentials.js'
 import { AccessError, CccTrailError, ConfigError, NotFoundError, RetryableError } from '../errors.js'
 import { DEFAULT_PAGE_SIZE } from './page.js'
 import type { ListOptions, ListPage, ObjectInfo, Storage } from './types.js'
 
 /** The only module that talks to ali-oss. */
+
+/**
+ * ali-oss is loaded when the first client is made, not with this module: it takes ~120 ms, which every
+ * run on local folders (and every worker thread) would otherwise pay for nothing.
+ */
+let ossClass: typeof OSS | undefined
+function ossClient(): typeof OSS {
+  ossClass ??= createRequire(import.meta.url)('ali-oss') as typeof OSS
+  return ossClass
+}
 
 export interface OssCredentials {
   accessKeyId: string
@@ -253,7 +264,7 @@ function createClient(options: OssStorageOptions, timeoutMs: number): OSS {
   const region = options.region ?? 'cn-hangzhou'
   try {
     // ali-oss overwrites its defaults with undefined values, so pass only what is set.
-    const client = new OSS({
+    const client = new (ossClient())({
       bucket: options.bucket,
       // With an IP endpoint ali-oss still derives the Host header from the region.
       region: region.startsWith('oss-') ? region : `oss-${region}`,

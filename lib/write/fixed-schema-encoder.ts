@@ -1,6 +1,6 @@
 import { COLUMNS, UNIQUE_PER_ROW, type Value } from '../normalize/columns.js'
 import { ByteSink } from './byte-sink.js'
-import type { ColumnBatch, FileEncoder, TableColumn } from './parquet.js'
+import type { ColumnBatch, FileEncoder, TableColumn } from './file-encoder.js'
 import { bitWidthFor, writeRleHybrid } from './rle-hybrid.js'
 import { compressInto, maxCompressedLength } from './snappy.js'
 import { lowerBound, upperBound } from './statistics-bounds.js'

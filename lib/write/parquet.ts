@@ -1,15 +1,15 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer'
 import type { RowGroup } from 'hyparquet'
-import { COLUMNS, UNIQUE_PER_ROW, type Column, type Value } from '../normalize/columns.js'
-import { FixedSchemaEncoder } from './fixed-schema-encoder.js'
+import { COLUMNS, UNIQUE_PER_ROW, type Value } from '../normalize/columns.js'
+import type { ColumnBatch, FileEncoder, TableColumn } from './file-encoder.js'
 
-/** The only module that knows the Parquet library. Columns in, file bytes out. */
+/**
+ * The only module that knows hyparquet-writer: the API catalog's table, and the reference encoder the
+ * fixed-schema encoder is tested against. Loaded only where those are needed (it costs ~60 ms to load).
+ */
 
 const CREATED_BY = 'ccc-trail (hyparquet-writer)'
-
-/** What a column of any table written here needs: name, kind, nullability. */
-export type TableColumn = Pick<Column, 'name' | 'kind' | 'required'>
 
 function schemaElement(column: TableColumn): SchemaElement {
   const repetition_type = column.required ? 'REQUIRED' : 'OPTIONAL'
@@ -48,31 +48,6 @@ const COLUMN_SETTINGS = COLUMNS.map((column) => ({
 
 /** Plain-encoded text columns: handed over as UTF-8 bytes (see utf8Views). */
 const PLAIN_TEXT = COLUMNS.map((column) => UNIQUE_PER_ROW.has(column.name) && (column.kind === 'string' || column.kind === 'json'))
-
-/** Column-major data for some rows: `columns[i]` holds the values of COLUMNS[i]. */
-export type ColumnBatch = Value[][]
-
-/** What a partition writes its rows through: row groups in, file bytes out. */
-export interface FileEncoder {
-  readonly rows: number
-  addRowGroup(columns: ColumnBatch): void
-  /** The rest of the file: everything not yet taken, footer included. */
-  finish(): Uint8Array | Promise<Uint8Array>
-  /** Bytes encoded and not yet taken; absent when the encoder can only hand over whole files. */
-  readonly pendingBytes?: number
-  /** Hands over the bytes encoded so far, so that a file can be streamed out while it is built. */
-  take?(): Uint8Array
-}
-
-/** Makes one encoder per output file. The default is FixedSchemaEncoder; the benchmark plugs in others. */
-export type EncoderFactory = () => FileEncoder
-
-/**
- * ccc_events files come from the encoder specialised for our column kinds (about 3x less CPU per file,
- * see docs/performance.md); ParquetFileBuilder writes the same table through hyparquet-writer and is
- * the reference the differential test holds it to.
- */
-export const defaultEncoder: EncoderFactory = () => new FixedSchemaEncoder()
 
 /** A ByteWriter whose bytes can be handed over part way: the parquet writer only appends and counts `offset`. */
 class TakingByteWriter extends ByteWriter {
