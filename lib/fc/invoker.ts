@@ -1,15 +1,35 @@
+import { createRequire } from 'node:module'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Readable } from 'node:stream'
-import * as FC from '@alicloud/fc20230330'
-import * as $OpenApi from '@alicloud/openapi-client'
-import * as $Util from '@alicloud/tea-util'
+import type * as FcModule from '@alicloud/fc20230330'
+import type * as OpenApiModule from '@alicloud/openapi-client'
+import type * as UtilModule from '@alicloud/tea-util'
 import { AccessError, PermanentError, RetryableError } from '../errors.js'
 
 /** The only module that talks to the Function Compute SDK. */
 
-type FcClientClass = typeof FC.default.default
-// Node hands a CommonJS module's whole exports object to `default`; vitest's interop hands over its `default` export.
-const FcClient: FcClientClass = (FC.default as { default?: FcClientClass }).default ?? (FC.default as unknown as FcClientClass)
+type FcClientClass = typeof FcModule.default.default
+interface Sdk {
+  FC: typeof FcModule
+  FcClient: FcClientClass
+  OpenApi: typeof OpenApiModule
+  Util: typeof UtilModule
+}
+
+/**
+ * The SDK is loaded when the first invoker is made, not with this module: it takes ~300 ms, and the
+ * backfill function's cold start (and every CLI command) would pay it even when nothing is fanned out.
+ */
+let sdk: Sdk | undefined
+function loadSdk(): Sdk {
+  if (sdk) return sdk
+  const require = createRequire(import.meta.url)
+  const FC = require('@alicloud/fc20230330') as typeof FcModule
+  // The CommonJS exports object: the client class is its `default`.
+  const FcClient = ((FC as unknown as { default: { default?: FcClientClass } }).default.default ?? FC.default) as FcClientClass
+  sdk = { FC, FcClient, OpenApi: require('@alicloud/openapi-client') as typeof OpenApiModule, Util: require('@alicloud/tea-util') as typeof UtilModule }
+  return sdk
+}
 
 /** Starts a function asynchronously: FC queues the payload and answers at once. */
 export interface Invoker {
@@ -39,17 +59,20 @@ export function internalFcEndpoint(accountId: string, region: string): string {
 }
 
 export function createFcInvoker(options: FcInvokerOptions): Invoker {
-  const client = new FcClient(
-    new $OpenApi.Config({
-      accessKeyId: options.accessKeyId,
-      accessKeySecret: options.accessKeySecret,
-      securityToken: options.securityToken,
-      endpoint: options.endpoint,
-      protocol: options.protocol ?? 'https',
-    }),
-  )
   const timeout = options.timeoutMs ?? 10_000
+  // Made on the first invocation: a backfill run that fans nothing out never loads the SDK.
+  let client: InstanceType<FcClientClass> | undefined
   const invokeOnce = async (functionName: string, body: Buffer) => {
+    const { FC, FcClient, OpenApi: $OpenApi, Util: $Util } = loadSdk()
+    client ??= new FcClient(
+      new $OpenApi.Config({
+        accessKeyId: options.accessKeyId,
+        accessKeySecret: options.accessKeySecret,
+        securityToken: options.securityToken,
+        endpoint: options.endpoint,
+        protocol: options.protocol ?? 'https',
+      }),
+    )
     // The body is a stream the SDK consumes: build a fresh one per attempt.
     const request = new FC.InvokeFunctionRequest({ body: Readable.from([body]) })
     const headers = new FC.InvokeFunctionHeaders({ xFcInvocationType: 'Async' })
