@@ -37,8 +37,14 @@ export const processCommand: Command = {
         : archiveKeys(source)
     const print = input.values.json ? (o: Outcome) => input.out(JSON.stringify(o)) : (o: Outcome) => input.out(outcomeLine(o))
     const spec = { config, source: source.spec, dest: dest.spec }
+    // The catalog is written while the archives convert (it is small, and the main thread mostly waits).
+    const catalog = writeCatalog(dest.storage, dest.prefix).then(
+      () => undefined,
+      (error: unknown) => error,
+    )
     const summary = await processArchivesAuto(pipeline, spec, keys, { ...runFlags(input), force: Boolean(input.values.force) || replay, onOutcome: print })
-    await writeCatalog(dest.storage, dest.prefix)
+    const catalogError = await catalog
+    if (catalogError) throw catalogError
     if (input.values.json) input.out(JSON.stringify({ summary }))
     else for (const line of summaryLines(summary)) input.out(line)
     return summary.failed > 0 ? EXIT.failed : EXIT.ok
