@@ -13,6 +13,8 @@ const SPECIFIERS = [
   /^\s*(?:import|export)\s[^'"]*?\sfrom\s*['"]([^'"]+)['"]/gm, // import … from, export … from (across lines)
   /^\s*import\s*['"]([^'"]+)['"]/gm, // import 'x'
   /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g, // await import('x')
+  /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g, // require('x'), with a require from createRequire
+  /\bcreateRequire\([^)]*\)\(\s*['"]([^'"]+)['"]\s*\)/g, // createRequire(import.meta.url)('x')
 ]
 
 /** Every package a handler's module graph can load (static imports, re-exports and literal dynamic imports). */
@@ -60,6 +62,15 @@ describe('the FC code package', () => {
 
   it('sees a package reached only through a dynamic import (the walk itself can fail)', () => {
     expect(packagesReached(path.join(root, 'lib', 'query', 'duckdb.ts'))).toContain('@duckdb/node-api')
+  })
+
+  it('sees the SDKs loaded on first use through createRequire', () => {
+    expect(packagesReached(path.join(root, 'lib', 'storage', 'oss.ts'))).toContain('ali-oss')
+    expect([...packagesReached(path.join(root, 'lib', 'fc', 'invoker.ts'))].sort()).toEqual([
+      '@alicloud/fc20230330',
+      '@alicloud/openapi-client',
+      '@alicloud/tea-util',
+    ])
   })
 
   it('leaves DuckDB out of package.json and the lock root alike, so that npm ci accepts them', () => {
