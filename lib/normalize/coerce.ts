@@ -64,9 +64,8 @@ export function canonicalJson(value: unknown): string | null {
 /**
  * Whether JSON.stringify(value) already equals JSON.stringify(sortKeys(value)): every object's keys
  * ascending. Keys starting with a digit may be array indices, which objects enumerate first in
- * numeric order whatever the insertion order, and `__proto__` is dropped by the copy: both take the
- * sorting path, so the output stays exactly what it always was. So does an ExactNumber, which
- * JSON.stringify cannot write.
+ * numeric order whatever the insertion order: they take the sorting path, so the output stays exactly
+ * what it always was. So does an ExactNumber, which JSON.stringify cannot write.
  */
 function inCanonicalOrder(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return true
@@ -78,7 +77,7 @@ function inCanonicalOrder(value: unknown): boolean {
   let previous = ''
   for (const key in value) {
     const first = key.charCodeAt(0)
-    if ((first >= 0x30 && first <= 0x39) || key <= previous || key === '__proto__') return false
+    if ((first >= 0x30 && first <= 0x39) || key <= previous) return false
     if (!inCanonicalOrder((value as Record<string, unknown>)[key])) return false
     previous = key
   }
@@ -96,8 +95,14 @@ function sortKeys(value: unknown): unknown {
     return value
   }
   const sorted: Record<string, unknown> = {}
-  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key])
+  for (const key of Object.keys(value).sort()) setOwn(sorted, key, sortKeys((value as Record<string, unknown>)[key]))
   return sorted
+}
+
+/** Sets a field; a plain assignment of "__proto__" would set the prototype instead (and lose the field). */
+export function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true })
+  else object[key] = value
 }
 
 export function field(object: unknown, name: string): unknown {

@@ -1,4 +1,4 @@
-import { canonicalJson } from './coerce.js'
+import { canonicalJson, setOwn } from './coerce.js'
 import { FIELD_COLUMNS, type Event, type Value } from './columns.js'
 
 /**
@@ -80,10 +80,4 @@ function residual(object: Record<string, unknown>, level: Map<string, Node>, row
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
-}
-
-/** A plain assignment of "__proto__" would set the prototype instead of a field. */
-function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true })
-  else object[key] = value
 }

@@ -61,6 +61,12 @@ describe('coercion of loosely typed fields', () => {
     expect(canonicalJson({ a: 1, b: { n: new ExactNumber('12345678901234567890') } })).toBe('{"a":1,"b":{"n":12345678901234567890}}')
   })
 
+  it('keeps a "__proto__" field, at any depth, as the field it is', () => {
+    expect(canonicalJson(JSON.parse('{"a":2,"__proto__":{"x":1}}'))).toBe('{"__proto__":{"x":1},"a":2}')
+    expect(canonicalJson(JSON.parse('{"b":{"__proto__":[1]},"a":1}'))).toBe('{"a":1,"b":{"__proto__":[1]}}')
+    expect(canonicalJson(JSON.parse('{"__proto__":null}'))).toBe('{"__proto__":null}')
+  })
+
   it("gives the sorted copy's exact text whether or not the keys already arrive in order", () => {
     const documents = [
       { a: 1, b: { c: [1, { d: 2, e: 3 }], f: null } },
@@ -92,7 +98,10 @@ function sortedCopy(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedCopy)
   if (value === null || typeof value !== 'object') return value
   const sorted: Record<string, unknown> = {}
-  for (const key of Object.keys(value).sort()) sorted[key] = sortedCopy((value as Record<string, unknown>)[key])
+  for (const key of Object.keys(value).sort()) {
+    const item = sortedCopy((value as Record<string, unknown>)[key])
+    Object.defineProperty(sorted, key, { value: item, enumerable: true, writable: true, configurable: true })
+  }
   return sorted
 }
 

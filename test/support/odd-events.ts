@@ -45,7 +45,15 @@ export function oddCccEvent(rng: Rng, n: number): Record<string, unknown> {
   maybe('eventRW', ['Read', 'Write', ABSENT, 1, null])
   maybe('recipientAccountId', ['1663000000000001', 1059804828509, 1.5, ABSENT, '', true])
   maybe('referencedResources', [() => ({ 'ACS::CCC::Instance': ['ccc-1'], 'ACS::CCC::User': ['u-1', 'u-2'] }), () => ({}), () => [], null, ABSENT, 'ccc-1'])
-  maybe('requestParameters', [() => document(rng), () => ({ InstanceId: 'ccc-1', AcsProduct: 'CCC' }), ABSENT, null, () => ({}), 'text'])
+  maybe('requestParameters', [
+    () => document(rng),
+    () => ({ InstanceId: 'ccc-1', AcsProduct: 'CCC' }),
+    ABSENT,
+    null,
+    () => ({}),
+    'text',
+    () => JSON.parse('{"__proto__":{"polluted":true},"InstanceId":"ccc-1"}'),
+  ])
   maybe('responseElements', [() => document(rng), ABSENT, () => ({ RequestId: 'r', Data: { TotalCount: 12 } }), () => []])
   maybe('additionalEventData', [() => ({ Scheme: 'https' }), ABSENT, () => ({ nested: { deeper: { deepest: [null, false, 0, -1.25e-7, 'z'] } } })])
   maybe('errorCode', ['', 'Forbidden.NoPermission', ABSENT, null, 404])
@@ -61,6 +69,9 @@ export function oddCccEvent(rng: Rng, n: number): Record<string, unknown> {
   maybe('tlsVersion', ['TLSv1.3', ABSENT])
   maybe('键 "quoted"', [() => ({ a: [], b: {}, c: null, d: [[], [{}]] }), ABSENT])
   maybe('x-long', [() => '长'.repeat(50_000), ABSENT, ABSENT, ABSENT])
+  // A field named "__proto__" (JSON.parse makes it an own property; an assignment would set the prototype).
+  if (rng.chance(0.1))
+    Object.defineProperty(event, '__proto__', { value: JSON.parse('{"__proto__":[1],"x":{}}'), enumerable: true, writable: true, configurable: true })
   return event
 }
 
