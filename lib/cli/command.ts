@@ -26,6 +26,11 @@ export interface CommandInput {
   /** True when stdout is a terminal (progress bars, colours). */
   tty: boolean
   env: NodeJS.ProcessEnv
+  /**
+   * Runs this command again in a node whose heap is sized for MEMORY_LIMIT_MB and resolves with its
+   * exit status; absent when this process already is (or was not started by bin/ccc-trail.js).
+   */
+  relaunchWithHeap?: () => Promise<number>
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const

@@ -4,16 +4,27 @@ import { heapFlags, memoryPlan } from '../memory-plan.js'
 
 /** Commands that convert archives, and so need the heap sized for MEMORY_LIMIT_MB. */
 const CONVERTING = new Set(['process', 'backfill', 'demo'])
+/**
+ * Converting commands relaunched before they start. `process` is not: most runs convert in worker
+ * threads, whose heaps the pool sizes, so it relaunches only once it knows the archives stay in this
+ * thread (CommandInput.relaunchWithHeap); the second node start costs ~0.13 s.
+ */
+const RELAUNCH_AT_START = new Set(['backfill', 'demo'])
 /** Set in the relaunched process, so that it does not relaunch again. */
 export const RELAUNCHED = 'CCC_TRAIL_HEAP_SET'
 
-/**
- * The node flags to relaunch the CLI with, or undefined when it should run as it is: another
- * command, heap flags already given (in node's arguments or NODE_OPTIONS), or an unreadable
- * `--memory-mb` / MEMORY_LIMIT_MB (the command then reports it). V8 sizes its heap when the process
- * starts, so the cap for the memory bound can only be set by starting node with it.
- */
+/** The node flags to relaunch the CLI with before the command starts (see heapFlagsNeeded), or undefined. */
 export function heapRelaunchFlags(argv: readonly string[], execArgv: readonly string[], env: NodeJS.ProcessEnv): string[] | undefined {
+  return RELAUNCH_AT_START.has(argv[0] ?? '') ? heapFlagsNeeded(argv, execArgv, env) : undefined
+}
+
+/**
+ * The node flags a converting command needs to convert in this process, or undefined when it should
+ * run as it is: another command, heap flags already given (in node's arguments or NODE_OPTIONS), or
+ * an unreadable `--memory-mb` / MEMORY_LIMIT_MB (the command then reports it). V8 sizes its heap
+ * when the process starts, so the cap for the memory bound can only be set by starting node with it.
+ */
+export function heapFlagsNeeded(argv: readonly string[], execArgv: readonly string[], env: NodeJS.ProcessEnv): string[] | undefined {
   if (!CONVERTING.has(argv[0] ?? '') || env[RELAUNCHED]) return undefined
   const given = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)]
   if (given.some((flag) => /^--max[-_](old|semi)[-_]space[-_]size/.test(flag))) return undefined

@@ -2,9 +2,15 @@ import { parseArgs } from 'node:util'
 import { ConfigError, errorMessage, UsageError } from '../errors.js'
 import { jsonLogger, silentLogger } from '../log.js'
 import { EXIT, type Command, type CommandInput } from './command.js'
+import { heapFlagsNeeded, relaunch } from './heap.js'
 import { COMMANDS } from './commands/index.js'
 
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export interface MainOptions {
+  /** The CLI script (bin/ccc-trail.js): given, a converting command can relaunch it with a sized heap. */
+  script?: string
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, options: MainOptions = {}): Promise<number> {
   const out = (line: string) => process.stdout.write(line + '\n')
   const err = (line: string) => process.stderr.write(line + '\n')
   const [name, ...rest] = argv
@@ -39,7 +45,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   const log = parsed.values.verbose ? jsonLogger((line) => process.stderr.write(line + '\n'), 'debug') : silentLogger
   try {
-    return await command.run({ values: parsed.values, positionals: parsed.positionals, out, err, log, tty: Boolean(process.stdout.isTTY), env })
+    const heap = options.script ? heapFlagsNeeded(argv, process.execArgv, env) : undefined
+    const relaunchWithHeap = heap && options.script ? () => relaunch(heap, options.script!, argv) : undefined
+    return await command.run({
+      values: parsed.values,
+      positionals: parsed.positionals,
+      out,
+      err,
+      log,
+      tty: Boolean(process.stdout.isTTY),
+      env,
+      relaunchWithHeap,
+    })
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       err(`ccc-trail ${name}: ${error.message}`)

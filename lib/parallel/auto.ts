@@ -46,15 +46,26 @@ export async function processArchivesAuto(
   keys: Iterable<string> | AsyncIterable<string>,
   options: AutoRunOptions = {},
 ): Promise<RunSummary> {
-  const { head, rest } = await peek(keys, FEW_ARCHIVES + 1)
-  const all = concat(head, rest)
+  const { workers, archivesAtOnce, keys: all } = await planRun(keys, options)
   const concurrency = options.concurrency ?? 4
-  const { workers, archivesAtOnce } = chooseRun(head, concurrency, options.workers, availableParallelism())
   if (workers <= 1) {
     const shared = { ...pipeline, options: { ...pipeline.options, memoryLimitBytes: Math.floor(pipeline.options.memoryLimitBytes / archivesAtOnce) } }
     return processArchives(shared, all, options)
   }
   return processArchivesParallel(spec, all, { ...options, workers, concurrencyPerWorker: Math.ceil(concurrency / workers), log: options.log ?? pipeline.log })
+}
+
+export interface RunPlan extends RunChoice {
+  /** The same keys, the first few of which were read to choose. */
+  keys: AsyncIterable<string>
+  /** No keys at all. */
+  empty: boolean
+}
+
+/** chooseRun over the first keys of `keys`, for a caller that must know before the run starts (the CLI's heap). */
+export async function planRun(keys: Iterable<string> | AsyncIterable<string>, options: Pick<AutoRunOptions, 'concurrency' | 'workers'> = {}): Promise<RunPlan> {
+  const { head, rest } = await peek(keys, FEW_ARCHIVES + 1)
+  return { ...chooseRun(head, options.concurrency ?? 4, options.workers, availableParallelism()), keys: concat(head, rest), empty: head.length === 0 }
 }
 
 /**

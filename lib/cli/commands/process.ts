@@ -1,7 +1,8 @@
+import { getHeapStatistics } from 'node:v8'
 import { UsageError } from '../../errors.js'
 import { createPipeline } from '../../pipeline-from-config.js'
 import { writeCatalog } from '../../catalog/write-catalog.js'
-import { processArchivesAuto } from '../../parallel/auto.js'
+import { planRun, processArchivesAuto } from '../../parallel/auto.js'
 import type { Outcome } from '../../run-archives.js'
 import { listQuarantine } from '../../quarantine.js'
 import { listArchiveTree } from '../../source/list-archives.js'
@@ -37,12 +38,22 @@ export const processCommand: Command = {
         : archiveKeys(source)
     const print = input.values.json ? (o: Outcome) => input.out(JSON.stringify(o)) : (o: Outcome) => input.out(outcomeLine(o))
     const spec = { config, source: source.spec, dest: dest.spec }
+    const flags = runFlags(input)
+    const plan = await planRun(keys, flags)
+    // Archives converted in this thread need its heap sized for MEMORY_LIMIT_MB: only now is it known.
+    if (plan.workers <= 1 && !plan.empty && input.relaunchWithHeap) return input.relaunchWithHeap()
+    input.log.debug('converting', { workers: plan.workers, heapLimitMB: Math.round(getHeapStatistics().heap_size_limit / (1024 * 1024)) })
     // The catalog is written while the archives convert (it is small, and the main thread mostly waits).
     const catalog = writeCatalog(dest.storage, dest.prefix).then(
       () => undefined,
       (error: unknown) => error,
     )
-    const summary = await processArchivesAuto(pipeline, spec, keys, { ...runFlags(input), force: Boolean(input.values.force) || replay, onOutcome: print })
+    const summary = await processArchivesAuto(pipeline, spec, plan.keys, {
+      ...flags,
+      workers: plan.workers,
+      force: Boolean(input.values.force) || replay,
+      onOutcome: print,
+    })
     const catalogError = await catalog
     if (catalogError) throw catalogError
     if (input.values.json) input.out(JSON.stringify({ summary }))
