@@ -421,9 +421,25 @@ function startPage(levels: Uint8Array | undefined, from: number, to: number): By
 function appendByteArray(out: ByteSink, text: string): void {
   out.reserve(4 + text.length * 3)
   const start = out.offset
-  const { written } = utf8.encodeInto(text, out.buffer.subarray(start + 4))
+  const written = text.length <= SHORT_TEXT ? writeShortUtf8(out.buffer, start + 4, text) : utf8.encodeInto(text, out.buffer.subarray(start + 4)).written
   out.int32(written)
   out.offset = start + 4 + written
+}
+
+/**
+ * Below this length a JS loop writes ASCII text faster than TextEncoder.encodeInto, whose call, view
+ * and result object cost ~40 ns a value (most values are short ids, names and addresses).
+ */
+const SHORT_TEXT = 64
+
+function writeShortUtf8(buffer: Uint8Array, at: number, text: string): number {
+  const n = text.length
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i)
+    if (code > 0x7f) return utf8.encodeInto(text, buffer.subarray(at)).written
+    buffer[at + i] = code
+  }
+  return n
 }
 
 function writeInt64s(out: ByteSink, values: Value[], from: number, to: number): void {

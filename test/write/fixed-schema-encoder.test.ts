@@ -19,7 +19,21 @@ function random(seed: number): () => number {
   }
 }
 
-const AWKWARD_TEXT = ['', ' ', 'ä', '日本語', '😀', '\uffff', '\ue000x', '\ud83d\ude00z', 'a\u0000b', '"quoted"', 'x'.repeat(300)]
+const AWKWARD_TEXT = [
+  '',
+  ' ',
+  'ä',
+  '日本語',
+  '😀',
+  '\uffff',
+  '\ue000x',
+  '\ud83d\ude00z',
+  'a\u0000b',
+  '"quoted"',
+  'x'.repeat(300),
+  'ascii then 日本',
+  'ascii then 😀',
+]
 
 /** Rows in COLUMNS order with nulls, empty strings, unicode and repeats mixed in by `seed`; sorted by event_time. */
 function generatedRows(count: number, seed: number, options: { hugeEvery?: number } = {}): Value[][] {
