@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { availableParallelism, cpus } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { sqlString, withDuckDb } from '../lib/query/duckdb.js'
-import { heapRelaunchFlags } from '../lib/cli/heap.js'
+import { heapFlagsNeeded } from '../lib/cli/heap.js'
 import { bigArchive, type BigArchiveKind } from './big-archive.js'
 import { benchCorpus, type BenchCorpus } from './corpus.js'
 import { measure } from './measure.js'
@@ -57,6 +57,7 @@ async function run(): Promise<void> {
   const parameters = { events: number('events', 1), archives: number('archives', 1), seed: number('seed', 0), cccShare }
   const repeat = number('repeat', 1)
   const dir = path.resolve(values.dir ?? benchDir())
+  await rm(path.join(dir, 'out'), { recursive: true, force: true })
   progress(`corpus: ${parameters.events} events in ${parameters.archives} archives (seed ${parameters.seed}, CCC share ${cccShare}) under ${dir}`)
   const corpus = await benchCorpus(parameters, dir)
   await warmPageCache(corpus)
@@ -69,7 +70,7 @@ async function run(): Promise<void> {
     progress(`running ${name}${repeat > 1 ? ` (${repeat} times)` : ''}...`)
     const dest = path.join(dir, 'out', name)
     const measurement = await measure(name, { source: corpus.root, dest }, { repeat })
-    const rows = measurement.cccEvents ?? (await countRows(dest))
+    const rows = measurement.cccEvents ?? (await countRows(measurement.dest))
     results.push(resultOf(measurement, corpus, rows))
   }
   const bigMB = number('big-mb', 0)
@@ -122,10 +123,10 @@ async function measureBigArchive(megabytes: number, kind: BigArchiveKind, seed: 
   progress(`bounded memory: one ${kind} archive of ${megabytes} MB JSON (generated once under ${dir})...`)
   const archive = await bigArchive(megabytes, seed, dir, kind)
   readFileSync(path.join(archive.root, archive.key))
-  const dest = path.join(dir, 'out', 'big')
+  const dest = path.join(dir, 'out', `big-${kind}-${megabytes}`)
   const env = { MEMORY_LIMIT_MB: String(BIG_MEMORY_LIMIT_MB) }
-  // The heap `ccc-trail process` runs with (bin/ccc-trail.js relaunches node with these flags).
-  const nodeFlags = heapRelaunchFlags(['process'], [], env) ?? []
+  // The heap `ccc-trail process` converts one archive with (bin/ccc-trail.js relaunches node with these flags).
+  const nodeFlags = heapFlagsNeeded(['process'], [], env) ?? []
   const measurement = await measure('ccc-trail', { source: archive.root, dest }, { repeat: 1, env, nodeFlags })
   return {
     kind,
