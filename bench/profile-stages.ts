@@ -15,13 +15,16 @@ interface Profile {
   timeDeltas: number[]
 }
 
+const ENCODER_MODULES = ['hyparquet', 'write/parquet', 'write/fixed-schema', 'write/snappy', 'write/thrift', 'write/rle', 'write/byte-sink', 'write/statistics', 'internal/encoding']
+
+/** First match wins: a self sample belongs to the module it ran in. */
 const STAGES: [stage: string, test: (fn: string, url: string) => boolean][] = [
   ['gunzip', (fn, url) => url.includes('zlib') || fn === 'processChunkSync'],
-  ['split', (_, url) => url.includes('decode/')],
   ['pre-filter', (fn, url) => url.includes('normalize/prefilter') || fn === 'indexOfBuffer'],
-  ['parse + normalize', (_, url) => url.includes('normalize/')],
-  ['route + buffer rows', (_, url) => url.includes('write/router') || url.includes('write/partition')],
-  ['Parquet encoding', (_, url) => url.includes('hyparquet') || url.includes('write/parquet')],
+  ['parse + normalize', (_, url) => url.includes('decode/parse-event') || url.includes('decode/exact') || url.includes('normalize/')],
+  ['split', (_, url) => url.includes('decode/')],
+  ['route + buffer rows', (_, url) => url.includes('write/router') || url.includes('write/partition') || url.includes('util/fingerprint')],
+  ['Parquet encoding', (_, url) => ENCODER_MODULES.some((module) => url.includes(module))],
   [
     'file writes (syscalls)',
     (fn) =>
@@ -39,6 +42,7 @@ const STAGES: [stage: string, test: (fn: string, url: string) => boolean][] = [
         'readdir',
         'read',
         'open',
+        'writeString',
       ].includes(fn),
   ],
   ['garbage collection', (fn) => fn === '(garbage collector)'],
