@@ -15,7 +15,17 @@ interface Profile {
   timeDeltas: number[]
 }
 
-const ENCODER_MODULES = ['hyparquet', 'write/parquet', 'write/fixed-schema', 'write/snappy', 'write/thrift', 'write/rle', 'write/byte-sink', 'write/statistics', 'internal/encoding']
+const ENCODER_MODULES = [
+  'hyparquet',
+  'write/parquet',
+  'write/fixed-schema',
+  'write/snappy',
+  'write/thrift',
+  'write/rle',
+  'write/byte-sink',
+  'write/statistics',
+  'internal/encoding',
+]
 
 /** First match wins: a self sample belongs to the module it ran in. */
 const STAGES: [stage: string, test: (fn: string, url: string) => boolean][] = [
