@@ -1,6 +1,7 @@
 import { EVENT_TIME_INDEX, toColumns, type Value } from '../normalize/columns.js'
 import type { EncoderFactory, FileEncoder } from './file-encoder.js'
 import { FixedSchemaEncoder } from './fixed-schema-encoder.js'
+import type { OutputSink } from './streamed-outputs.js'
 
 /**
  * ccc_events files come from the encoder specialised for our column kinds (about 3x less CPU per file,
@@ -8,7 +9,6 @@ import { FixedSchemaEncoder } from './fixed-schema-encoder.js'
  * hyparquet-writer and is the reference the differential test holds it to.
  */
 export const defaultEncoder: EncoderFactory = () => new FixedSchemaEncoder()
-import type { OutputSink } from './streamed-outputs.js'
 
 /** Rows of one (dt, event_name) partition of one archive, flushed to row groups as memory requires. */
 export class PartitionBuffer {
