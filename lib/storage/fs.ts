@@ -33,23 +33,22 @@ export class FsStorage implements Storage {
     return createReadStream(file, { highWaterMark: 1 << 20 })
   }
 
-  async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
-    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body
-    const file = this.createBeside(key)
-    try {
-      writeAll(file.fd, bytes)
-      return this.commit(key, file)
-    } catch (error) {
-      discard(file)
-      throw error
-    }
+  put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
+    return this.writeBeside(key, (fd) => writeAll(fd, typeof body === 'string' ? Buffer.from(body, 'utf8') : body))
   }
 
-  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
+  putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
     // Creating the temporary file fails before any byte is taken from the stream, so a retry is safe.
+    return this.writeBeside(key, async (fd) => {
+      for await (const chunk of body) writeAll(fd, chunk)
+    })
+  }
+
+  /** Writes the object through a temporary file beside it (createBeside), renamed over it when `write` succeeds. */
+  private async writeBeside(key: string, write: (fd: number) => void | Promise<void>): Promise<ObjectInfo> {
     const file = this.createBeside(key)
     try {
-      for await (const chunk of body) writeAll(file.fd, chunk)
+      await write(file.fd)
       return this.commit(key, file)
     } catch (error) {
       discard(file)
