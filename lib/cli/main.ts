@@ -45,8 +45,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   }
   const log = parsed.values.verbose ? jsonLogger((line) => process.stderr.write(line + '\n'), 'debug') : silentLogger
   try {
-    const heap = options.script ? heapFlagsNeeded(argv, process.execArgv, env) : undefined
-    const relaunchWithHeap = heap && options.script ? () => relaunch(heap, options.script!, argv) : undefined
+    const script = options.script
+    const heap = script ? heapFlagsNeeded(argv, process.execArgv, env) : undefined
+    const relaunchWithHeap = script && heap ? () => relaunch(heap, script, argv) : undefined
     return await command.run({
       values: parsed.values,
       positionals: parsed.positionals,

@@ -46,7 +46,12 @@ export async function processArchivesAuto(
   keys: Iterable<string> | AsyncIterable<string>,
   options: AutoRunOptions = {},
 ): Promise<RunSummary> {
-  const { workers, archivesAtOnce, keys: all } = await planRun(keys, options)
+  return processPlannedArchives(pipeline, spec, await planRun(keys, options), options)
+}
+
+/** processArchivesAuto for a run already planned (planRun): where archives run is decided once. */
+export function processPlannedArchives(pipeline: Pipeline, spec: PoolSpec, plan: RunPlan, options: AutoRunOptions = {}): Promise<RunSummary> {
+  const { workers, archivesAtOnce, keys: all } = plan
   const concurrency = options.concurrency ?? 4
   if (workers <= 1) {
     const shared = { ...pipeline, options: { ...pipeline.options, memoryLimitBytes: Math.floor(pipeline.options.memoryLimitBytes / archivesAtOnce) } }

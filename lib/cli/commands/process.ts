@@ -2,7 +2,7 @@ import { getHeapStatistics } from 'node:v8'
 import { UsageError } from '../../errors.js'
 import { createPipeline } from '../../pipeline-from-config.js'
 import { writeCatalog } from '../../catalog/write-catalog.js'
-import { planRun, processArchivesAuto } from '../../parallel/auto.js'
+import { planRun, processPlannedArchives } from '../../parallel/auto.js'
 import type { Outcome } from '../../run-archives.js'
 import { listQuarantine } from '../../quarantine.js'
 import { listArchiveTree } from '../../source/list-archives.js'
@@ -48,12 +48,7 @@ export const processCommand: Command = {
       () => undefined,
       (error: unknown) => error,
     )
-    const summary = await processArchivesAuto(pipeline, spec, plan.keys, {
-      ...flags,
-      workers: plan.workers,
-      force: Boolean(input.values.force) || replay,
-      onOutcome: print,
-    })
+    const summary = await processPlannedArchives(pipeline, spec, plan, { ...flags, force: Boolean(input.values.force) || replay, onOutcome: print })
     const catalogError = await catalog
     if (catalogError) throw catalogError
     if (input.values.json) input.out(JSON.stringify({ summary }))
