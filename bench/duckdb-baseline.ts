@@ -10,6 +10,14 @@ import { sqlString } from '../lib/query/duckdb.js'
  */
 export function duckdbStatement(sourceRoot: string, dest: string): string {
   const archives = path.join(sourceRoot, '**', '*.gz')
+  return cccCopy(
+    `${sqlString(archives)}, format = 'array', compression = 'gzip'`,
+    `${sqlString(dest)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (dt, event_name))`,
+  )
+}
+
+/** The baseline's COPY: `reading` is read_json's files and format, `to` the COPY target and options. */
+export function cccCopy(reading: string, to: string): string {
   return `COPY (
   SELECT eventId AS event_id, eventTime AS event_time, eventType AS event_type, eventSource AS event_source,
     TRY_CAST(eventVersion AS INTEGER) AS event_version, serviceName AS service_name, apiVersion AS api_version,
@@ -24,7 +32,7 @@ export function duckdbStatement(sourceRoot: string, dest: string): string {
     additionalEventData::VARCHAR AS additional_event_data, filename AS source_object,
     eventRW AS event_rw, recipientAccountId AS recipient_account_id, referencedResources::VARCHAR AS referenced_resources,
     CAST(eventTime AS DATE) AS dt, eventName AS event_name
-  FROM read_json(${sqlString(archives)}, format = 'array', compression = 'gzip', filename = true, columns = {
+  FROM read_json(${reading}, filename = true, columns = {
     eventId: 'VARCHAR', eventTime: 'TIMESTAMPTZ', eventType: 'VARCHAR', eventSource: 'VARCHAR', eventVersion: 'VARCHAR',
     serviceName: 'VARCHAR', apiVersion: 'VARCHAR', acsRegion: 'VARCHAR', isGlobal: 'VARCHAR', requestId: 'VARCHAR',
     sourceIpAddress: 'VARCHAR', userAgent: 'VARCHAR', userIdentity: 'JSON', errorCode: 'VARCHAR', errorMessage: 'VARCHAR',
@@ -32,5 +40,5 @@ export function duckdbStatement(sourceRoot: string, dest: string): string {
     eventRW: 'VARCHAR', recipientAccountId: 'VARCHAR', referencedResources: 'JSON'})
   WHERE serviceName = 'CloudCallCenter' OR starts_with(eventSource, 'ccc.')
     OR json_extract_string(requestParameters, '$.AcsProduct') = 'CCC'
-) TO ${sqlString(dest)} (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (dt, event_name))`
+) TO ${to}`
 }

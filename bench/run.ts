@@ -20,11 +20,13 @@ const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [-
   --big-mb    size of the single-archive memory tests in MB of JSON, one varied (~15:1 gzip) and one
               repetitive (~90:1 gzip); 0 skips them (default 300)
   --huge-mb   size of one more varied archive for the memory test, e.g. 1024; 0 skips it (default 0)
-  --only      comma-separated variants to run: floor,duckdb,ccc-trail,ccc-trail+parquetjs-lite (default all)
+  --only      comma-separated variants to run: floor,duckdb,ccc-trail,ccc-trail+parquetjs-lite (the default),
+              duckdb-engine,duckdb-engine-batch (sketches of DuckDB as the engine; only when named)
   --dir       where corpora are cached and outputs written (default .bench/ in the package)
   --json      print the report as one JSON object on the last line`
 
-const VARIANT_ORDER = ['floor', 'duckdb', 'ccc-trail', 'ccc-trail+parquetjs-lite'] as const
+const VARIANT_ORDER = ['floor', 'duckdb', 'ccc-trail', 'ccc-trail+parquetjs-lite', 'duckdb-engine', 'duckdb-engine-batch'] as const
+const DEFAULT_VARIANTS: readonly string[] = VARIANT_ORDER.slice(0, 4)
 const BIG_MEMORY_LIMIT_MB = 256
 /** What node itself takes beside the bound (code, runtime, young generation): the target is bound + this. */
 const RUNTIME_OVERHEAD_MB = 64
@@ -66,7 +68,7 @@ async function run(): Promise<void> {
   const unknown = only?.filter((name) => !(VARIANT_ORDER as readonly string[]).includes(name)) ?? []
   if (unknown.length) throw new Error(`unknown variant(s) ${unknown.join(', ')}\n${USAGE}`)
   const results = []
-  for (const name of VARIANT_ORDER.filter((n) => !only || only.includes(n))) {
+  for (const name of VARIANT_ORDER.filter((n) => (only ?? DEFAULT_VARIANTS).includes(n))) {
     progress(`running ${name}${repeat > 1 ? ` (${repeat} times)` : ''}...`)
     const dest = path.join(dir, 'out', name)
     const measurement = await measure(name, { source: corpus.root, dest }, { repeat })

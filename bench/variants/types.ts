@@ -15,4 +15,6 @@ export const VARIANT_MODULES: Record<string, string> = {
   duckdb: 'duckdb.js',
   'ccc-trail': 'ccc-trail.js',
   'ccc-trail+parquetjs-lite': 'ccc-trail-parquetjs.js',
+  'duckdb-engine': 'duckdb-engine.js',
+  'duckdb-engine-batch': 'duckdb-engine-batch.js',
 }

@@ -44,4 +44,16 @@ describe('npm run bench (tiny corpus)', () => {
     const [varied, repetitive] = report.boundedMemory
     expect(repetitive.jsonMB / repetitive.gzipMB).toBeGreaterThan(2 * (varied.jsonMB / varied.gzipMB))
   }, 120_000)
+
+  it('runs the DuckDB engine sketches only when named, and they write every CCC row', async () => {
+    const dir = await tempDir('ccc-bench-engine')
+    const args = ['--events', '1000', '--archives', '3', '--big-mb', '0', '--only', 'duckdb-engine,duckdb-engine-batch', '--dir', dir, '--json']
+    const { stdout } = await run(process.execPath, [path.join(REPO, 'dist/bench/run.js'), ...args], { cwd: REPO, maxBuffer: 16 << 20 })
+    const report = JSON.parse(stdout.trimEnd().split('\n').at(-1)!)
+    expect(report.results.map((r: { name: string }) => r.name)).toEqual(['duckdb-engine', 'duckdb-engine-batch'])
+    for (const result of report.results) {
+      expect(result.rows).toBe(report.corpus.cccEvents)
+      expect(result.outputBytes).toBeGreaterThan(0)
+    }
+  }, 120_000)
 })
