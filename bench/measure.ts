@@ -14,6 +14,7 @@ export interface Measurement {
   /** Bytes of Parquet data files written. */
   outputBytes: number
   cccEvents?: number
+  phases?: Record<string, number>
   /** Where the kept run wrote its table. */
   dest: string
 }
@@ -38,7 +39,7 @@ export async function measure(
     const started = performance.now()
     const last = await runChild(name, { ...input, dest }, options.env, options.nodeFlags)
     const wallSeconds = (performance.now() - started) / 1000
-    const result = JSON.parse(last) as { peakRssMB: number; cpuSeconds: number; cccEvents?: number }
+    const result = JSON.parse(last) as { peakRssMB: number; cpuSeconds: number; cccEvents?: number; phases?: Record<string, number> }
     const measurement = {
       name,
       wallSeconds,
@@ -46,6 +47,7 @@ export async function measure(
       peakRssMB: result.peakRssMB,
       outputBytes: parquetBytes(dest),
       cccEvents: result.cccEvents,
+      phases: result.phases,
       dest,
     }
     if (!best || measurement.wallSeconds < best.wallSeconds) best = measurement

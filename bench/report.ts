@@ -12,6 +12,8 @@ export interface Result {
   outputBytes: number
   /** CCC rows the variant produced, as DuckDB reads them back (the floor: CCC events it counted). */
   rows: number
+  /** Seconds per phase, for variants that report them. */
+  phases?: Record<string, number>
 }
 
 export interface BoundedMemory {
@@ -41,8 +43,9 @@ export interface BenchReport {
 const MB = 1024 * 1024
 
 export function resultOf(measurement: Measurement, corpus: BenchCorpus, rows: number): Result {
-  const { name, wallSeconds, cpuSeconds, peakRssMB, outputBytes } = measurement
+  const { name, wallSeconds, cpuSeconds, peakRssMB, outputBytes, phases } = measurement
   return {
+    ...(phases && { phases: Object.fromEntries(Object.entries(phases).map(([phase, seconds]) => [phase, round(seconds, 3)])) }),
     name,
     wallSeconds: round(wallSeconds, 3),
     eventsPerSecond: Math.round(corpus.events / wallSeconds),
@@ -102,6 +105,10 @@ export function tableLines(report: BenchReport): string[] {
     `ccc-trail wall time / other: vs DuckDB ${report.ratios.vsDuckdb ?? 'n/a'}, vs floor ${report.ratios.vsFloor ?? 'n/a'}, vs parquetjs-lite ${report.ratios.vsParquetjsLite ?? 'n/a'}`,
     `ccc-trail CPU time / other: vs DuckDB ${report.cpuRatios.vsDuckdb ?? 'n/a'}, vs floor ${report.cpuRatios.vsFloor ?? 'n/a'}`,
   ]
+  for (const { name, phases } of report.results) {
+    const timed = Object.entries(phases ?? {}).map(([phase, seconds]) => `${phase} ${seconds.toFixed(2)} s`)
+    if (timed.length) lines.push(`${name} phases: ${timed.join(', ')}`)
+  }
   for (const big of report.boundedMemory) {
     lines.push(
       `bounded memory: one ${big.kind} archive of ${big.jsonMB.toFixed(0)} MB JSON (${big.events} events, ${big.gzipMB.toFixed(1)} MB gzip) with MEMORY_LIMIT_MB=${big.memoryLimitMB}: ` +

@@ -7,6 +7,8 @@ export interface VariantInput {
 export interface VariantOutput {
   /** CCC events counted, when the variant writes no table (the floor). */
   cccEvents?: number
+  /** Seconds of each phase of the variant's own work, when it reports them (the DuckDB engine sketches). */
+  phases?: Record<string, number>
 }
 
 /** Each variant is its own module (file name in bench/variants/), so a child loads only what its variant needs. */

@@ -54,6 +54,8 @@ describe('npm run bench (tiny corpus)', () => {
     for (const result of report.results) {
       expect(result.rows).toBe(report.corpus.cccEvents)
       expect(result.outputBytes).toBeGreaterThan(0)
+      expect(Object.keys(result.phases)).toEqual(['candidates', 'duckdb'])
     }
+    expect(stdout).toContain('duckdb-engine-batch phases: candidates')
   }, 120_000)
 })
