@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -11,6 +11,14 @@ export function packageRoot(): string {
     dir = parent
   }
   return dir
+}
+
+/** Every gzip archive under `root`, sorted, as paths. */
+export function archiveFiles(root: string): string[] {
+  return (readdirSync(root, { recursive: true }) as string[])
+    .filter((name) => name.endsWith('.gz'))
+    .sort()
+    .map((name) => path.join(root, name))
 }
 
 /** Generated corpora and outputs live here (git-ignored, never committed). */

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import { availableParallelism, cpus } from 'node:os'
 import path from 'node:path'
@@ -8,7 +8,7 @@ import { heapFlagsNeeded } from '../lib/cli/heap.js'
 import { bigArchive, type BigArchiveKind } from './big-archive.js'
 import { benchCorpus, type BenchCorpus } from './corpus.js'
 import { measure } from './measure.js'
-import { benchDir } from './paths.js'
+import { archiveFiles, benchDir } from './paths.js'
 import { cpuRatiosOf, cpuSecondsOf, ratiosOf, resultOf, tableLines, type BenchReport, type BoundedMemory } from './report.js'
 
 const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--ccc-share S] [--repeat N] [--big-mb MB] [--huge-mb MB] [--only names] [--dir folder] [--json]
@@ -113,7 +113,7 @@ async function run(): Promise<void> {
 
 /** Reads the corpus once so that no variant pays for the first read from disk. */
 async function warmPageCache(corpus: BenchCorpus): Promise<void> {
-  for (const name of readdirSync(corpus.root, { recursive: true }) as string[]) if (name.endsWith('.gz')) await readFile(path.join(corpus.root, name))
+  for (const file of archiveFiles(corpus.root)) await readFile(file)
 }
 
 function countRows(root: string): Promise<number> {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { gunzipSync } from 'node:zlib'
@@ -6,6 +6,7 @@ import { ElementSplitter } from '../../lib/decode/splitter.js'
 import { cccByteFilter } from '../../lib/normalize/prefilter.js'
 import { sqlString, withDuckDb } from '../../lib/query/duckdb.js'
 import { cccCopy } from '../duckdb-baseline.js'
+import { archiveFiles } from '../paths.js'
 import type { VariantInput, VariantOutput } from './types.js'
 
 /**
@@ -21,8 +22,8 @@ export function engineVariant(perArchive: boolean): (input: VariantInput) => Pro
     const started = performance.now()
     const candidates = path.join(dest, 'candidates')
     mkdirSync(candidates, { recursive: true })
-    const archives = (readdirSync(source, { recursive: true }) as string[]).filter((name) => name.endsWith('.gz')).sort()
-    for (const [i, name] of archives.entries()) writeFileSync(path.join(candidates, `${i}.ndjson`), candidateLines(path.join(source, name)))
+    const archives = archiveFiles(source)
+    for (const [i, file] of archives.entries()) writeFileSync(path.join(candidates, `${i}.ndjson`), candidateLines(file))
     const split = performance.now()
     const copy = (files: string, pattern: string) =>
       cccCopy(

@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs'
-import path from 'node:path'
+import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { isCccEvent } from '../../lib/normalize/ccc-filter.js'
 import type { Event } from '../../lib/normalize/columns.js'
+import { archiveFiles } from '../paths.js'
 import type { VariantInput, VariantOutput } from './types.js'
 
 /**
@@ -16,11 +16,4 @@ export async function run({ source }: VariantInput): Promise<VariantOutput> {
     for (const event of events) if (isCccEvent(event)) cccEvents++
   }
   return { cccEvents }
-}
-
-function archiveFiles(root: string): string[] {
-  return (readdirSync(root, { recursive: true }) as string[])
-    .filter((name) => name.endsWith('.gz'))
-    .sort()
-    .map((name) => path.join(root, name))
 }
