@@ -59,3 +59,33 @@ async function jsonBytes(root: string, keys: string[]): Promise<number> {
   for (const key of keys) total += gunzipSync(await readFile(path.join(root, key))).length
   return total
 }
+
+export interface CadenceParameters {
+  days: number
+  /** 288 at ActionTrail's cadence (one archive every 5 minutes). */
+  archivesPerDay: number
+  eventsPerArchive: number
+  seed: number
+  cccShare: number
+}
+
+export const REAL_CADENCE = { archivesPerDay: SLOTS_PER_DAY, eventsPerArchive: 300, cccShare: 0.25 } as const
+
+/**
+ * A trail at ActionTrail's real cadence: `days` × one archive every 5 minutes × a few hundred events,
+ * a quarter of them CCC over the seed's API names. Generated once into `dir` and reused, like benchCorpus.
+ */
+export async function cadenceCorpus(parameters: CadenceParameters, dir: string): Promise<BenchCorpus> {
+  const { days, archivesPerDay, eventsPerArchive, seed, cccShare } = parameters
+  const root = path.join(dir, `cadence-d${days}-a${archivesPerDay}-e${eventsPerArchive}-s${seed}-c${cccShare}`)
+  const marker = path.join(root, 'corpus.json')
+  if (existsSync(marker)) return JSON.parse(await readFile(marker, 'utf8')) as BenchCorpus
+  await rm(root, { recursive: true, force: true })
+  await mkdir(root, { recursive: true })
+  const summary = await generateCorpus(new FsStorage(root), { seed, days, archivesPerDay, eventsPerArchive, cccRatio: cccShare, forms: ['array'] })
+  const { keys, brokenArchives, ...counts } = summary
+  const asBench = { events: days * archivesPerDay * eventsPerArchive, archives: days * archivesPerDay, seed, cccShare }
+  const corpus: BenchCorpus = { ...counts, root, parameters: asBench, jsonBytes: await jsonBytes(root, keys) }
+  await writeFile(marker, JSON.stringify(corpus, null, 2))
+  return corpus
+}

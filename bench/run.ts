@@ -6,12 +6,14 @@ import { parseArgs } from 'node:util'
 import { sqlString, withDuckDb } from '../lib/query/duckdb.js'
 import { heapFlagsNeeded } from '../lib/cli/heap.js'
 import { bigArchive, type BigArchiveKind } from './big-archive.js'
-import { benchCorpus, type BenchCorpus } from './corpus.js'
+import { BULK_VARIANTS, cadenceLines, runCadence } from './cadence.js'
+import { benchCorpus, cadenceCorpus, REAL_CADENCE, type BenchCorpus, type CadenceParameters } from './corpus.js'
 import { measure } from './measure.js'
 import { archiveFiles, benchDir } from './paths.js'
 import { cpuRatiosOf, cpuSecondsOf, ratiosOf, resultOf, tableLines, type BenchReport, type BoundedMemory } from './report.js'
 
 const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--ccc-share S] [--repeat N] [--big-mb MB] [--huge-mb MB] [--only names] [--dir folder] [--json]
+       npm run bench -- --cadence real [--days N] [--archives-per-day N] [--events-per-archive N] [--seed N] [--ccc-share S] [--repeat N] [--only names] [--dir folder] [--json]
   --events    events in the corpus (default 200000)
   --archives  archives they are spread over (default 40)
   --seed      corpus seed (default 1)
@@ -23,7 +25,10 @@ const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [-
   --only      comma-separated variants to run: floor,duckdb,ccc-trail,ccc-trail+parquetjs-lite (the default),
               duckdb-engine,duckdb-engine-batch (sketches of DuckDB as the engine; only when named)
   --dir       where corpora are cached and outputs written (default .bench/ in the package)
-  --json      print the report as one JSON object on the last line`
+  --json      print the report as one JSON object on the last line
+  --cadence real  a trail at ActionTrail's cadence instead: --days (default 10) × --archives-per-day (288)
+              × --events-per-archive (300), CCC share 0.25 unless given; runs duckdb and ccc-trail
+              (--only duckdb,ccc-trail) and reports files written, bytes and files per partition`
 
 const VARIANT_ORDER = ['floor', 'duckdb', 'ccc-trail', 'ccc-trail+parquetjs-lite', 'duckdb-engine', 'duckdb-engine-batch'] as const
 const DEFAULT_VARIANTS: readonly string[] = VARIANT_ORDER.slice(0, 4)
@@ -37,7 +42,11 @@ async function run(): Promise<void> {
       events: { type: 'string', default: '200000' },
       archives: { type: 'string', default: '40' },
       seed: { type: 'string', default: '1' },
-      'ccc-share': { type: 'string', default: '0.7' },
+      'ccc-share': { type: 'string' },
+      cadence: { type: 'string' },
+      days: { type: 'string', default: '10' },
+      'archives-per-day': { type: 'string', default: String(REAL_CADENCE.archivesPerDay) },
+      'events-per-archive': { type: 'string', default: String(REAL_CADENCE.eventsPerArchive) },
       repeat: { type: 'string', default: '1' },
       'big-mb': { type: 'string', default: '300' },
       'huge-mb': { type: 'string', default: '0' },
@@ -48,14 +57,25 @@ async function run(): Promise<void> {
     },
   })
   if (values.help) return void console.log(USAGE)
-  const number = (name: 'events' | 'archives' | 'seed' | 'repeat' | 'big-mb' | 'huge-mb', min: number) => {
+  const number = (name: 'events' | 'archives' | 'seed' | 'repeat' | 'big-mb' | 'huge-mb' | 'days' | 'archives-per-day' | 'events-per-archive', min: number) => {
     const value = Number(values[name])
     if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}\n${USAGE}`)
     return value
   }
   const progress = (line: string) => process.stderr.write(line + '\n')
-  const cccShare = Number(values['ccc-share'])
+  if (values.cadence !== undefined && values.cadence !== 'real') throw new Error(`--cadence takes only "real"\n${USAGE}`)
+  const cccShare = Number(values['ccc-share'] ?? (values.cadence ? REAL_CADENCE.cccShare : 0.7))
   if (!(cccShare > 0 && cccShare <= 1)) throw new Error(`--ccc-share must be a fraction above 0 and at most 1\n${USAGE}`)
+  if (values.cadence) {
+    const parameters = {
+      days: number('days', 1),
+      archivesPerDay: number('archives-per-day', 1),
+      eventsPerArchive: number('events-per-archive', 1),
+      seed: number('seed', 0),
+      cccShare,
+    }
+    return runRealCadence(parameters, number('repeat', 1), values, progress)
+  }
   const parameters = { events: number('events', 1), archives: number('archives', 1), seed: number('seed', 0), cccShare }
   const repeat = number('repeat', 1)
   const dir = path.resolve(values.dir ?? benchDir())
@@ -109,6 +129,35 @@ async function run(): Promise<void> {
   const counts = new Set(results.map((r) => r.rows))
   if (counts.size > 1) console.log(`WARNING: the variants disagree on the CCC row count: ${results.map((r) => `${r.name} ${r.rows}`).join(', ')}`)
   if (values.json) console.log(JSON.stringify(report))
+}
+
+async function runRealCadence(
+  parameters: CadenceParameters,
+  repeat: number,
+  values: { dir?: string; only?: string; json?: boolean },
+  progress: (line: string) => void,
+): Promise<void> {
+  const dir = path.resolve(values.dir ?? benchDir())
+  const variants = values.only?.split(',').map((name) => name.trim()) ?? [...BULK_VARIANTS]
+  const unknown = variants.filter((name) => !(BULK_VARIANTS as readonly string[]).includes(name))
+  if (unknown.length) throw new Error(`--cadence real runs ${BULK_VARIANTS.join(', ')}, not ${unknown.join(', ')}\n${USAGE}`)
+  await rm(path.join(dir, 'out'), { recursive: true, force: true })
+  const { days, archivesPerDay, eventsPerArchive } = parameters
+  progress(
+    `corpus: ${days} day(s) × ${archivesPerDay} archives × ${eventsPerArchive} events (seed ${parameters.seed}, CCC share ${parameters.cccShare}) under ${dir}`,
+  )
+  const corpus = await cadenceCorpus(parameters, dir)
+  await warmPageCache(corpus)
+  const report = await runCadence(corpus, dir, { repeat, variants: BULK_VARIANTS.filter((name) => variants.includes(name)), countRows, progress })
+  for (const line of cadenceLines(corpus, report)) console.log(line)
+  if (values.json)
+    console.log(
+      JSON.stringify({
+        cadence: 'real',
+        corpus: { ...parameters, cccEvents: corpus.cccEvents, gzipBytes: corpus.bytes, jsonBytes: corpus.jsonBytes },
+        ...report,
+      }),
+    )
 }
 
 /** Reads the corpus once so that no variant pays for the first read from disk. */

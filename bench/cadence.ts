@@ -1,0 +1,119 @@
+import path from 'node:path'
+import type { BenchCorpus } from './corpus.js'
+import { lakeShape, type LakeShape } from './lake-shape.js'
+import { measure } from './measure.js'
+
+/** One bulk conversion of the real-cadence corpus, as the issue-27 targets read it. */
+export interface CadenceResult extends LakeShape {
+  name: string
+  wallSeconds: number
+  cpuSeconds: number
+  peakRssMB: number
+  rows: number
+}
+
+/**
+ * A further step of the cadence bench over the same corpus (the trigger path over one day followed
+ * by roll-ups belongs here): it gets the corpus and a folder of its own and reports named figures.
+ */
+export interface CadenceStep {
+  name: string
+  run(corpus: BenchCorpus, dir: string, progress: (line: string) => void): Promise<Record<string, number | string>>
+}
+
+/** Steps run after the bulk runs, in order. Empty until the roll-up lands (issue 27, item 3). */
+export const CADENCE_STEPS: CadenceStep[] = []
+
+export interface CadenceReport {
+  bulk: CadenceResult[]
+  /** ccc-trail's figure / DuckDB's, for each target of the issue; null when either was not run. */
+  ratios: { wall: number | null; cpu: number | null; bytes: number | null; filesPerPartition: number | null }
+  steps: { name: string; figures: Record<string, number | string> }[]
+}
+
+export const BULK_VARIANTS = ['duckdb', 'ccc-trail'] as const
+
+export async function runCadence(
+  corpus: BenchCorpus,
+  dir: string,
+  options: { repeat: number; variants: readonly string[]; countRows: (root: string) => Promise<number>; progress: (line: string) => void },
+): Promise<CadenceReport> {
+  const bulk: CadenceResult[] = []
+  for (const name of options.variants) {
+    options.progress(`running ${name} over the real-cadence corpus...`)
+    const measurement = await measure(name, { source: corpus.root, dest: path.join(dir, 'out', `cadence-${name}`) }, { repeat: options.repeat })
+    bulk.push({
+      name,
+      wallSeconds: round(measurement.wallSeconds, 3),
+      cpuSeconds: round(measurement.cpuSeconds, 2),
+      peakRssMB: round(measurement.peakRssMB, 1),
+      rows: await options.countRows(measurement.dest),
+      ...lakeShape(measurement.dest),
+    })
+  }
+  const steps = []
+  for (const step of CADENCE_STEPS) {
+    options.progress(`running ${step.name}...`)
+    steps.push({ name: step.name, figures: await step.run(corpus, path.join(dir, 'out', `cadence-step-${step.name}`), options.progress) })
+  }
+  const ratio = (figure: (r: CadenceResult) => number) => {
+    const [ours, theirs] = ['ccc-trail', 'duckdb'].map((name) => bulk.find((r) => r.name === name))
+    return ours && theirs && figure(theirs) > 0 ? round(figure(ours) / figure(theirs), 3) : null
+  }
+  return {
+    bulk,
+    ratios: {
+      wall: ratio((r) => r.wallSeconds),
+      cpu: ratio((r) => r.cpuSeconds),
+      bytes: ratio((r) => r.bytes),
+      filesPerPartition: ratio((r) => r.files / Math.max(1, r.partitions)),
+    },
+    steps,
+  }
+}
+
+const MB = 1024 * 1024
+
+export function cadenceLines(corpus: BenchCorpus, report: CadenceReport): string[] {
+  const header = ['variant', 'wall s', 'CPU s', 'peak RSS MB', 'files', 'output MB', 'partitions', 'files/partition', 'max/partition', 'rows']
+  const rows = report.bulk.map((r) => [
+    r.name,
+    r.wallSeconds.toFixed(2),
+    r.cpuSeconds.toFixed(2),
+    r.peakRssMB.toFixed(0),
+    String(r.files),
+    (r.bytes / MB).toFixed(1),
+    String(r.partitions),
+    r.meanFilesPerPartition.toFixed(2),
+    String(r.maxFilesPerPartition),
+    String(r.rows),
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')
+  const { ratios } = report
+  const lines = [
+    `real cadence: ${corpus.archives} archives (${corpus.events} events, ${corpus.cccEvents} CCC), ${(corpus.bytes / MB).toFixed(1)} MB gzip, ${(corpus.jsonBytes / MB).toFixed(1)} MB JSON, seed ${corpus.parameters.seed}`,
+    '',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    `ccc-trail / DuckDB: wall ${ratios.wall ?? 'n/a'} (target <= 2.0), CPU ${ratios.cpu ?? 'n/a'} (<= 2.5), bytes ${ratios.bytes ?? 'n/a'} (<= 1.3), files per partition ${ratios.filesPerPartition ?? 'n/a'}`,
+  ]
+  const ours = report.bulk.find((r) => r.name === 'ccc-trail')
+  if (ours) lines.push(`ccc-trail files / partitions: ${(ours.files / Math.max(1, ours.partitions)).toFixed(2)} (target <= 2)`)
+  for (const step of report.steps)
+    lines.push(
+      `${step.name}: ${Object.entries(step.figures)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    )
+  const counts = new Set(report.bulk.map((r) => r.rows))
+  if (counts.size > 1) lines.push(`WARNING: the variants disagree on the CCC row count: ${report.bulk.map((r) => `${r.name} ${r.rows}`).join(', ')}`)
+  return lines
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits
+  return Math.round(value * factor) / factor
+}

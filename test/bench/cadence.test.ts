@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ensureBuilt } from '../parallel/built.js'
+import { REPO } from '../support/cli.js'
+import { tempDir } from '../support/temp.js'
+
+const run = promisify(execFile)
+
+beforeAll(() => ensureBuilt('dist/bench/run.js'), 120_000)
+
+describe('npm run bench -- --cadence real (tiny corpus)', () => {
+  it('reports the lake shape of the bulk run and of DuckDB over the same archives, and both write every CCC row', async () => {
+    const dir = await tempDir('ccc-bench-cadence')
+    const args = ['--cadence', 'real', '--days', '2', '--archives-per-day', '3', '--events-per-archive', '80', '--dir', dir, '--json']
+    const { stdout } = await run(process.execPath, [path.join(REPO, 'dist/bench/run.js'), ...args], { cwd: REPO, maxBuffer: 16 << 20 })
+    const report = JSON.parse(stdout.trimEnd().split('\n').at(-1)!)
+    expect(report.corpus).toMatchObject({ days: 2, archivesPerDay: 3, eventsPerArchive: 80, cccShare: 0.25 })
+    expect(report.corpus.cccEvents).toBeGreaterThan(0)
+    expect(report.bulk.map((r: { name: string }) => r.name)).toEqual(['duckdb', 'ccc-trail'])
+    for (const result of report.bulk) {
+      expect(result.rows).toBe(report.corpus.cccEvents)
+      expect(result.files).toBeGreaterThanOrEqual(result.partitions)
+      expect(result.partitions).toBeGreaterThan(0)
+      expect(result.bytes).toBeGreaterThan(0)
+      expect(result.maxFilesPerPartition).toBeGreaterThanOrEqual(result.meanFilesPerPartition)
+      expect(result.cpuSeconds).toBeGreaterThan(0)
+      expect(result.peakRssMB).toBeGreaterThan(0)
+    }
+    const [duckdb, ours] = report.bulk
+    // Both tables hold the same (dt, event_name) partitions.
+    expect(ours.partitions).toBe(duckdb.partitions)
+    expect(report.ratios.bytes).toBeCloseTo(ours.bytes / duckdb.bytes, 2)
+    expect(report.ratios.filesPerPartition).toBeCloseTo(ours.files / ours.partitions / (duckdb.files / duckdb.partitions), 2)
+    expect(stdout).toContain('files / partitions')
+  }, 120_000)
+
+  it('refuses a cadence it does not know and variants it cannot run there', async () => {
+    const dir = await tempDir('ccc-bench-cadence-usage')
+    const script = path.join(REPO, 'dist/bench/run.js')
+    await expect(run(process.execPath, [script, '--cadence', 'fast', '--dir', dir])).rejects.toMatchObject({
+      stderr: expect.stringContaining('--cadence takes only "real"'),
+    })
+    await expect(run(process.execPath, [script, '--cadence', 'real', '--only', 'floor', '--dir', dir])).rejects.toMatchObject({
+      stderr: expect.stringContaining('not floor'),
+    })
+  }, 60_000)
+})
