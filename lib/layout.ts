@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto'
  * Key layout under the destination prefix. Names starting with `_` are not data: engines skip them.
  *   dt=<d>/event_name=<n>/part-<sourceId>.parquet          one file per archive and partition
  *   dt=<d>/event_name=<n>/compact-<id>-<nnn>.parquet       merged files (id: hash of the input set)
+ *   dt=<d>/event_name=<n>/batch-<id>-<nnn>.parquet         the rows of a batch of archives converted together
  *   _ccc_trail/manifests/<source key>@<etag>.json           what an archive wrote (the commit record)
- *   _ccc_trail/compactions/dt=<d>/event_name=<n>/<id>.json  what one compaction wrote (its commit record)
+ *   _ccc_trail/compactions/dt=<d>/event_name=<n>/<id>.json  what one compaction or batch wrote (its commit record)
  *   _ccc_trail/checkpoints/<name>.json                      backfill progress
  *   _quarantine/<source key>@<etag>.json                    what could not be read, with reasons
  *   _catalog/ccc_api_catalog.parquet                        the API name dimension table
@@ -18,6 +19,7 @@ export const CATALOG_KEY = '_catalog/ccc_api_catalog.parquet'
 export const COMPACTION_DIR = `${META_DIR}compactions/`
 export const PART_PREFIX = 'part-'
 export const COMPACT_PREFIX = 'compact-'
+export const BATCH_PREFIX = 'batch-'
 
 export interface PartitionRef {
   dt: string
@@ -46,6 +48,30 @@ export function compactedFilePrefix(destPrefix: string, partition: PartitionRef,
 /** The `index`th file compaction `id` writes into a partition. */
 export function compactedFileKey(destPrefix: string, partition: PartitionRef, id: string, index: number): string {
   return `${compactedFilePrefix(destPrefix, partition, id)}${String(index).padStart(3, '0')}.parquet`
+}
+
+/** Every output of batch `id` in a partition starts with this. */
+export function batchFilePrefix(destPrefix: string, partition: PartitionRef, id: string): string {
+  return `${partitionPrefix(destPrefix, partition)}${BATCH_PREFIX}${id}-`
+}
+
+/** The file batch `id` writes into a partition (one per partition: a batch is at most a day of archives). */
+export function batchFileKey(destPrefix: string, partition: PartitionRef, id: string): string {
+  return `${batchFilePrefix(destPrefix, partition, id)}000.parquet`
+}
+
+/**
+ * A batch's id: its archive versions and the run (`nonce`), so that a rerun after a crash, or a second
+ * run of the same archives at the same moment, never overwrites a group another run may have committed.
+ */
+export function batchId(members: readonly { key: string; etag: string }[], nonce: string): string {
+  return compactionId([...members, { key: '', etag: nonce }])
+}
+
+/** A data file holding many sources' rows (a compacted or batch file), which no one source's run may delete. */
+export function isSharedDataFile(key: string): boolean {
+  const name = key.slice(key.lastIndexOf('/') + 1)
+  return name.endsWith('.parquet') && (name.startsWith(COMPACT_PREFIX) || name.startsWith(BATCH_PREFIX))
 }
 
 /** The same inputs (keys and versions) always give the same id, so a rerun after a crash rewrites the same names. */

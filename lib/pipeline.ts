@@ -58,51 +58,50 @@ const NO_COUNTS: Counts = { events: 0, rows: 0, nonCcc: 0, quarantined: 0 }
  * Throws only what a retry may fix; bad input is quarantined and reported in the result.
  */
 export async function processArchive(pipeline: Pipeline, key: string, options: { force?: boolean } = {}): Promise<ArchiveResult> {
-  const started = Date.now()
-  const verdict = classifyKey(key)
-  if (verdict.kind !== 'archive') {
-    return finish(pipeline, {
-      key,
-      status: 'skipped',
-      reason: verdict.kind === 'insight' ? 'insight_archive' : 'not_an_archive',
-      counts: NO_COUNTS,
-      files: 0,
-      bytesIn: 0,
-      bytesOut: 0,
-      millis: 0,
-    })
-  }
-  const info = await pipeline.source.head(key)
-  if (!info)
-    return finish(pipeline, {
-      key,
-      status: 'missing',
-      reason: 'no_such_object',
-      counts: NO_COUNTS,
-      files: 0,
-      bytesIn: 0,
-      bytesOut: 0,
-      millis: Date.now() - started,
-    })
-  const entry = await beginArchive(pipeline.dest, pipeline.destPrefix, { source: key, etag: info.etag }, options)
-  if (entry.kind === 'already_done') {
-    return finish(pipeline, {
-      key,
-      etag: info.etag,
-      status: 'already_done',
-      counts: NO_COUNTS,
-      files: 0,
-      bytesIn: 0,
-      bytesOut: 0,
-      millis: Date.now() - started,
-    })
-  }
-  const result = await convert(pipeline, verdict.archive, info, entry.run)
-  await entry.run.commit(result.manifest)
-  return finish(pipeline, { ...result.summary, millis: Date.now() - started })
+  const opened = await openArchive(pipeline, key, options)
+  return opened.kind === 'settled' ? opened.result : convertOpened(pipeline, opened)
 }
 
-interface Converted {
+/** An archive the ledger says to convert: its key, object version and the ledger's run for it. */
+export interface OpenedArchive {
+  kind: 'convert'
+  archive: ArchiveKey
+  info: ObjectInfo
+  run: ArchiveRun
+  started: number
+}
+
+/**
+ * The first half of processArchive: classify the key, find the object, ask the ledger. Settles what
+ * needs no conversion (skipped, missing, already done); otherwise hands out the run.
+ */
+export async function openArchive(
+  pipeline: Pipeline,
+  key: string,
+  options: { force?: boolean } = {},
+): Promise<OpenedArchive | { kind: 'settled'; result: ArchiveResult }> {
+  const started = Date.now()
+  const settled = (result: Omit<ArchiveResult, 'counts' | 'files' | 'bytesIn' | 'bytesOut'>) =>
+    ({ kind: 'settled', result: finish(pipeline, { ...result, counts: NO_COUNTS, files: 0, bytesIn: 0, bytesOut: 0 }) }) as const
+  const verdict = classifyKey(key)
+  if (verdict.kind !== 'archive') {
+    return settled({ key, status: 'skipped', reason: verdict.kind === 'insight' ? 'insight_archive' : 'not_an_archive', millis: 0 })
+  }
+  const info = await pipeline.source.head(key)
+  if (!info) return settled({ key, status: 'missing', reason: 'no_such_object', millis: Date.now() - started })
+  const entry = await beginArchive(pipeline.dest, pipeline.destPrefix, { source: key, etag: info.etag }, options)
+  if (entry.kind === 'already_done') return settled({ key, etag: info.etag, status: 'already_done', millis: Date.now() - started })
+  return { kind: 'convert', archive: verdict.archive, info, run: entry.run, started }
+}
+
+/** The second half of processArchive: convert one opened archive alone into its part files, then commit. */
+export async function convertOpened(pipeline: Pipeline, opened: OpenedArchive): Promise<ArchiveResult> {
+  const result = await convert(pipeline, opened.archive, opened.info, opened.run)
+  await opened.run.commit(result.manifest)
+  return finish(pipeline, { ...result.summary, millis: Date.now() - opened.started })
+}
+
+export interface Converted {
   summary: Omit<ArchiveResult, 'millis'>
   manifest: Manifest
 }
@@ -146,22 +145,8 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
     const events = Math.max(archive.eventCount, stats?.elements ?? router.elements)
     return quarantineArchive(pipeline, archive, info, error, run, events)
   }
-  const counts: Counts = { events: router.elements, rows: router.rows, nonCcc: router.nonCcc, quarantined: router.quarantined.length }
-  let quarantine: string | undefined
-  if (router.quarantined.length > 0) {
-    const first = router.quarantined[0]
-    quarantine = await writeQuarantine(pipeline.dest, pipeline.destPrefix, {
-      version: 1,
-      source: archive.key,
-      etag: info.etag,
-      scope: 'events',
-      reason: first.reason,
-      message: `${router.quarantined.length} event(s) could not be placed; first: ${first.message}`,
-      time: new Date().toISOString(),
-      counts,
-      events: router.quarantined,
-    })
-  }
+  const counts = countsOf(router)
+  const quarantine = await writeEventQuarantine(pipeline, archive.key, info, router, counts)
   const manifest = manifestOf(archive.key, info, 'written', counts, outputs, quarantine)
   const bytesOut = outputs.reduce((sum, o) => sum + o.bytes, 0)
   const reason = router.quarantined[0]?.reason
@@ -176,6 +161,33 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
     bytesOut,
   }
   return { summary, manifest }
+}
+
+export function countsOf(router: ArchiveRouter): Counts {
+  return { events: router.elements, rows: router.rows, nonCcc: router.nonCcc, quarantined: router.quarantined.length }
+}
+
+/** The quarantine record of the events of one archive that could not be placed, if any; returns its key. */
+export async function writeEventQuarantine(
+  pipeline: Pipeline,
+  source: string,
+  info: ObjectInfo,
+  router: ArchiveRouter,
+  counts: Counts,
+): Promise<string | undefined> {
+  if (router.quarantined.length === 0) return undefined
+  const first = router.quarantined[0]
+  return writeQuarantine(pipeline.dest, pipeline.destPrefix, {
+    version: 1,
+    source,
+    etag: info.etag,
+    scope: 'events',
+    reason: first.reason,
+    message: `${router.quarantined.length} event(s) could not be placed; first: ${first.message}`,
+    time: new Date().toISOString(),
+    counts,
+    events: router.quarantined,
+  })
 }
 
 /** Puts in flight at once per archive: an archive writes one small file per partition, so latency, not bandwidth, bounds it. */
@@ -208,7 +220,7 @@ async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: Archi
   return [...outputs, ...(await run.tombstones(outputs))]
 }
 
-async function quarantineArchive(
+export async function quarantineArchive(
   pipeline: Pipeline,
   archive: ArchiveKey,
   info: ObjectInfo,
@@ -242,11 +254,12 @@ async function quarantineArchive(
   return { summary, manifest }
 }
 
-function manifestOf(source: string, info: ObjectInfo, status: Manifest['status'], counts: Counts, outputs: OutputFile[], quarantine?: string): Manifest {
+export function manifestOf(source: string, info: ObjectInfo, status: Manifest['status'], counts: Counts, outputs: OutputFile[], quarantine?: string): Manifest {
   return { version: 1, source, etag: info.etag, size: info.size, status, processedAt: new Date().toISOString(), counts, outputs, quarantine }
 }
 
-function finish(pipeline: Pipeline, result: ArchiveResult): ArchiveResult {
+/** Logs the archive's outcome line and returns it. */
+export function finish(pipeline: Pipeline, result: ArchiveResult): ArchiveResult {
   const { counts } = result
   const fields = {
     source: result.key,

@@ -1,8 +1,8 @@
-import { errorMessage, isRetryable } from './errors.js'
-import { forEachLimit } from './util/concurrency.js'
+import { batchesOf } from './batch/batches.js'
+import { processBatch } from './batch/convert-batch.js'
 import { addTotals } from './util/totals.js'
 import type { Counts } from './ledger/manifest.js'
-import { processArchive, type ArchiveResult, type Pipeline } from './pipeline.js'
+import type { ArchiveResult, Pipeline } from './pipeline.js'
 
 export interface FailedArchive {
   key: string
@@ -34,31 +34,23 @@ export interface RunOptions {
   stopRequested?: () => boolean
 }
 
-/** Processes archives with bounded concurrency; one archive's failure does not stop the others. */
+/**
+ * Processes archives in batches (batch/batches.ts: consecutive keys of one day folder), each converted
+ * into one file per partition (batch/convert-batch.ts); one archive's failure does not stop the others.
+ */
 export async function processArchives(pipeline: Pipeline, keys: Iterable<string> | AsyncIterable<string>, options: RunOptions = {}): Promise<RunSummary> {
   const summary = emptySummary()
   const started = Date.now()
-  await forEachLimit(
-    keys,
-    options.concurrency ?? 4,
-    async (key) => {
-      const outcome = await processOne(pipeline, key, options.force)
-      addOutcome(summary, outcome)
-      options.onOutcome?.(outcome)
-    },
-    options.stopRequested,
-  )
+  const onOutcome = (outcome: Outcome) => {
+    addOutcome(summary, outcome)
+    options.onOutcome?.(outcome)
+  }
+  for await (const batch of batchesOf(keys)) {
+    if (options.stopRequested?.()) break
+    await processBatch(pipeline, batch, { force: options.force, concurrency: options.concurrency, onOutcome, stopRequested: options.stopRequested })
+  }
   summary.millis = Date.now() - started
   return summary
-}
-
-async function processOne(pipeline: Pipeline, key: string, force?: boolean): Promise<Outcome> {
-  try {
-    return await processArchive(pipeline, key, { force })
-  } catch (error) {
-    pipeline.log.error(`archive failed: ${errorMessage(error)}`, { source: key, retryable: isRetryable(error) })
-    return { key, status: 'failed', retryable: isRetryable(error), message: errorMessage(error) }
-  }
 }
 
 export function emptySummary(): RunSummary {

@@ -1,4 +1,4 @@
-import { manifestKey } from '../layout.js'
+import { isSharedDataFile, manifestKey } from '../layout.js'
 import type { Storage } from '../storage/types.js'
 import { compactionGuard } from './compaction-guard.js'
 import { findManifests, readManifest, writeManifest, type Manifest, type OutputFile } from './manifest.js'
@@ -12,6 +12,8 @@ import { findManifests, readManifest, writeManifest, type Manifest, type OutputF
 export type LedgerEntry = { kind: 'already_done' } | { kind: 'convert'; run: ArchiveRun }
 
 export interface ArchiveRun {
+  /** No earlier run of this source left a manifest: nothing to supersede, no rows anywhere yet. */
+  readonly first: boolean
   /** False when this output's rows already sit in a compacted file of its partition (see compaction-guard.ts). */
   shouldWrite(outputKey: string): boolean
   /** Writes the tombstones this run needs besides `written` and returns them as outputs for its manifest. */
@@ -43,6 +45,7 @@ export async function beginArchive(dest: Storage, destPrefix: string, version: A
   return {
     kind: 'convert',
     run: {
+      first: previous.length === 0,
       shouldWrite: guard.shouldWrite,
       tombstones: guard.tombstones,
       async commit(manifest) {
@@ -53,13 +56,16 @@ export async function beginArchive(dest: Storage, destPrefix: string, version: A
   }
 }
 
-/** After the new manifest is committed: delete what only earlier runs wrote (files, quarantine records, manifests). */
+/**
+ * After the new manifest is committed: delete what only earlier runs wrote (files, quarantine records, manifests).
+ * A batch file an earlier manifest names holds other archives' rows too: it stays (the guard's part files replace this source's rows there).
+ */
 async function removeSuperseded(dest: Storage, destPrefix: string, superseded: Manifest[], manifest: Manifest): Promise<void> {
   const keep = new Set(manifest.outputs.map((o) => o.key))
   if (manifest.quarantine) keep.add(manifest.quarantine)
   keep.add(manifestKey(destPrefix, manifest.source, manifest.etag))
   for (const old of superseded) {
     const stale = [...old.outputs.map((o) => o.key), old.quarantine, manifestKey(destPrefix, old.source, old.etag)]
-    for (const key of stale) if (key && !keep.has(key)) await dest.delete(key)
+    for (const key of stale) if (key && !keep.has(key) && !isSharedDataFile(key)) await dest.delete(key)
   }
 }

@@ -1,20 +1,21 @@
 import type { Manifest, OutputFile } from './manifest.js'
 import type { Storage } from '../storage/types.js'
-import { partitionPath } from '../layout.js'
+import { compactionRecordDayPrefix, isSharedDataFile, partFileKey } from '../layout.js'
 import { FixedSchemaEncoder } from '../write/fixed-schema-encoder.js'
-import { compactionRecordDayPrefix } from '../layout.js'
 import { listRecords } from './compaction-records.js'
 
 /**
  * How the pipeline keeps compacted partitions exact when it converts an archive it converted before
  * (forced rerun, quarantine replay, new version of the object). Compaction merges `part-<id>` files
- * away, so rows of an earlier run may live in a compacted file (a live compaction record lists the source):
+ * away, and a batch writes one file for many archives, so rows of an earlier run may live in a multi-source
+ * file (a batch file its manifest names, or a live compaction or batch record lists the source):
  *  - same version of the object: those rows are what this run would write, so the part file is not
  *    written again; a rerun adds no duplicate rows;
  *  - a partition an earlier run wrote and this run does not: an empty part file (a tombstone) is written;
  *    part files win over compacted rows, so the next compaction drops the old rows there;
  *  - a new version writing into such a partition: its part file is written and replaces the compacted
- *    rows of that source at the next compaction (until then both show).
+ *    rows of that source at the next compaction (until then both show to engines that ignore the records).
+ * Shared files are never deleted for one source (lib/ledger/archive-ledger.ts keeps them).
  * A first run of an archive (no earlier manifest) costs nothing here.
  */
 export interface CompactionGuard {
@@ -31,14 +32,14 @@ export async function compactionGuard(
   etag: string,
   earlier: readonly Manifest[],
 ): Promise<CompactionGuard> {
-  const merged = await mergedOutputs(dest, destPrefix, sourceKey, earlier)
+  const grouped = await groupedOutputs(dest, destPrefix, sourceKey, earlier)
   const sameVersion = earlier.some((m) => m.etag === etag)
   return {
-    shouldWrite: (key) => !(sameVersion && merged.has(key)),
+    shouldWrite: (key) => !(sameVersion && grouped.has(key)),
     async tombstones(written) {
       const writing = new Set(written.map((o) => o.key))
       const stones: OutputFile[] = []
-      for (const old of merged.values()) {
+      for (const old of grouped.values()) {
         if (writing.has(old.key)) continue
         const bytes = new FixedSchemaEncoder().finish()
         await dest.put(old.key, bytes)
@@ -49,24 +50,27 @@ export async function compactionGuard(
   }
 }
 
-/** Outputs of earlier runs whose part file is gone because a live compaction holds the source's rows. */
-async function mergedOutputs(dest: Storage, destPrefix: string, sourceKey: string, earlier: readonly Manifest[]): Promise<Map<string, OutputFile>> {
-  const merged = new Map<string, OutputFile>()
-  const byPartition = new Map<string, OutputFile[]>()
+/**
+ * The partitions where earlier runs' rows of the source sit in a multi-source file, as the part file
+ * key this run would write there: a batch file an earlier manifest names, or a live compaction (or
+ * batch) record holding the source. There a part file is the only way to replace or remove those
+ * rows; shared files are never deleted for one source.
+ */
+async function groupedOutputs(dest: Storage, destPrefix: string, sourceKey: string, earlier: readonly Manifest[]): Promise<Map<string, OutputFile>> {
+  const grouped = new Map<string, OutputFile>()
+  const byPartition = new Map<string, OutputFile>()
   for (const output of earlier.flatMap((m) => m.outputs)) {
-    const path = partitionPath(output.dt, output.eventName)
-    const list = byPartition.get(path) ?? []
-    if (!list.some((o) => o.key === output.key)) list.push(output)
-    byPartition.set(path, list)
+    const key = partFileKey(destPrefix, output, sourceKey)
+    if (isSharedDataFile(output.key)) grouped.set(key, { ...output, key })
+    else byPartition.set(key, { ...output, key })
   }
   const compactedDays = new Map<string, boolean>()
-  for (const outputs of byPartition.values()) {
-    const { dt, eventName } = outputs[0]
-    if (!(await anyCompaction(dest, compactionRecordDayPrefix(destPrefix, dt), compactedDays))) continue
-    if (!(await coveredBy(dest, destPrefix, { dt, eventName }, sourceKey))) continue
-    for (const output of outputs) if (!(await dest.head(output.key))) merged.set(output.key, output)
+  for (const output of byPartition.values()) {
+    if (grouped.has(output.key)) continue
+    if (!(await anyCompaction(dest, compactionRecordDayPrefix(destPrefix, output.dt), compactedDays))) continue
+    if (await coveredBy(dest, destPrefix, output, sourceKey)) grouped.set(output.key, output)
   }
-  return merged
+  return grouped
 }
 
 /** One listing per day: most reruns touch days nobody compacted. */

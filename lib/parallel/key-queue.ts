@@ -1,10 +1,10 @@
-/** An async iterable of keys that arrive one by one (from the pool) until `end`. */
-export class KeyQueue implements AsyncIterable<string> {
-  private readonly keys: string[] = []
-  private waiting: ((result: IteratorResult<string>) => void) | undefined
+/** An async iterable of items (batches of keys, from the pool) that arrive one by one until `end`. */
+export class KeyQueue<T = string> implements AsyncIterable<T> {
+  private readonly keys: T[] = []
+  private waiting: ((result: IteratorResult<T>) => void) | undefined
   private ended = false
 
-  push(key: string): void {
+  push(key: T): void {
     if (this.waiting) {
       const resolve = this.waiting
       this.waiting = undefined
@@ -21,13 +21,13 @@ export class KeyQueue implements AsyncIterable<string> {
     }
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<string> {
+  [Symbol.asyncIterator](): AsyncIterator<T> {
     return {
       next: () => {
         const key = this.keys.shift()
         if (key !== undefined) return Promise.resolve({ value: key, done: false })
         if (this.ended) return Promise.resolve({ value: undefined, done: true })
-        // processArchives serialises next() calls, so one waiter at a time is enough.
+        // The worker takes one item at a time, so one waiter at a time is enough.
         return new Promise((resolve) => (this.waiting = resolve))
       },
     }

@@ -4,6 +4,7 @@ import type { LocationSpec } from '../location.js'
 import { silentLogger, type Logger } from '../log.js'
 import { addOutcome, emptySummary, type Outcome, type RunOptions, type RunSummary } from '../run-archives.js'
 import type { OssCredentials } from '../storage/oss.js'
+import { batchesOf, splitToFill } from '../batch/batches.js'
 import type { WorkerSpec } from './protocol.js'
 import { WorkerPool } from './worker-pool.js'
 
@@ -19,7 +20,7 @@ export interface PoolSpec {
 export interface ParallelOptions extends Omit<RunOptions, 'concurrency'> {
   /** Worker threads; default: one per core. */
   workers?: number
-  /** Archives in flight per worker; default 2 (one decoding while the other writes). */
+  /** Batches sent to a worker at once; default 2 (one converting while the next waits). */
   concurrencyPerWorker?: number
   /** Receives the workers' log lines. */
   log?: Logger
@@ -27,7 +28,7 @@ export interface ParallelOptions extends Omit<RunOptions, 'concurrency'> {
 
 /**
  * processArchives across worker threads: the same outcomes and summary, with each worker
- * running its own pipeline. MEMORY_LIMIT_MB is shared out among the workers.
+ * running its own pipeline. Whole batches (a day folder) go to the workers; MEMORY_LIMIT_MB is shared out among them.
  */
 export async function processArchivesParallel(
   spec: PoolSpec,
@@ -50,13 +51,22 @@ export async function processArchivesParallel(
   const pool = new WorkerPool(workerSpec, workers, { onOutcome, log: options.log ?? silentLogger })
   try {
     await pool.start()
-    const iterator = iteratorOf(keys)
+    const batches = batchesOf(keys)
+    // A few batches read ahead: once the keys run out, the last ones are split so no worker stays idle.
+    const queue: string[][] = []
+    let exhausted = false
     for (;;) {
       await pool.waitForSlot()
       if (options.stopRequested?.()) break
-      const next = await iterator.next()
-      if (next.done) break
-      pool.dispatch(next.value)
+      while (!exhausted && queue.length <= workers) {
+        const next = await batches.next()
+        if (next.done) exhausted = true
+        else queue.push(next.value)
+      }
+      if (exhausted) splitToFill(queue, pool.idleWorkers())
+      const batch = queue.shift()
+      if (!batch) break
+      pool.dispatch(batch)
     }
     await pool.drain()
   } finally {
@@ -64,8 +74,4 @@ export async function processArchivesParallel(
   }
   summary.millis = Date.now() - started
   return summary
-}
-
-function iteratorOf<T>(items: Iterable<T> | AsyncIterable<T>): AsyncIterator<T> | Iterator<T> {
-  return Symbol.asyncIterator in items ? (items as AsyncIterable<T>)[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]()
 }

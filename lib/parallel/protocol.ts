@@ -16,13 +16,13 @@ export interface WorkerSpec {
   credentials?: OssCredentials
   /** URL of a module exporting `createEncoder` (an EncoderFactory); the benchmark's writer seam. */
   encoderModule?: string
-  /** Archives one worker processes at once. */
+  /** Batches sent to one worker at once (it converts one while the next waits), and archives it opens at once. */
   concurrency: number
   /** Reprocess archives that are already done. */
   force: boolean
 }
 
-export type ToWorker = { kind: 'archive'; key: string } | { kind: 'end' }
+export type ToWorker = { kind: 'batch'; keys: string[] } | { kind: 'end' }
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error'
 

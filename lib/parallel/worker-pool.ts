@@ -29,6 +29,8 @@ interface Slot {
   /** Keys sent and not yet answered (a key may be sent twice). */
   inFlight: Map<string, number>
   load: number
+  /** Outcomes still due per batch sent, oldest first (a worker converts its batches in order). */
+  batches: number[]
   /** Settles when the worker has built its pipeline, or could not. */
   started: Promise<void>
   markStarted: { resolve: () => void; reject: (error: Error) => void }
@@ -40,7 +42,7 @@ export interface PoolHandlers {
 }
 
 /**
- * Worker threads that each run `spec.concurrency` archives at once. A worker that dies fails
+ * Worker threads that each hold up to `spec.concurrency` batches (one converting, the next waiting). A worker that dies fails
  * its in-flight archives (retryable) and is replaced; one that cannot start fails the run.
  */
 export class WorkerPool {
@@ -60,7 +62,7 @@ export class WorkerPool {
     await Promise.all(this.slots.map((slot) => slot.started))
   }
 
-  /** Resolves once some worker can take another archive. */
+  /** Resolves once some worker can take another batch. */
   async waitForSlot(): Promise<void> {
     while (!this.hasFreeSlot()) {
       this.check()
@@ -69,13 +71,20 @@ export class WorkerPool {
     this.check()
   }
 
-  /** Sends the key to the least loaded worker. */
-  dispatch(key: string): void {
+  /** Sends the batch to the least loaded worker. */
+  dispatch(keys: string[]): void {
     const slot = this.leastLoaded()
     if (!slot) throw this.failure ?? new Error('no worker thread is running')
-    slot.inFlight.set(key, (slot.inFlight.get(key) ?? 0) + 1)
-    slot.load++
-    this.send(slot, { kind: 'archive', key })
+    if (keys.length === 0) return
+    for (const key of keys) slot.inFlight.set(key, (slot.inFlight.get(key) ?? 0) + 1)
+    slot.load += keys.length
+    slot.batches.push(keys.length)
+    this.send(slot, { kind: 'batch', keys })
+  }
+
+  /** Workers with nothing sent to them. */
+  idleWorkers(): number {
+    return this.slots.filter((slot) => slot.ready && slot.batches.length === 0).length
   }
 
   /** Resolves when every dispatched archive has an outcome. */
@@ -98,7 +107,7 @@ export class WorkerPool {
     let markStarted!: Slot['markStarted']
     const started = new Promise<void>((resolve, reject) => (markStarted = { resolve, reject }))
     started.catch(() => undefined)
-    const slot: Slot = { worker, ready: false, alive: true, inFlight: new Map(), load: 0, started, markStarted }
+    const slot: Slot = { worker, ready: false, alive: true, inFlight: new Map(), load: 0, batches: [], started, markStarted }
     worker.on('message', (message: FromWorker) => this.receive(slot, message))
     worker.on('error', (error) => this.lost(slot, error))
     worker.on('exit', (code) => this.lost(slot, new Error(`worker thread exited with code ${code}`)))
@@ -126,6 +135,7 @@ export class WorkerPool {
     if (left > 0) slot.inFlight.set(outcome.key, left)
     else slot.inFlight.delete(outcome.key)
     slot.load--
+    if (slot.batches.length > 0 && --slot.batches[0] <= 0) slot.batches.shift()
     this.emit(outcome)
     this.notify()
   }
@@ -158,12 +168,14 @@ export class WorkerPool {
   }
 
   private hasFreeSlot(): boolean {
-    return this.slots.some((slot) => slot.ready && slot.load < this.spec.concurrency)
+    return this.slots.some((slot) => slot.ready && slot.batches.length < this.spec.concurrency)
   }
 
   private leastLoaded(): Slot | undefined {
     let best: Slot | undefined
-    for (const slot of this.slots) if (slot.ready && (!best || slot.load < best.load)) best = slot
+    for (const slot of this.slots)
+      if (slot.ready && (!best || slot.batches.length < best.batches.length || (slot.batches.length === best.batches.length && slot.load < best.load)))
+        best = slot
     return best
   }
 

@@ -9,21 +9,24 @@ import type { EncoderFactory } from '../write/file-encoder.js'
 import { KeyQueue } from './key-queue.js'
 import type { FromWorker, ToWorker, WorkerSpec } from './protocol.js'
 
-/** Worker thread entry: builds its own pipeline from the spec and processes the keys the pool sends. */
+/** Worker thread entry: builds its own pipeline from the spec and converts the batches the pool sends, in order. */
 
 const port = parentPort!
 const spec = workerData as WorkerSpec
 const post = (message: FromWorker) => port.postMessage(message)
 
-const keys = new KeyQueue()
-port.on('message', (message: ToWorker) => (message.kind === 'archive' ? keys.push(message.key) : keys.end()))
+const batches = new KeyQueue<string[]>()
+port.on('message', (message: ToWorker) => (message.kind === 'batch' ? batches.push(message.keys) : batches.end()))
 
 try {
   const open = await opener()
   const pipeline = createPipeline(spec.config, open(spec.source), open(spec.dest), forwardingLogger())
   if (spec.encoderModule) pipeline.options.encoder = ((await import(spec.encoderModule)) as { createEncoder: EncoderFactory }).createEncoder
   post({ kind: 'ready' })
-  await processArchives(pipeline, keys, { concurrency: spec.concurrency, force: spec.force, onOutcome: (outcome) => post({ kind: 'outcome', outcome }) })
+  // One batch at a time: each becomes this worker's own file per partition.
+  for await (const keys of batches) {
+    await processArchives(pipeline, keys, { concurrency: spec.concurrency, force: spec.force, onOutcome: (outcome) => post({ kind: 'outcome', outcome }) })
+  }
   port.close()
 } catch (error) {
   post({ kind: 'fatal', message: error instanceof Error ? error.message : String(error) })

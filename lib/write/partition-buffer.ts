@@ -36,6 +36,14 @@ export class PartitionBuffer {
     return this.rows.length
   }
 
+  /** Hands over the buffered rows (not yet in a row group), leaving the buffer empty. */
+  takeRows(): Value[][] {
+    const rows = this.rows
+    this.rows = []
+    this.heldBytes = 0
+    return rows
+  }
+
   /** Sorts the buffered rows by event_time and encodes them as one row group. */
   flush(): void {
     if (this.rows.length === 0) return

@@ -118,6 +118,34 @@ export class ArchiveRouter {
     if (this.held > this.options.rowBufferBytes) this.flushLargest()
   }
 
+  /** Rough bytes of the rows buffered and not yet in a row group. */
+  get heldBytes(): number {
+    return this.held
+  }
+
+  /**
+   * Moves the rows another router buffered (one archive of a batch, read whole before its rows may
+   * join the batch) into this router's partitions, flushing and streaming as `add` does. Returns the
+   * rows moved per partition id (`dt` NUL `event_name`).
+   */
+  absorb(staged: ArchiveRouter): Map<string, number> {
+    const moved = new Map<string, number>()
+    for (const [id, from] of staged.partitions) {
+      const bytes = from.heldBytes
+      const rows = from.takeRows()
+      if (rows.length === 0) continue
+      let partition = this.partitions.get(id)
+      if (!partition) this.partitions.set(id, (partition = new PartitionBuffer(from.dt, from.eventName, this.options.encoder)))
+      const each = bytes / rows.length
+      for (const row of rows) partition.add(row, each)
+      moved.set(id, rows.length)
+      this.rows += rows.length
+      this.held += bytes
+      if (this.held > this.options.rowBufferBytes) this.flushLargest()
+    }
+    return moved
+  }
+
   private intern(row: Value[]): Value[] {
     for (const i of REPEATING) {
       const value = row[i]

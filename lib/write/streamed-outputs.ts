@@ -27,13 +27,16 @@ export class StreamedOutputs {
     private readonly maxQueuedBytes: number,
   ) {}
 
-  /** A sink streaming into `key`; a key the run must not write (undefined) gets one that discards. */
-  open(key: string | undefined): OutputSink {
+  /**
+   * A sink streaming into `key`; a key the run must not write (undefined) gets one that discards.
+   * The upload starts once `before` (e.g. the put of a commit record in state `writing`) has succeeded.
+   */
+  open(key: string | undefined, before?: Promise<unknown>): OutputSink {
     if (key === undefined) return DISCARD
     const existing = this.streams.get(key)
     if (existing) return sinkOf(existing)
     const channel = new ByteChannel()
-    const upload = this.dest.putStream(key, channel)
+    const upload = before ? before.then(() => this.dest.putStream(key, channel)) : this.dest.putStream(key, channel)
     const stream: Stream = { channel, upload, bytes: 0 }
     // A failed upload releases the reader waiting for room; the error surfaces there or in close().
     upload.catch((error: unknown) => channel.fail(error))
@@ -51,6 +54,11 @@ export class StreamedOutputs {
     for (const stream of this.streams.values()) queued += stream.channel.queuedBytes
     if (queued < this.maxQueuedBytes) return undefined
     return Promise.all([...this.streams.values()].map((stream) => stream.channel.room(1))).then(() => undefined)
+  }
+
+  /** Keys of every stream opened, committed or not. */
+  keys(): string[] {
+    return [...this.streams.keys()]
   }
 
   isStreaming(key: string): boolean {

@@ -49,7 +49,9 @@ describe('processArchivesParallel', () => {
 
     const inProcess = await setup()
     const reference = await processArchives(inProcess.pipeline, corpus.keys, { concurrency: 2 })
-    expect({ ...summary, millis: 0 }).toEqual({ ...reference, millis: 0 })
+    // Each worker writes its own batch files, so only the bytes written differ.
+    expect({ ...summary, millis: 0, bytesOut: 0 }).toEqual({ ...reference, millis: 0, bytesOut: 0 })
+    expect(summary.bytesOut).toBeGreaterThan(0)
     const sql = 'SELECT dt, event_name, count(*) AS n, count(DISTINCT event_id) AS ids FROM ccc_events GROUP BY ALL ORDER BY ALL'
     expect(await queryTable(parallel.lake, sql)).toEqual(await queryTable(inProcess.lake, sql))
 
@@ -57,18 +59,27 @@ describe('processArchivesParallel', () => {
     expect(again).toMatchObject({ archives: 8, alreadyDone: 8, written: 0 })
   }, 60_000)
 
-  it('starts no new archive once a stop is requested', async () => {
-    const { spec } = await setup()
+  it('starts no new batch once a stop is requested', async () => {
+    const days = await tempDir('ccc-pool-days')
+    const open = locationOpener(loadConfig({}, { SOURCE: days, DEST: days }))
+    const fourDays = await generateCorpus(open(loadConfig({}, { SOURCE: days, DEST: days }).source!).storage, {
+      seed: 3,
+      days: 4,
+      archivesPerDay: 2,
+      eventsPerArchive: 20,
+    })
+    const { spec } = await setup({ source: { kind: 'fs', root: days, prefix: '' } })
     let seen = 0
-    const summary = await processArchivesParallel(spec, corpus.keys, {
+    const summary = await processArchivesParallel(spec, fourDays.keys, {
       workers: 2,
       concurrencyPerWorker: 1,
       onOutcome: () => seen++,
-      stopRequested: () => seen >= 3,
+      stopRequested: () => seen >= 1,
     })
-    // Three outcomes seen, then at most one archive in flight on each of the two workers.
-    expect(summary.archives).toBeGreaterThanOrEqual(3)
-    expect(summary.archives).toBeLessThanOrEqual(3 + 2)
+    // A batch is a day folder (2 archives); one outcome seen, then at most the batch in flight on each of the two workers.
+    expect(summary.archives).toBeGreaterThanOrEqual(2)
+    expect(summary.archives).toBeLessThanOrEqual(2 * 2)
+    expect(summary.archives % 2).toBe(0)
   }, 60_000)
 
   it('fails the archives of a worker thread that dies, replaces it, and finishes the run', async () => {

@@ -1,0 +1,170 @@
+import { gzipSync } from 'node:zlib'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { putArchive } from '../../lib/demo/archive.js'
+import { parseRecordKey, MANIFEST_DIR } from '../../lib/layout.js'
+import type { Pipeline } from '../../lib/pipeline.js'
+import { localTable } from '../../lib/query/local-table.js'
+import { processArchives } from '../../lib/run-archives.js'
+import { OssStorage } from '../../lib/storage/oss.js'
+import type { ListOptions, ObjectInfo, Storage } from '../../lib/storage/types.js'
+import { compactAll } from '../compact/lake.js'
+import { putDay } from '../batch/day.js'
+import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { testPipeline } from '../support/pipeline.js'
+import { tempDir } from '../support/temp.js'
+import { cccEvents, keysUnder, sorted, tableIds } from './harness.js'
+
+/**
+ * A storage that dies: its n-th write or delete throws, and so does every one after it (the process is
+ * gone; nothing it would still have done, a rollback included, reaches the store). Reads keep working,
+ * the way the next run sees the store.
+ */
+class DyingStorage implements Storage {
+  mutations = 0
+  constructor(
+    private readonly inner: Storage,
+    private readonly dieAt = Infinity,
+  ) {}
+  get description(): string {
+    return this.inner.description
+  }
+  get(key: string) {
+    return this.inner.get(key)
+  }
+  head(key: string): Promise<ObjectInfo | undefined> {
+    return this.inner.head(key)
+  }
+  list(prefix: string, options?: ListOptions) {
+    return this.inner.list(prefix, options)
+  }
+  async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
+    this.tick()
+    return this.inner.put(key, body)
+  }
+  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
+    this.tick()
+    return this.inner.putStream(key, body)
+  }
+  async delete(key: string): Promise<void> {
+    this.tick()
+    return this.inner.delete(key)
+  }
+  private tick(): void {
+    if (this.mutations++ >= this.dieAt) throw new Error(`killed at mutation ${this.dieAt}`)
+  }
+}
+
+interface Scenario {
+  pipeline: Pipeline & { source: Storage }
+  keys: string[]
+  /** event ids per archive key (the poison archive has none). */
+  idsOf: Map<string, string[]>
+  expected: string[]
+}
+
+/** A day of four small archives and a poison one: one batch, four partitions, a quarantine on the way. */
+async function scenario(pipeline: Pipeline & { source: Storage }): Promise<Scenario> {
+  const day = await putDay(pipeline.source, 4)
+  const poison = await putArchive(pipeline.source, cccEvents('p', 2), { deliveredAt: new Date('2021-02-03T01:30:30Z'), body: gzipSync(Buffer.from('[{')) })
+  const idsOf = new Map([...day.events].map(([key, events]) => [key, events.map((e) => String(e.eventId))]))
+  return { pipeline, keys: [...day.keys, poison], idsOf, expected: sorted(day.ids) }
+}
+
+/** Archives the table calls done: a manifest exists for them. */
+async function done(storage: Storage): Promise<string[]> {
+  return (await keysUnder(storage, MANIFEST_DIR)).map((key) => parseRecordKey(key, MANIFEST_DIR)!.sourceKey)
+}
+
+/** After a kill: no row twice, every row of a done archive visible; then the next run and a compaction end exact. */
+async function checkKilledRun(s: Scenario, dest: Storage, read: () => Promise<string[]>): Promise<void> {
+  const visible = await read()
+  expect(new Set(visible).size, 'a row counted twice after the kill').toBe(visible.length)
+  for (const id of visible) expect(s.expected).toContain(id)
+  for (const key of await done(dest)) for (const id of s.idsOf.get(key) ?? []) expect(visible, `row ${id} of a done archive`).toContain(id)
+
+  const rerun = await processArchives({ ...s.pipeline, dest }, s.keys)
+  expect(rerun.failed).toBe(0)
+  expect(await read()).toEqual(s.expected)
+  expect(sorted(await done(dest))).toEqual(sorted(s.keys))
+  await compactAll({ ...s.pipeline, dest })
+  expect(await read()).toEqual(s.expected)
+  expect((await processArchives({ ...s.pipeline, dest }, s.keys)).alreadyDone).toBe(s.keys.length)
+}
+
+async function mutationsOfCleanRun(make: () => Promise<{ s: Scenario; dest: Storage }>): Promise<number> {
+  const { s, dest } = await make()
+  const counting = new DyingStorage(dest)
+  await processArchives({ ...s.pipeline, dest: counting }, s.keys)
+  return counting.mutations
+}
+
+describe('a batch killed at any write or delete (folder)', () => {
+  const make = async () => {
+    const pipeline = await testPipeline()
+    return { s: await scenario(pipeline), dest: pipeline.dest, root: pipeline.destRoot }
+  }
+  let total = 0
+  beforeAll(async () => {
+    total = await mutationsOfCleanRun(make)
+  })
+
+  it('loses no row and counts none twice, for query, the next run and compaction — at every mutation of the batch', async () => {
+    expect(total).toBeGreaterThan(10)
+    for (let dieAt = 0; dieAt < total; dieAt++) {
+      const { s, dest, root } = await make()
+      const summary = await processArchives({ ...s.pipeline, dest: new DyingStorage(dest, dieAt) }, s.keys)
+      expect(summary.failed, `killed at ${dieAt}`).toBeGreaterThan(0)
+      await checkKilledRun(s, dest, () => tableIds(root))
+    }
+  }, 120_000)
+})
+
+describe('a batch killed at write or delete (OSS through ali-oss)', () => {
+  let server: OssServer
+  let buckets = 0
+  beforeAll(async () => {
+    server = await startOssServer({ accessKeyId: 'LTAI5tBatchKill', accessKeySecret: 'batch-kill-secret' })
+  })
+  afterAll(() => server?.close())
+
+  const make = async () => {
+    const bucket = `batch-kill-${++buckets}`
+    server.bucket(bucket)
+    const dest = new OssStorage({
+      bucket,
+      endpoint: server.endpoint,
+      accessKeyId: 'LTAI5tBatchKill',
+      accessKeySecret: 'batch-kill-secret',
+      retries: 0,
+      timeoutMs: 10_000,
+    })
+    const pipeline = await testPipeline({ dest })
+    const read = async () =>
+      tableIds(await localTable({ storage: dest, prefix: '', spec: { kind: 'oss', bucket, prefix: '' } }, await tempDir('ccc-batch-mirror')))
+    return { s: await scenario(pipeline), dest, read }
+  }
+
+  it('loses no row and counts none twice at points spread over the batch', async () => {
+    const total = await mutationsOfCleanRun(make)
+    for (const dieAt of [0, Math.floor(total / 4), Math.floor(total / 2), Math.floor((3 * total) / 4), total - 1]) {
+      const { s, dest, read } = await make()
+      await processArchives({ ...s.pipeline, dest: new DyingStorage(dest, dieAt) }, s.keys)
+      await checkKilledRun(s, dest, read)
+    }
+  }, 120_000)
+})
+
+describe('a storage fault in a batch', () => {
+  it('fails every archive of the batch as retryable with nothing visible, and the next run writes them once', async () => {
+    const pipeline = await testPipeline()
+    const s = await scenario(pipeline)
+    const failing: Storage = new DyingStorage(pipeline.dest, 3)
+    const outcomes: { key: string; status: string; retryable?: boolean }[] = []
+    await processArchives({ ...pipeline, dest: failing }, s.keys, { onOutcome: (o) => outcomes.push(o) })
+    const failed = outcomes.filter((o) => o.status === 'failed')
+    expect(failed.length).toBeGreaterThanOrEqual(4)
+    expect(await tableIds(pipeline.destRoot)).toEqual([])
+    await processArchives(pipeline, s.keys)
+    expect(await tableIds(pipeline.destRoot)).toEqual(s.expected)
+  })
+})
