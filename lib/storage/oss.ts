@@ -43,6 +43,9 @@ export interface OssLocation {
   retryMaxMs?: number
 }
 
+/** How to reach OSS, whatever the bucket. */
+export type OssEndpoint = Omit<OssLocation, 'bucket'>
+
 export type OssStorageOptions = OssLocation & OssCredentials
 
 type Operation =
