@@ -33,7 +33,7 @@ export async function recoverPartition(dest: Storage, destPrefix: string, partit
   const folder = partitionPrefix(destPrefix, partition)
   const fields = (record: CompactionRecord) => ({ dt: partition.dt, eventName: partition.eventName, compaction: record.id })
   for (const { record, files: left } of visible.unfinished) {
-    for (const name of left) await dest.delete(folder + name)
+    await dest.deleteMany(left.map((name) => folder + name))
     await dest.delete(keyOf.get(record)!)
     log.warn('rolled back an interrupted compaction', fields(record))
   }
@@ -42,11 +42,11 @@ export async function recoverPartition(dest: Storage, destPrefix: string, partit
   for (const record of listed.map((r) => r.record).filter((r) => r.state === 'written')) {
     const leftovers = record.inputs.filter((input) => consumed.delete(fileNameOf(input.key)))
     if (leftovers.length === 0) continue
-    for (const input of leftovers) await dest.delete(input.key)
+    await dest.deleteMany(leftovers.map((input) => input.key))
     finished++
     log.warn('finished an interrupted compaction', { ...fields(record), deletedInputs: leftovers.length })
   }
-  for (const record of visible.dead) await dest.delete(keyOf.get(record)!)
+  await dest.deleteMany(visible.dead.map((record) => keyOf.get(record)!))
   const live = new Map(visible.live.flatMap((record) => record.outputs.map((o) => [o.key, keyOf.get(record)!] as const)))
   return { finished, rolledBack: visible.unfinished.length, live, records: visible.live }
 }
