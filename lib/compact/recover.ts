@@ -46,7 +46,7 @@ export async function recoverPartition(dest: Storage, destPrefix: string, partit
     finished++
     log.warn('finished an interrupted compaction', { ...fields(record), deletedInputs: leftovers.length })
   }
-  await dest.deleteMany(visible.dead.map((record) => keyOf.get(record)!))
+  if (visible.dead.length > 0) await dest.deleteMany(visible.dead.map((record) => keyOf.get(record)!))
   const live = new Map(visible.live.flatMap((record) => record.outputs.map((o) => [o.key, keyOf.get(record)!] as const)))
   return { finished, rolledBack: visible.unfinished.length, live, records: visible.live }
 }
