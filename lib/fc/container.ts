@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { loadConfig, type Config } from '../config.js'
 import { ConfigError } from '../errors.js'
 import type { LocationSpec } from '../location.js'
-import { jsonLogger, type Logger } from '../log.js'
+import { forwardingLogger, jsonLogger, type Logger } from '../log.js'
 import { locationOpener, type Location } from '../storage/open.js'
 import { invocationFields, type FcContext } from './context.js'
 
@@ -29,6 +29,9 @@ const stdoutLine: LineWriter = (line) => process.stdout.write(line + '\n')
 export function fcContainer(env: NodeJS.ProcessEnv = process.env, write: LineWriter = stdoutLine): (context: FcContext) => InvocationDeps {
   let config: Config | undefined
   let opener: { fingerprint: string; open: InvocationDeps['open'] } | undefined
+  let log: Logger | undefined
+  // Storage outlives an invocation; what it logs carries the request id of the invocation at hand.
+  const storageLog = forwardingLogger(() => log ?? jsonLogger(write))
   return (context) => {
     const fields = invocationFields(context)
     if (!config) {
@@ -40,8 +43,9 @@ export function fcContainer(env: NodeJS.ProcessEnv = process.env, write: LineWri
       }
     }
     const fingerprint = credentialFingerprint(context)
-    if (opener?.fingerprint !== fingerprint) opener = { fingerprint, open: locationOpener(config, context, env) }
-    return { config, open: opener.open, log: jsonLogger(write, config.logLevel, fields) }
+    if (opener?.fingerprint !== fingerprint) opener = { fingerprint, open: locationOpener(config, context, env, storageLog) }
+    log = jsonLogger(write, config.logLevel, fields)
+    return { config, open: opener.open, log }
   }
 }
 

@@ -29,8 +29,9 @@ export type OssOperation =
  * then destroy the socket (a reset mid-stream); `stall`: send the headers and half the body, then nothing;
  * `hold`: keep the request waiting until `release()`, then answer normally; a client that gives up first (a
  * timeout) gets nothing, and the request changes nothing. A deterministic "in flight" or "too slow".
+ * `AccessDenied`: 403 with code AccessDenied, what OSS answers when the role's policy lacks the action.
  */
-export type FaultKind = '503' | 'SlowDown' | 'delay' | 'reset' | 'truncate' | 'stall' | 'hold'
+export type FaultKind = '503' | 'SlowDown' | 'AccessDenied' | 'delay' | 'reset' | 'truncate' | 'stall' | 'hold'
 
 export interface Fault {
   /** `ListObjects` matches both list versions; `*` matches every operation. */
@@ -266,6 +267,7 @@ function multipartOperation(method: string, subResources: string[]): RecordedReq
 function faultReply(fault: Fault | undefined): Reply | undefined {
   if (fault?.kind === '503') return { status: 503, error: { code: 'ServiceUnavailable', message: 'Service is unavailable, please try again later.' } }
   if (fault?.kind === 'SlowDown') return { status: 503, error: { code: 'SlowDown', message: 'Please reduce your request rate.' } }
+  if (fault?.kind === 'AccessDenied') return { status: 403, error: { code: 'AccessDenied', message: 'You have no right to access this object.' } }
   return undefined
 }
 
