@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { getHeapStatistics } from 'node:v8'
 import { loadConfig, type Config } from '../config.js'
 import { ConfigError } from '../errors.js'
 import type { LocationSpec } from '../location.js'
@@ -34,6 +35,7 @@ export function fcContainer(env: NodeJS.ProcessEnv = process.env, write: LineWri
   const storageLog = forwardingLogger(() => log ?? jsonLogger(write))
   return (context) => {
     const fields = invocationFields(context)
+    const coldStart = !config
     if (!config) {
       try {
         config = checkedConfig(loadConfig(env))
@@ -45,8 +47,23 @@ export function fcContainer(env: NodeJS.ProcessEnv = process.env, write: LineWri
     const fingerprint = credentialFingerprint(context)
     if (opener?.fingerprint !== fingerprint) opener = { fingerprint, open: locationOpener(config, context, env, storageLog) }
     log = jsonLogger(write, config.logLevel, fields)
+    if (coldStart) logColdStart(log, context, env)
     return { config, open: opener.open, log }
   }
+}
+
+/**
+ * Once per instance: the V8 heap limit node really got, so an operator can see that FC applied the
+ * `NODE_OPTIONS` of s.yaml (FC's documentation does not say that it does).
+ */
+function logColdStart(log: Logger, context: FcContext, env: NodeJS.ProcessEnv): void {
+  const limit = getHeapStatistics().heap_size_limit
+  log.info('cold start', {
+    heap_size_limit: limit,
+    heapLimitMb: Math.round(limit / (1024 * 1024)),
+    nodeOptions: env.NODE_OPTIONS ?? null,
+    memoryMb: context.function?.memory ?? null,
+  })
 }
 
 /** The destination must not be the whole source bucket: every new object would then be the table's own. */
