@@ -23,7 +23,8 @@ export interface DeadLetter {
   /** Why FC gave up (`requestContext.condition`), when FC says. */
   condition?: string
   /** The record exactly as FC sent it: the parsed JSON, or the text when it is not JSON. */
-  record: unknown
+  record: unknown /** Set by `process --replay-dead-letters` once every archive it asked for finished. */
+  replayedAt?: string
 }
 
 interface DestinationRecord {

@@ -284,7 +284,11 @@ export class OssStorage implements Storage {
 }
 
 /** An OssStorage for `location`, with credentials from the FC context or the environment. */
-export function createOssStorage(location: OssLocation & OssDriverOptions, context?: { credentials?: Partial<OssCredentials> }, env: NodeJS.ProcessEnv = process.env): OssStorage {
+export function createOssStorage(
+  location: OssLocation & OssDriverOptions,
+  context?: { credentials?: Partial<OssCredentials> },
+  env: NodeJS.ProcessEnv = process.env,
+): OssStorage {
   return new OssStorage({ ...location, ...invocationCredentials(context, env, 'OSS') })
 }
 

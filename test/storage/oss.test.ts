@@ -301,7 +301,12 @@ describe('oss storage: streamed writes', () => {
       {
         level: 'error',
         message: expect.stringContaining('multipart upload not aborted'),
-        fields: expect.objectContaining({ key: 'm/denied', uploadId: expect.stringMatching(/\S/), reason: 'access_refused:AccessDenied', uploadError: 'encoder failed' }),
+        fields: expect.objectContaining({
+          key: 'm/denied',
+          uploadId: expect.stringMatching(/\S/),
+          reason: 'access_refused:AccessDenied',
+          uploadError: 'encoder failed',
+        }),
       },
     ])
     expect(lines[0]!.message).toContain('AbortMultipartUpload')
