@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js'
-import { EVENT_ID_INDEX, SOURCE_OBJECT_INDEX } from '../normalize/columns.js'
+import { EVENT_ID_INDEX, SOURCE_OBJECT_INDEX } from '../schema/columns.js'
 import type { Storage } from '../storage/types.js'
 import { loadInputs, runsOf, supersededSources } from './inputs.js'
 import { compactedFileKey, compactionId, type PartitionRef } from '../layout.js'

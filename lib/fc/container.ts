@@ -45,7 +45,7 @@ export function fcContainer(env: NodeJS.ProcessEnv = process.env, write: LineWri
       }
     }
     const fingerprint = credentialFingerprint(context)
-    if (opener?.fingerprint !== fingerprint) opener = { fingerprint, open: locationOpener(config, context, env, storageLog) }
+    if (opener?.fingerprint !== fingerprint) opener = { fingerprint, open: locationOpener(config.oss, context, env, storageLog) }
     log = jsonLogger(write, config.logLevel, fields)
     if (coldStart) logColdStart(log, context, env)
     return { config, open: opener.open, log }

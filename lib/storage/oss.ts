@@ -44,6 +44,9 @@ export interface OssLocation {
   retryMaxMs?: number
 }
 
+/** How to reach OSS, whatever the bucket. */
+export type OssEndpoint = Omit<OssLocation, 'bucket'>
+
 export interface OssDriverOptions {
   /**
    * Where the driver reports what it cannot hand back as an error: a multipart upload it could not abort

@@ -44,7 +44,7 @@ describe('process --replay-dead-letters', () => {
     await putArchive(source, [event('e-4')], { deliveredAt: new Date('2021-02-02T10:00:00Z') }) // no dead letter asks for it
 
     const config = loadConfig({}, { DEST: destRoot })
-    const deps = { config, open: locationOpener(config), log: silentLogger }
+    const deps = { config, open: locationOpener(config.oss), log: silentLogger }
     await keepDeadLetter(deps, failed('r-event', ossTriggerEvent([{ bucket: 'trail-bucket', key: fromEvent }])), { requestId: 'x1' })
     await keepDeadLetter(deps, failed('r-batch', { batch: [fromBatch] }), { requestId: 'x2' })
     await keepDeadLetter(deps, failed('r-window', { from: '2021-02-01', to: '2021-02-01' }), { requestId: 'x3' })

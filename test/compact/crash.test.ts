@@ -146,7 +146,7 @@ const targets = [
 
 /**
  * Every mutation when `count` allows; otherwise one seeded pick from each of `count` equal stretches, so
- * every phase (record, outputs, record, input deletes, catalog) of the run still gets crashed in.
+ * every phase (record, outputs, record, input deletes) of the run still gets crashed in.
  */
 function crashPoints(mutations: number, count: number): number[] {
   if (mutations <= count) return Array.from({ length: mutations }, (_, i) => i)

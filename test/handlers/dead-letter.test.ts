@@ -32,7 +32,7 @@ async function deps() {
   const config = loadConfig({}, { DEST: root })
   const lines: { level: string; message: string; fields: Record<string, unknown> }[] = []
   const log = sinkLogger((level, message, context, fields) => lines.push({ level, message, fields: { ...context, ...fields } }))
-  const open = locationOpener(config)
+  const open = locationOpener(config.oss)
   return { deps: { config, open, log, now: () => NOW }, dest: open(config.dest), lines }
 }
 
