@@ -4,7 +4,7 @@ import { isIP, type AddressInfo } from 'node:net'
 import { isSubResource, verifyV1, type OssCredentials } from './oss-server-auth.js'
 import { byteOrder, listPage, listV1Document, listV2Document, parseListQuery, type ListedObject } from './oss-server-list.js'
 import { completedDocument, Uploads } from './oss-server-multipart.js'
-import { deleteMultiple } from './oss-server-delete.js'
+import { deleteMultiple, keysToDelete } from './oss-server-delete.js'
 import { errorDocument, type OssErrorBody } from './oss-server-xml.js'
 
 /**
@@ -55,6 +55,8 @@ export interface RecordedRequest {
   bucket?: string
   /** The object key, or the prefix of a list. */
   key: string
+  /** DeleteMultipleObjects: the keys the request names. */
+  keys?: string[]
   /** 0 when the socket was reset before a status was sent. */
   status: number
   fault?: FaultKind
@@ -200,6 +202,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
     record.op = operationOf(record.method, target)
     record.bucket = target.bucket
     record.key = target.key || (target.query.get('prefix') ?? '')
+    if (record.op === 'DeleteMultipleObjects') record.keys = keysToDelete(body)
     const fault = state.takeFault(record.op, record.bucket, record.key)
     if (fault) record.fault = fault.kind
     if (fault?.kind === 'delay') await state.sleep(fault.delayMs ?? 1000)
