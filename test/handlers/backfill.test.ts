@@ -250,6 +250,7 @@ function failingOnce(storage: Storage, key: string): Storage {
     putIfAbsent: (k, body) => storage.putIfAbsent(k, body),
     head: (k) => storage.head(k),
     delete: (k) => storage.delete(k),
+    deleteMany: (keys) => storage.deleteMany(keys),
     list: (prefix, options) => storage.list(prefix, options),
   }
 }
