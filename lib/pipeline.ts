@@ -6,13 +6,14 @@ import { partFileKey } from './layout.js'
 import { beginArchive, type ArchiveRun } from './ledger/archive-ledger.js'
 import type { Logger } from './log.js'
 import type { Counts, Manifest, OutputFile } from './ledger/manifest.js'
-import { memoryPlan } from './memory-plan.js'
+import { memoryPlan, type MemoryPlan } from './memory-plan.js'
 import { writeQuarantine } from './quarantine.js'
 import { classifyKey, type ArchiveKey } from './source/archive-key.js'
 import type { ObjectInfo, Storage } from './storage/types.js'
 import type { EncoderFactory } from './write/file-encoder.js'
 import { ArchiveRouter } from './write/router.js'
-import { StreamedOutputs } from './write/streamed-outputs.js'
+import type { PartitionBuffer } from './write/partition-buffer.js'
+import { StreamedOutputs, type OutputSink } from './write/streamed-outputs.js'
 
 export interface PipelineOptions {
   timeZone: string
@@ -110,18 +111,9 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
   const { options } = pipeline
   const plan = memoryPlan(options.memoryLimitBytes)
   const streams = new StreamedOutputs(pipeline.dest, plan.uploadQueueBytes)
-  const router = new ArchiveRouter(archive.key, {
-    timeZone: options.timeZone,
-    extraServices: options.extraServices,
-    rowBufferBytes: plan.rowBufferBytes,
-    encoder: options.encoder,
-    streaming: {
-      outputBufferBytes: plan.outputBufferBytes,
-      openSink: (partition) => {
-        const key = partFileKey(pipeline.destPrefix, partition, archive.key)
-        return streams.open(run.shouldWrite(key) ? key : undefined)
-      },
-    },
+  const router = streamingRouter(pipeline, archive.key, plan, (partition) => {
+    const key = partFileKey(pipeline.destPrefix, partition, archive.key)
+    return streams.open(run.shouldWrite(key) ? key : undefined)
   })
   let stats: DecodeStats | undefined
   let outputs: OutputFile[]
@@ -161,6 +153,18 @@ async function convert(pipeline: Pipeline, archive: ArchiveKey, info: ObjectInfo
     bytesOut,
   }
   return { summary, manifest }
+}
+
+/** A router for the pipeline's options whose files stream out through `openSink` once the plan's output buffer is full. */
+export function streamingRouter(pipeline: Pipeline, sourceKey: string, plan: MemoryPlan, openSink: (partition: PartitionBuffer) => OutputSink): ArchiveRouter {
+  const { options } = pipeline
+  return new ArchiveRouter(sourceKey, {
+    timeZone: options.timeZone,
+    extraServices: options.extraServices,
+    rowBufferBytes: plan.rowBufferBytes,
+    encoder: options.encoder,
+    streaming: { outputBufferBytes: plan.outputBufferBytes, openSink },
+  })
 }
 
 export function countsOf(router: ArchiveRouter): Counts {

@@ -16,6 +16,7 @@ import {
   openArchive,
   processArchive,
   quarantineArchive,
+  streamingRouter,
   writeEventQuarantine,
   type ArchiveResult,
   type OpenedArchive,
@@ -136,16 +137,7 @@ async function writeBatch(pipeline: Pipeline, members: OpenedArchive[], stagingL
   )
   const records = new BatchRecords(dest, destPrefix, id)
   const streams = new StreamedOutputs(dest, plan.uploadQueueBytes)
-  const router = new ArchiveRouter('', {
-    timeZone: options.timeZone,
-    extraServices: options.extraServices,
-    rowBufferBytes: plan.rowBufferBytes,
-    encoder: options.encoder,
-    streaming: {
-      outputBufferBytes: plan.outputBufferBytes,
-      openSink: (partition) => streams.open(batchFileKey(destPrefix, partition, id), records.writingFor(partition)),
-    },
-  })
+  const router = streamingRouter(pipeline, '', plan, (partition) => streams.open(batchFileKey(destPrefix, partition, id), records.writingFor(partition)))
   const keep = cccByteFilter(options.extraServices)
   const bodies = prefetch(pipeline, members, stagingLimit)
   const staged: Staged[] = []

@@ -6,7 +6,8 @@ import type { Pipeline } from '../../lib/pipeline.js'
 import { localTable } from '../../lib/query/local-table.js'
 import { processArchives } from '../../lib/run-archives.js'
 import { OssStorage } from '../../lib/storage/oss.js'
-import type { ListOptions, ObjectInfo, Storage } from '../../lib/storage/types.js'
+import type { Storage } from '../../lib/storage/types.js'
+import { CrashingStorage } from '../support/crashing-storage.js'
 import { compactAll } from '../compact/lake.js'
 import { putDay } from '../batch/day.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
@@ -14,53 +15,8 @@ import { testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
 import { cccEvents, keysUnder, sorted, tableIds } from './harness.js'
 
-/**
- * A storage that dies: its n-th write or delete throws, and so does every one after it (the process is
- * gone; nothing it would still have done, a rollback included, reaches the store). Reads keep working,
- * the way the next run sees the store.
- */
-class DyingStorage implements Storage {
-  mutations = 0
-  constructor(
-    private readonly inner: Storage,
-    private readonly dieAt = Infinity,
-  ) {}
-  get description(): string {
-    return this.inner.description
-  }
-  get(key: string) {
-    return this.inner.get(key)
-  }
-  head(key: string): Promise<ObjectInfo | undefined> {
-    return this.inner.head(key)
-  }
-  list(prefix: string, options?: ListOptions) {
-    return this.inner.list(prefix, options)
-  }
-  async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
-    this.tick()
-    return this.inner.put(key, body)
-  }
-  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
-    this.tick()
-    return this.inner.putStream(key, body)
-  }
-  async putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined> {
-    this.tick()
-    return this.inner.putIfAbsent(key, body)
-  }
-  async delete(key: string): Promise<void> {
-    this.tick()
-    return this.inner.delete(key)
-  }
-  /** Key by key: a multi-object delete is not atomic, so a kill may fall in the middle of one. */
-  async deleteMany(keys: readonly string[]): Promise<void> {
-    for (const key of keys) await this.delete(key)
-  }
-  private tick(): void {
-    if (this.mutations++ >= this.dieAt) throw new Error(`killed at mutation ${this.dieAt}`)
-  }
-}
+/** Killed at the n-th write or delete: that one and every later one fail (the process is gone). */
+const dying = (dest: Storage, dieAt = Infinity) => new CrashingStorage(dest, dieAt, { staysDead: true })
 
 interface Scenario {
   pipeline: Pipeline & { source: Storage }
@@ -103,7 +59,7 @@ async function checkKilledRun(s: Scenario, dest: Storage, read: () => Promise<st
 
 async function mutationsOfCleanRun(make: () => Promise<{ s: Scenario; dest: Storage }>): Promise<number> {
   const { s, dest } = await make()
-  const counting = new DyingStorage(dest)
+  const counting = dying(dest)
   await processArchives({ ...s.pipeline, dest: counting }, s.keys)
   return counting.mutations
 }
@@ -122,7 +78,7 @@ describe('a batch killed at any write or delete (folder)', () => {
     expect(total).toBeGreaterThan(8)
     for (let dieAt = 0; dieAt < total; dieAt++) {
       const { s, dest, root } = await make()
-      const summary = await processArchives({ ...s.pipeline, dest: new DyingStorage(dest, dieAt) }, s.keys)
+      const summary = await processArchives({ ...s.pipeline, dest: dying(dest, dieAt) }, s.keys)
       expect(summary.failed, `killed at ${dieAt}`).toBeGreaterThan(0)
       // Compaction after the rerun at every third point: it reads what the rerun left like query does.
       await checkKilledRun(s, dest, () => tableIds(root), dieAt % 3 === 0)
@@ -160,7 +116,7 @@ describe('a batch killed at write or delete (OSS through ali-oss)', () => {
     // At a `writing` record, at a `written` record, at a manifest.
     for (const dieAt of [1, Math.floor(total / 2), total - 2]) {
       const { s, dest, read } = await make()
-      await processArchives({ ...s.pipeline, dest: new DyingStorage(dest, dieAt) }, s.keys)
+      await processArchives({ ...s.pipeline, dest: dying(dest, dieAt) }, s.keys)
       await checkKilledRun(s, dest, read, true)
     }
   }, 120_000)
@@ -170,7 +126,7 @@ describe('a storage fault in a batch', () => {
   it('fails every archive of the batch as retryable with nothing visible, and the next run writes them once', async () => {
     const pipeline = await testPipeline()
     const s = await scenario(pipeline)
-    const failing: Storage = new DyingStorage(pipeline.dest, 3)
+    const failing: Storage = dying(pipeline.dest, 3)
     const outcomes: { key: string; status: string; retryable?: boolean }[] = []
     await processArchives({ ...pipeline, dest: failing }, s.keys, { onOutcome: (o) => outcomes.push(o) })
     const failed = outcomes.filter((o) => o.status === 'failed')
