@@ -1,11 +1,14 @@
 import type { Logger } from '../log.js'
 import type { Storage } from '../storage/types.js'
 import { compactPartition, type PartitionSummary } from './compact-partition.js'
+import { outputLimits } from './output.js'
 import { listPartitions, type DateSelection } from './partitions.js'
 
 export interface CompactOptions {
   selection: DateSelection
   targetBytes: number
+  /** MEMORY_LIMIT_MB: bounds the row groups and upload queue of the outputs (not the inputs, held compressed). */
+  memoryLimitBytes?: number
   onPartition?: (summary: PartitionSummary) => void
   /** Epoch millis after which no new partition starts (an FC invocation's time budget). */
   deadline?: number
@@ -33,12 +36,13 @@ export interface CompactSummary {
 export async function compactTable(dest: Storage, destPrefix: string, options: CompactOptions, log: Logger): Promise<CompactSummary> {
   const started = Date.now()
   const summary = emptySummary()
+  const limits = options.memoryLimitBytes === undefined ? undefined : outputLimits(options.memoryLimitBytes)
   for await (const partition of listPartitions(dest, destPrefix, options.selection)) {
     if (options.deadline !== undefined && Date.now() > options.deadline) {
       summary.stoppedEarly = true
       break
     }
-    const result = await compactPartition({ dest, destPrefix, targetBytes: options.targetBytes, log }, partition)
+    const result = await compactPartition({ dest, destPrefix, targetBytes: options.targetBytes, log, limits }, partition)
     addPartition(summary, result)
     options.onPartition?.(result)
   }

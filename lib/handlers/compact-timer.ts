@@ -34,7 +34,12 @@ export async function handle(deps: InvocationDeps, event: unknown, context?: FcC
   const dest = deps.open(deps.config.dest)
   const budget = context?.function?.timeout ? context.function.timeout * 1000 : undefined
   const deadline = budget === undefined ? undefined : started + budget * 0.8
-  const summary = await compactTable(dest.storage, dest.prefix, { selection, targetBytes: deps.config.compactTargetBytes, deadline }, deps.log)
+  const summary = await compactTable(
+    dest.storage,
+    dest.prefix,
+    { selection, targetBytes: deps.config.compactTargetBytes, memoryLimitBytes: deps.config.memoryLimitBytes, deadline },
+    deps.log,
+  )
   await writeCatalog(dest.storage, dest.prefix)
   return summary
 }

@@ -36,6 +36,7 @@ export const compactCommand: Command = {
       {
         selection,
         targetBytes: config.compactTargetBytes,
+        memoryLimitBytes: config.memoryLimitBytes,
         onPartition: (p) => {
           if (json) input.out(JSON.stringify(p))
           else if (p.status === 'compacted' || p.recovered > 0) input.out(partitionLine(p))
