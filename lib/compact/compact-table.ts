@@ -51,7 +51,7 @@ export async function compactTable(dest: Storage, destPrefix: string, options: C
   return summary
 }
 
-function emptySummary(): CompactSummary {
+export function emptySummary(): CompactSummary {
   return {
     partitions: 0,
     compacted: 0,
@@ -70,7 +70,7 @@ function emptySummary(): CompactSummary {
   }
 }
 
-function addPartition(summary: CompactSummary, result: PartitionSummary): void {
+export function addPartition(summary: CompactSummary, result: PartitionSummary): void {
   summary.partitions++
   if (result.status === 'compacted') summary.compacted++
   else summary.unchanged++
