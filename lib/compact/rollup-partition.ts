@@ -18,8 +18,9 @@ export function hasNewParts(files: readonly DataFile[]): boolean {
  * roll-up, and only those, are merged into one new group of compacted files with a compaction record, the
  * way compaction writes them (visibility, compaction and the pipeline's guard read it as any compaction).
  * Earlier groups are neither read nor rewritten, so the cost follows the new files, not the day; the
- * day's finalization (compactPartition) later merges the groups. Empty part files (tombstones of a new
- * archive version) are left for finalization: a group does not record the sources it holds no rows of.
+ * day's finalization (compactPartition) later merges the groups. An empty part file (the tombstone of a
+ * new archive version) is consumed like any other: the group speaks for the sources of the part files it
+ * consumed (lib/ledger/visibility.ts). Only tombstones alone wait: a group with no output has no record.
  * The caller holds the partition's lease; it is checked before anything is deleted.
  */
 export async function rollUpPartition(ctx: RollUpContext, partition: PartitionRef): Promise<PartitionSummary> {
@@ -30,13 +31,11 @@ export async function rollUpPartition(ctx: RollUpContext, partition: PartitionRe
   const files = recovered > 0 ? await listDataFiles(dest, destPrefix, partition) : listed
   const base = { ...partition, filesBefore: files.length, bytesBefore: sum(files.map((f) => f.bytes)), recovered, duplicates: 0, superseded: 0 }
   const unchanged = { ...base, status: 'unchanged' as const, filesAfter: base.filesBefore, bytesAfter: base.bytesBefore, rowsBefore: null, rowsAfter: null }
-  const inputs = (
-    await loadInputs(
-      dest,
-      files.filter((f) => f.kind === 'part'),
-    )
-  ).filter((input) => input.table.rows > 0)
-  if (inputs.length === 0) return unchanged
+  const inputs = await loadInputs(
+    dest,
+    files.filter((f) => f.kind === 'part'),
+  )
+  if (!inputs.some((input) => input.table.rows > 0)) return unchanged
   const consumed = inputs.map((input) => input.file)
   const { record, key } = await writeGroup(ctx, partition, consumed, inputs, new Map())
   await ctx.lease.check()

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { compactTable } from '../../lib/compact/compact-table.js'
+import { putArchive } from '../../lib/demo/archive.js'
+import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import { silentLogger } from '../../lib/log.js'
+import { MemoryStorage } from '../../lib/storage/memory.js'
+import { readAll } from '../../lib/storage/read.js'
 import { listObjects } from '../../lib/storage/list.js'
 import type { ListOptions, Storage } from '../../lib/storage/types.js'
 import { CrashingStorage } from '../support/crashing-storage.js'
@@ -67,6 +71,34 @@ describe('roll-up of a day still receiving archives', () => {
     const records: string[] = []
     for await (const info of listObjects(pipeline.dest, '_ccc_trail/compactions/')) records.push(info.key)
     expect(records, 'one live record per partition; those of the rolled groups went with them').toHaveLength(NAMES.length)
+  })
+
+  it('takes a new version of a rolled-up archive, its tombstone included, and shows only the new rows', async () => {
+    const pipeline = await testPipeline()
+    const keys = await putHourlyArchives(pipeline.source, 0, 4)
+    await processAll(pipeline, keys)
+    await rollUp(pipeline.dest)
+    // A new version of archive 0 (as many events, the key says 6) all ListConfig: its ListUsers part file is a tombstone.
+    const scratch = new MemoryStorage()
+    const events = Array.from({ length: 6 }, (_, i) => ({
+      ...seedSampleEvent(),
+      eventName: 'ListConfig',
+      eventTime: `${DAY}T00:30:0${i}Z`,
+      eventId: `NEW-${i}`,
+    }))
+    const rewritten = await putArchive(scratch, events)
+    await pipeline.source.put(keys[0]!, await readAll(scratch, rewritten))
+    await processAll(pipeline, [keys[0]!, ...(await putHourlyArchives(pipeline.source, 4, 2))])
+    // The roll-up keeps one row of the event archive 5 re-delivers from archive 4.
+    const expected = [...new Set(await eventIds(pipeline.destRoot))].sort()
+    expect(expected).toContain('NEW-0')
+    expect(expected).not.toContain('E1')
+
+    await rollUp(pipeline.dest)
+    expect(await shape(pipeline.dest), 'the tombstone was consumed too').toEqual(NAMES.map(() => [0, 2]))
+    expect(await eventIds(pipeline.destRoot)).toEqual(expected)
+    await compactTable(pipeline.dest, '', { selection: { date: DAY }, targetBytes: 128 << 20 }, silentLogger)
+    expect(await eventIds(pipeline.destRoot)).toEqual(expected)
   })
 
   it('costs the same whether the day already holds 2 rolled hours or 6', async () => {
