@@ -4,7 +4,11 @@ import { putArchive } from '../../lib/demo/archive.js'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import { rollUpTable, type RollUpOptions } from '../../lib/compact/rollup-table.js'
 import type { CompactSummary } from '../../lib/compact/compact-table.js'
+import { openParquet } from '../../lib/compact/parquet-read.js'
 import { silentLogger } from '../../lib/log.js'
+import { readTableSnapshot } from '../../lib/query/table-snapshot.js'
+import { EVENT_ID_INDEX, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX } from '../../lib/schema/columns.js'
+import { readAll } from '../../lib/storage/read.js'
 import type { Storage } from '../../lib/storage/types.js'
 import { queryTable } from '../support/duck.js'
 
@@ -68,4 +72,25 @@ export async function ageRecords(root: string): Promise<void> {
     const older = new Date((await stat(file)).mtimeMs - 3_600_000)
     await utimes(file, older, older)
   }
+}
+
+/**
+ * Every row a reader sees (event_id, or source and time for rows without one), sorted: the table read by
+ * the ledger's visibility rule, as `ccc-trail query` reads it, without DuckDB (fast enough for a crash matrix).
+ */
+export async function visibleEventIds(storage: Storage, prefix = ''): Promise<string[]> {
+  const snapshot = await readTableSnapshot(storage, prefix)
+  const ids: string[] = []
+  for (const [folder, partition] of snapshot.partitions) {
+    for (const name of partition.files) {
+      const table = openParquet(await readAll(storage, prefix + folder + name))
+      const stale = partition.staleSources.get(name)
+      for (const row of await table.readRows(0, table.rows)) {
+        const source = row[SOURCE_OBJECT_INDEX] as string
+        if (stale?.has(source)) continue
+        ids.push((row[EVENT_ID_INDEX] as string | null) ?? `${source}|${row[EVENT_TIME_INDEX]}`)
+      }
+    }
+  }
+  return ids.sort()
 }
