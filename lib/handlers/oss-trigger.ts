@@ -1,3 +1,4 @@
+import { alertAfterTrigger } from '../alerts/trigger-alerts.js'
 import { createPipeline } from '../pipeline-from-config.js'
 import { AccessError, CccTrailError, ConfigError, errorMessage, InvalidEventError, isRetryable } from '../errors.js'
 import type { FcContext } from '../fc/context.js'
@@ -5,6 +6,7 @@ import type { InvocationDeps } from '../fc/container.js'
 import type { LogFields } from '../log.js'
 import type { Counts } from '../ledger/manifest.js'
 import { processArchive, type ArchiveStatus } from '../pipeline.js'
+import { describeLocation } from '../location.js'
 import { addTotals } from '../util/totals.js'
 import { routeObject } from '../fc/object-route.js'
 import { parseOssEvent, type OssObjectEvent } from '../fc/oss-event.js'
@@ -14,6 +16,7 @@ export type ObjectStatus = ArchiveStatus | 'ignored' | 'refused' | 'failed'
 export interface ObjectOutcome {
   bucket: string
   key: string
+  etag?: string
   status: ObjectStatus
   reason?: string
   counts?: Counts
@@ -66,10 +69,31 @@ export async function handle(deps: InvocationDeps, event: unknown, _context?: Fc
       })
     }
   }
+  try {
+    await alertOnCommitted(deps, outcomes)
+  } catch (error) {
+    fatal ??= error
+  }
   const summary = summarize(outcomes)
   deps.log.info('OSS trigger invocation finished', finishedFields(summary, fatal !== undefined))
   if (fatal !== undefined) throw fatal
   return summary
+}
+
+/** Alerts on the rows of every archive that is in the table now (written, or done by an earlier delivery). */
+async function alertOnCommitted(deps: InvocationDeps, outcomes: ObjectOutcome[]): Promise<void> {
+  const archives = outcomes.flatMap((o) => ((o.status === 'written' || o.status === 'already_done') && o.etag ? [{ key: o.key, etag: o.etag }] : []))
+  if (!deps.config.alerts.webhook || archives.length === 0) return
+  const dest = deps.open(deps.config.dest)
+  const setup = {
+    settings: deps.config.alerts,
+    storage: dest.storage,
+    destPrefix: dest.prefix,
+    dest: describeLocation(dest.spec),
+    log: deps.log,
+    delivery: deps.alertDelivery,
+  }
+  await alertAfterTrigger(setup, archives)
 }
 
 /** Totals of the invocation; `quarantined` counts events, as in the per-archive lines. */
@@ -102,7 +126,7 @@ async function handleObject(deps: InvocationDeps, record: OssObjectEvent): Promi
   if (route.decodedKey) log.info('object key was percent-encoded in the event; using the decoded key', { eventKey: record.key })
   const pipeline = createPipeline(deps.config, deps.open(route.source), deps.open(deps.config.dest), deps.log.child({ bucket: record.bucket }))
   const result = await processArchive(pipeline, route.key)
-  return { bucket: record.bucket, key: route.key, status: result.status, reason: result.reason, counts: result.counts }
+  return { bucket: record.bucket, key: route.key, etag: result.etag, status: result.status, reason: result.reason, counts: result.counts }
 }
 
 /** Errors FC must see: retrying may fix them, or an operator has to. */
