@@ -26,7 +26,15 @@ export interface Alert {
   match: AlertMatch
 }
 
-export type AlertMatch = { kind: 'events'; eventIds: string[] } | { kind: 'hour'; hourStart: number; by: CountKey; key: string; filter: RuleFilter }
+/** The rule's rows in the table: those matching `filter` with `by` equal to `key` in [from, to), from one archive when `sourceObject` is set. */
+export interface AlertMatch {
+  filter: RuleFilter
+  by: CountKey
+  key: string
+  from: number
+  to: number
+  sourceObject?: string
+}
 
 export const MAX_ALERT_ROWS = 10
 export const HOUR_MS = 3_600_000
@@ -99,7 +107,7 @@ function rowAlerts(rule: Rule, matching: AlertRow[]): Alert[] {
       group[0].caller,
       group,
       group.length,
-      { kind: 'events', eventIds: group.map((r) => r.eventId) },
+      { ...span(rule, group, 'caller', group[0].caller), sourceObject: group[0].sourceObject },
       group.map((r) => r.eventId),
     ),
   )
@@ -121,9 +129,7 @@ function newValueAlerts(rule: Rule, spec: NonNullable<Rule['new']>, ordered: Ale
     }
     last.set(value, Math.max(row.time, last.get(value) ?? -Infinity))
   }
-  return [...fired].map(([value, rows]) =>
-    alert(rule, value, rows, rows.length, { kind: 'events', eventIds: rows.map((r) => r.eventId) }, [value, rows[0].eventId]),
-  )
+  return [...fired].map(([value, rows]) => alert(rule, value, rows, rows.length, span(rule, rows, spec.of, value), [value, rows[0].eventId]))
 }
 
 function countAlerts(rule: Rule, spec: NonNullable<Rule['count']>, matching: AlertRow[], prior?: Map<number, Map<string, number>>): Alert[] {
@@ -136,7 +142,7 @@ function countAlerts(rule: Rule, spec: NonNullable<Rule['count']>, matching: Ale
     // Fires whenever the hour is over the threshold, not only when these rows crossed it: the id
     // (rule, key, hour) makes every archive of that hour the same alert, sent once.
     if (total > spec.above)
-      alerts.push(alert(rule, key, rows, total, { kind: 'hour', hourStart: hour, by: spec.by, key, filter: rule.when }, [key, String(hour)]))
+      alerts.push(alert(rule, key, rows, total, { filter: rule.when, by: spec.by, key, from: hour, to: hour + HOUR_MS }, [key, String(hour)]))
   }
   return alerts
 }
@@ -147,6 +153,11 @@ function alert(rule: Rule, subject: string, rows: AlertRow[], count: number, mat
     .digest('hex')
     .slice(0, 32)
   return { id, rule: rule.name, severity: rule.severity, description: rule.description, subject, count, rows: rows.slice(0, MAX_ALERT_ROWS), match }
+}
+
+/** Rows are in time order. */
+function span(rule: Rule, rows: AlertRow[], by: CountKey, key: string): AlertMatch {
+  return { filter: rule.when, by, key, from: rows[0].time, to: rows[rows.length - 1].time + 1 }
 }
 
 export function countKey(by: CountKey, row: AlertRow): string {

@@ -2,8 +2,8 @@ import { CCC_API_CATALOG } from '../catalog/ccc-api.js'
 import { outsideHours } from '../report/sql.js'
 import type { WorkHours } from '../report/window.js'
 import type { AlertRow } from './alert-row.js'
-import { HOUR_MS, type Alert } from './evaluate.js'
-import type { RuleFilter } from './rules.js'
+import type { Alert } from './evaluate.js'
+import { SEVERITIES, type RuleFilter } from './rules.js'
 
 /** One message per invocation: every alert of it, grouped, in markdown (DingTalk) and plain text (Lark, generic). */
 export interface AlertMessage {
@@ -28,7 +28,9 @@ const MEANING = new Map(CCC_API_CATALOG.map((e) => [e.eventName, { zh: e.meaning
 export function alertMessage(alerts: readonly Alert[], options: MessageOptions): AlertMessage {
   const time = localTime(options.workHours.timeZone)
   const title = `ccc-trail: ${alerts.length} alert${alerts.length === 1 ? '' : 's'} · ${alerts.length} 条告警`
-  const shown = alerts.slice(0, MAX_ALERTS_SHOWN)
+  // Most severe first; the rules' own order within a severity.
+  const ordered = [...alerts].sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity))
+  const shown = ordered.slice(0, MAX_ALERTS_SHOWN)
   const blocks = shown.map((alert) => {
     const head = `[${alert.severity}] ${alert.rule}: ${alert.description}`
     const about = `${alert.subject} · ${alert.count} call${alert.count === 1 ? '' : 's'}`
@@ -69,25 +71,19 @@ export function localTime(timeZone: string): (ms: number) => string {
   return (ms) => `${format.format(ms)} ${timeZone}`
 }
 
-const QUERY_IDS = 50
-
 /** `ccc-trail query ...` that shows the alert's rows. */
 export function queryLine(alert: Alert, options: MessageOptions): string {
   const days = alert.rows.map((r) => r.dt).sort()
   const dt = `dt BETWEEN DATE '${days[0]}' AND DATE '${days[days.length - 1]}'`
-  const where: string[] = [dt]
   const { match } = alert
-  if (match.kind === 'events') {
-    where.push(`event_id IN (${match.eventIds.slice(0, QUERY_IDS).map(sqlText).join(', ')})`)
-  } else {
-    const from = new Date(match.hourStart).toISOString()
-    const to = new Date(match.hourStart + HOUR_MS).toISOString()
-    where.push(`event_time >= ${sqlText(from)}::TIMESTAMPTZ AND event_time < ${sqlText(to)}::TIMESTAMPTZ`)
-    if (match.by === 'caller') where.push(`coalesce(user_name, principal_id, access_key_id, '(unknown)') = ${sqlText(match.key)}`)
-    if (match.by === 'source_address') where.push(`source_ip_address = ${sqlText(match.key)}`)
-    if (match.by === 'error_code') where.push(`error_code = ${sqlText(match.key)}`)
-    where.push(...filterSql(match.filter, options.workHours))
-  }
+  const from = new Date(match.from).toISOString()
+  const to = new Date(match.to).toISOString()
+  const where = [dt, `event_time >= ${sqlText(from)}::TIMESTAMPTZ AND event_time < ${sqlText(to)}::TIMESTAMPTZ`]
+  if (match.sourceObject !== undefined) where.push(`source_object = ${sqlText(match.sourceObject)}`)
+  if (match.by === 'caller') where.push(`coalesce(user_name, principal_id, access_key_id, '(unknown)') = ${sqlText(match.key)}`)
+  if (match.by === 'source_address') where.push(`source_ip_address = ${sqlText(match.key)}`)
+  if (match.by === 'error_code') where.push(`error_code = ${sqlText(match.key)}`)
+  where.push(...filterSql(match.filter, options.workHours))
   const sql = `SELECT event_time, event_name, user_name, source_ip_address, error_code, source_object FROM ccc_events WHERE ${where.join(' AND ')} ORDER BY event_time`
   return `ccc-trail query --dest ${shellWord(options.dest)} ${shellWord(sql)}`
 }

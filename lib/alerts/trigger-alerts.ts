@@ -117,6 +117,8 @@ export interface TriggerAlertSetup {
 export async function alertAfterTrigger(setup: TriggerAlertSetup, archives: readonly ArchiveVersion[]): Promise<TriggerAlerts | undefined> {
   const { settings, log } = setup
   if (!settings.webhook || archives.length === 0) return undefined
+  // An event may name the same object twice; its rows count once.
+  archives = [...new Map(archives.map((a) => [`${a.key}@${a.etag}`, a])).values()]
   try {
     const result = await alertOnArchives({ ...setup, log }, { ...settings, webhook: settings.webhook }, archives)
     log.info('alerts evaluated', {
