@@ -35,6 +35,16 @@ export type QuarantineReason =
   | 'empty_object'
   | 'duplicate_event_id'
 
+/** One event an archive could not place in the table, as its quarantine record lists it. */
+export interface QuarantinedEvent {
+  index: number
+  reason: QuarantineReason
+  message: string
+  eventId?: string | null
+  /** The event's text, while the archive's quarantine budget lasts; the source archive keeps it regardless. */
+  raw?: string
+}
+
 export class PermanentInputError extends PermanentError {
   constructor(
     readonly reason: QuarantineReason,

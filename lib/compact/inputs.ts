@@ -1,7 +1,7 @@
 import { readAll } from '../storage/read.js'
-import { SOURCE_OBJECT_INDEX } from '../normalize/columns.js'
+import { SOURCE_OBJECT_INDEX } from '../schema/columns.js'
 import type { Storage } from '../storage/types.js'
-import type { ParquetTable } from '../write/parquet-read.js'
+import type { ParquetTable } from './parquet-read.js'
 import { COMPACT_PREFIX, PART_PREFIX, sourceId } from '../layout.js'
 import type { Run } from './merge.js'
 import type { DataFile } from './partitions.js'
@@ -26,7 +26,7 @@ export async function loadInputs(dest: Storage, files: readonly DataFile[]): Pro
 
 async function loadInput(dest: Storage, file: DataFile): Promise<LoadedInput> {
   // hyparquet is loaded by the first compaction that reads a file, not by every command that might.
-  const { openParquet } = await import('../write/parquet-read.js')
+  const { openParquet } = await import('./parquet-read.js')
   const table = openParquet(await readAll(dest, file.key))
   const sources =
     file.kind === 'compact' ? new Set((await table.readColumn('source_object')).filter((s): s is string => typeof s === 'string')) : new Set<string>()

@@ -43,7 +43,7 @@ export function fcContainer(env: NodeJS.ProcessEnv = process.env, write: LineWri
       }
     }
     const fingerprint = credentialFingerprint(context)
-    if (opener?.fingerprint !== fingerprint) opener = { fingerprint, open: locationOpener(config, context, env) }
+    if (opener?.fingerprint !== fingerprint) opener = { fingerprint, open: locationOpener(config.oss, context, env) }
     return { config, open: opener.open, log: jsonLogger(write, config.logLevel, fields) }
   }
 }

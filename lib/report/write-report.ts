@@ -11,7 +11,7 @@ export type WriteReportOptions = Omit<ReportOptions, 'location'> & { cache?: str
 
 /** Builds the report of the table at `config.dest` (a folder, or OSS mirrored locally) into the file `out`. */
 export async function writeReport(config: Config, out: string, options: WriteReportOptions = {}): Promise<{ from: string; to: string }> {
-  const dest = locationOpener(config)(config.dest)
+  const dest = locationOpener(config.oss)(config.dest)
   const root = await localTable(dest, options.cache)
   const report = await withDuckDb(async (db) => {
     await createViews(db, root)

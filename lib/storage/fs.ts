@@ -94,6 +94,11 @@ export class FsStorage implements Storage {
     await rm(this.pathOf(key), { force: true })
   }
 
+  /** Every key is checked before the first file goes; then one synchronous unlink each (see createBeside). */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    for (const file of keys.map((key) => this.pathOf(key))) rmSync(file, { force: true })
+  }
+
   async list(prefix: string, options?: ListOptions): Promise<ListPage> {
     const cut = prefix.lastIndexOf('/')
     const base = cut >= 0 ? prefix.slice(0, cut + 1) : ''

@@ -44,6 +44,10 @@ export class MemoryStorage implements Storage {
     this.objects.delete(key)
   }
 
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.objects.delete(key)
+  }
+
   async list(prefix: string, options?: ListOptions): Promise<ListPage> {
     const sorted = [...this.objects.values()].map((s) => s.info).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     return pageOf(sorted, prefix, options)

@@ -1,7 +1,6 @@
-import type { Config } from '../config.js'
 import type { LocationSpec } from '../location.js'
 import { FsStorage } from './fs.js'
-import { createOssStorage, type OssCredentials } from './oss.js'
+import { createOssStorage, type OssCredentials, type OssEndpoint } from './oss.js'
 import type { Storage } from './types.js'
 
 export interface Location {
@@ -13,10 +12,11 @@ export interface Location {
 
 /**
  * Opens locations, one storage per bucket or folder, so that source and destination in the same
- * bucket share a client. Credentials come from the FC context or the standard environment.
+ * bucket share a client. `oss` says how to reach OSS (region, endpoint, internal) for every bucket;
+ * credentials come from the FC context or the standard environment.
  */
 export function locationOpener(
-  config: Config,
+  oss: OssEndpoint,
   context?: { credentials?: Partial<OssCredentials> },
   env: NodeJS.ProcessEnv = process.env,
 ): (spec: LocationSpec) => Location {
@@ -25,7 +25,7 @@ export function locationOpener(
     const id = spec.kind === 'oss' ? `oss:${spec.bucket}` : `fs:${spec.root}`
     let storage = opened.get(id)
     if (!storage) {
-      storage = spec.kind === 'fs' ? new FsStorage(spec.root) : createOssStorage({ bucket: spec.bucket, ...config.oss }, context, env)
+      storage = spec.kind === 'fs' ? new FsStorage(spec.root) : createOssStorage({ bucket: spec.bucket, ...oss }, context, env)
       opened.set(id, storage)
     }
     return { storage, prefix: spec.prefix, spec }

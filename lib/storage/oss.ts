@@ -43,6 +43,9 @@ export interface OssLocation {
   retryMaxMs?: number
 }
 
+/** How to reach OSS, whatever the bucket. */
+export type OssEndpoint = Omit<OssLocation, 'bucket'>
+
 export type OssStorageOptions = OssLocation & OssCredentials
 
 type Operation =
@@ -50,6 +53,7 @@ type Operation =
   | 'PutObject'
   | 'HeadObject'
   | 'DeleteObject'
+  | 'DeleteMultipleObjects'
   | 'ListObjects'
   | 'InitiateMultipartUpload'
   | 'UploadPart'
@@ -62,6 +66,9 @@ type Operation =
  * holding little per open stream.
  */
 export const STREAM_PART_BYTES = 1024 * 1024
+
+/** The most keys one DeleteMultipleObjects request may name. */
+export const MAX_DELETE_KEYS = 1000
 
 interface Failure {
   kind: 'missing' | 'refused' | 'transient' | 'expired' | 'other'
@@ -202,6 +209,15 @@ export class OssStorage implements Storage {
       await this.#call('DeleteObject', key, () => this.#client.delete(key, { timeout: this.#timeoutMs }))
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error
+    }
+  }
+
+  /** DeleteMultipleObjects in quiet mode (OSS answers with the failures only), MAX_DELETE_KEYS a request. */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    const unique = [...new Set(keys)]
+    for (let at = 0; at < unique.length; at += MAX_DELETE_KEYS) {
+      const batch = unique.slice(at, at + MAX_DELETE_KEYS)
+      await this.#call('DeleteMultipleObjects', batch[0]!, () => this.#client.deleteMulti(batch, { quiet: true, timeout: this.#timeoutMs }))
     }
   }
 

@@ -47,5 +47,11 @@ export interface Storage {
   head(key: string): Promise<ObjectInfo | undefined>
   /** Idempotent: deleting a missing key succeeds. */
   delete(key: string): Promise<void>
+  /**
+   * Deletes every key given, in as few requests as the store allows (OSS: DeleteMultipleObjects, 1,000
+   * keys a request). Idempotent like delete. Not atomic: after a failure any subset may be gone, and a
+   * retry finishes the job.
+   */
+  deleteMany(keys: readonly string[]): Promise<void>
   list(prefix: string, options?: ListOptions): Promise<ListPage>
 }

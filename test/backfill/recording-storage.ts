@@ -1,7 +1,7 @@
 import type { ListOptions, Storage } from '../../lib/storage/types.js'
 
 export interface StorageCall {
-  op: 'get' | 'put' | 'head' | 'delete' | 'list'
+  op: 'get' | 'put' | 'head' | 'delete' | 'deleteMany' | 'list'
   key: string
   delimiter?: string
 }
@@ -17,6 +17,7 @@ export function recording(storage: Storage): Storage & { calls: StorageCall[] } 
     putStream: (key, body) => (calls.push({ op: 'put', key }), storage.putStream(key, body)),
     head: (key) => (calls.push({ op: 'head', key }), storage.head(key)),
     delete: (key) => (calls.push({ op: 'delete', key }), storage.delete(key)),
+    deleteMany: (keys) => (calls.push({ op: 'deleteMany', key: keys.join(',') }), storage.deleteMany(keys)),
     list: (prefix: string, options?: ListOptions) => (calls.push({ op: 'list', key: prefix, delimiter: options?.delimiter }), storage.list(prefix, options)),
   }
 }

@@ -249,6 +249,7 @@ function failingOnce(storage: Storage, key: string): Storage {
     putStream: (k, body) => storage.putStream(k, body),
     head: (k) => storage.head(k),
     delete: (k) => storage.delete(k),
+    deleteMany: (keys) => storage.deleteMany(keys),
     list: (prefix, options) => storage.list(prefix, options),
   }
 }

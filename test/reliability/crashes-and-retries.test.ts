@@ -71,6 +71,10 @@ class DyingStorage implements Storage {
     this.check('delete', key)
     return this.inner.delete(key)
   }
+  /** Key by key, so that a death can fall in the middle of one request, as it may on OSS. */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    for (const key of keys) await this.delete(key)
+  }
   async list(prefix: string, options?: ListOptions): Promise<ListPage> {
     this.check('list', prefix)
     return this.inner.list(prefix, options)

@@ -41,6 +41,17 @@ export function storageContract(name: string, make: () => Promise<Storage>): voi
       expect(await storage.head('x/y')).toBeUndefined()
     })
 
+    it('deletes many keys at once, idempotently, leaving the others', async () => {
+      const storage = await make()
+      const keys = ['m/a.parquet', 'm/event_name=a%2Fb/坐席 & <x>.parquet', 'm/sub/c.parquet', 'm/kept.parquet']
+      for (const key of keys) await storage.put(key, key)
+      await storage.deleteMany([keys[0]!, keys[1]!, keys[2]!, 'm/never-there', keys[0]!])
+      expect((await storage.list('m/')).objects.map((o) => o.key)).toEqual(['m/kept.parquet'])
+      await storage.deleteMany([keys[0]!, keys[1]!])
+      await storage.deleteMany([])
+      expect(await storage.head('m/kept.parquet')).toMatchObject({ size: keys[3]!.length })
+    })
+
     it('lists by prefix in key order, paging with a cursor', async () => {
       const storage = await make()
       const keys = ['p/2021/02/03/b.gz', 'p/2021/02/03/a.gz', 'p/2021/02/04/c.gz', 'q/other.gz', 'p/2021/02/03x']

@@ -297,3 +297,49 @@ describe('oss storage: streamed writes', () => {
     expect(server.pendingUploads()).toBe(pending)
   })
 })
+
+describe('oss storage: multi-object delete', () => {
+  const deletes = (from: number) => server.requests.slice(from).filter((r) => r.op === 'DeleteMultipleObjects')
+
+  it('deletes up to 1,000 keys a request, in quiet mode', async () => {
+    const storage = oss()
+    const bucket = storage.description.slice('oss://'.length)
+    const keys = Array.from({ length: 1_001 }, (_, i) => `many/${String(i).padStart(4, '0')}.parquet`)
+    for (const key of keys.slice(995)) await storage.put(key, 'x')
+    const before = server.requests.length
+    await storage.deleteMany(keys)
+    expect(deletes(before).map((r) => [r.bucket, r.status])).toEqual([
+      [bucket, 200],
+      [bucket, 200],
+    ])
+    expect(server.requests.length - before).toBe(2)
+    expect((await storage.list('many/')).objects).toEqual([])
+  })
+
+  it('sends nothing for no keys', async () => {
+    const storage = oss()
+    const before = server.requests.length
+    await storage.deleteMany([])
+    expect(server.requests.length).toBe(before)
+  })
+
+  it('retries a request that meets a transient fault', async () => {
+    const storage = oss()
+    await storage.put('r/a', 'x')
+    server.inject({ op: 'DeleteMultipleObjects', kind: '503' })
+    const before = server.requests.length
+    await storage.deleteMany(['r/a', 'r/b'])
+    expect(deletes(before).map((r) => [r.status, r.fault])).toEqual([
+      [503, '503'],
+      [200, undefined],
+    ])
+    expect(await storage.head('r/a')).toBeUndefined()
+  })
+
+  it('reports a refusal as AccessError naming the operation', async () => {
+    const storage = oss({ accessKeySecret: 'wrong-secret-value' })
+    const error = await failure(storage.deleteMany(['k']))
+    expect(error).toBeInstanceOf(AccessError)
+    expect(error.message).toContain('DeleteMultipleObjects')
+  })
+})

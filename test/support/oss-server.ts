@@ -4,6 +4,7 @@ import { isIP, type AddressInfo } from 'node:net'
 import { isSubResource, verifyV1, type OssCredentials } from './oss-server-auth.js'
 import { byteOrder, listPage, listV1Document, listV2Document, parseListQuery, type ListedObject } from './oss-server-list.js'
 import { completedDocument, Uploads } from './oss-server-multipart.js'
+import { deleteMultiple } from './oss-server-delete.js'
 import { errorDocument, type OssErrorBody } from './oss-server-xml.js'
 
 /**
@@ -16,6 +17,7 @@ export type OssOperation =
   | 'GetObject'
   | 'HeadObject'
   | 'DeleteObject'
+  | 'DeleteMultipleObjects'
   | 'ListObjects'
   | 'ListObjectsV2'
   | 'InitiateMultipartUpload'
@@ -246,6 +248,7 @@ function operationOf(method: string, target: Target): RecordedRequest['op'] {
   const subResources = [...target.query.keys()].filter((name) => isSubResource(name) && !name.startsWith('response-'))
   if (!target.bucket) return 'Unsupported'
   if (target.key === '') {
+    if (method === 'POST' && subResources.join('&') === 'delete') return 'DeleteMultipleObjects'
     if (method !== 'GET' || subResources.some((name) => name !== 'continuation-token')) return 'Unsupported'
     return target.query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects'
   }
@@ -287,6 +290,8 @@ function answer(state: ServerState, req: IncomingMessage, target: Target, op: Re
     case 'DeleteObject':
       objects.delete(target.key)
       return { status: 204 }
+    case 'DeleteMultipleObjects':
+      return deleteMultiple(objects, body, String(req.headers['content-md5'] ?? '') || undefined)
     case 'ListObjects':
     case 'ListObjectsV2':
       return listObjects(objects, target, op === 'ListObjectsV2')

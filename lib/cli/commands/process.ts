@@ -26,7 +26,7 @@ export const processCommand: Command = {
   async run(input) {
     const config = configFromFlags(input)
     if (!config.source) throw new UsageError('--source is required (a folder or oss://bucket/prefix)')
-    const open = locationOpener(config)
+    const open = locationOpener(config.oss)
     const source = open(config.source)
     const dest = open(config.dest)
     const pipeline = createPipeline(config, source, dest, input.log)

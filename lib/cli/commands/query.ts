@@ -30,7 +30,7 @@ export const queryCommand: Command = {
     const raw = input.values.raw === true
     if (raw && input.values.format !== undefined) throw new UsageError('--raw prints events as JSON lines; leave out --format')
     const config = loadConfig(input.env, typeof input.values.dest === 'string' ? { DEST: input.values.dest } : {})
-    const root = await localTable(locationOpener(config)(config.dest), input.values.cache as string | undefined)
+    const root = await localTable(locationOpener(config.oss)(config.dest), input.values.cache as string | undefined)
     let rows: Record<string, unknown>[]
     try {
       rows = await withDuckDb(async (db) => {
