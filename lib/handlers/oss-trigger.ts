@@ -1,4 +1,4 @@
-import { alertAfterTrigger } from '../alerts/trigger-alerts.js'
+import { alertAfterTrigger, type ArchiveVersion } from '../alerts/trigger-alerts.js'
 import { createPipeline } from '../pipeline-from-config.js'
 import { AccessError, CccTrailError, ConfigError, errorMessage, InvalidEventError, isRetryable } from '../errors.js'
 import type { FcContext } from '../fc/context.js'
@@ -16,7 +16,6 @@ export type ObjectStatus = ArchiveStatus | 'ignored' | 'refused' | 'failed'
 export interface ObjectOutcome {
   bucket: string
   key: string
-  etag?: string
   status: ObjectStatus
   reason?: string
   counts?: Counts
@@ -54,10 +53,11 @@ export async function handle(deps: InvocationDeps, event: unknown, _context?: Fc
     return { ...summarize([]), invalidEvent: error.message }
   }
   const outcomes: ObjectOutcome[] = []
+  const committed: ArchiveVersion[] = []
   let fatal: unknown
   for (const record of records) {
     try {
-      outcomes.push(await handleObject(deps, record))
+      outcomes.push(await handleObject(deps, record, committed))
     } catch (error) {
       fatal ??= mustSurface(error) ? error : undefined
       outcomes.push({ bucket: record.bucket, key: record.key, status: 'failed', reason: failureReason(error) })
@@ -70,7 +70,7 @@ export async function handle(deps: InvocationDeps, event: unknown, _context?: Fc
     }
   }
   try {
-    await alertOnCommitted(deps, outcomes)
+    await alertOnCommitted(deps, committed)
   } catch (error) {
     fatal ??= error
   }
@@ -81,8 +81,7 @@ export async function handle(deps: InvocationDeps, event: unknown, _context?: Fc
 }
 
 /** Alerts on the rows of every archive that is in the table now (written, or done by an earlier delivery). */
-async function alertOnCommitted(deps: InvocationDeps, outcomes: ObjectOutcome[]): Promise<void> {
-  const archives = outcomes.flatMap((o) => ((o.status === 'written' || o.status === 'already_done') && o.etag ? [{ key: o.key, etag: o.etag }] : []))
+async function alertOnCommitted(deps: InvocationDeps, archives: ArchiveVersion[]): Promise<void> {
   if (!deps.config.alerts.webhook || archives.length === 0) return
   const dest = deps.open(deps.config.dest)
   const setup = {
@@ -112,7 +111,7 @@ function finishedFields(s: OssTriggerSummary, throwing: boolean): LogFields {
   }
 }
 
-async function handleObject(deps: InvocationDeps, record: OssObjectEvent): Promise<ObjectOutcome> {
+async function handleObject(deps: InvocationDeps, record: OssObjectEvent, committed: ArchiveVersion[]): Promise<ObjectOutcome> {
   const route = routeObject(deps.config, record)
   const log = deps.log.child({ bucket: record.bucket, source: route.key, eventName: record.eventName })
   if (route.action === 'ignore') {
@@ -126,7 +125,8 @@ async function handleObject(deps: InvocationDeps, record: OssObjectEvent): Promi
   if (route.decodedKey) log.info('object key was percent-encoded in the event; using the decoded key', { eventKey: record.key })
   const pipeline = createPipeline(deps.config, deps.open(route.source), deps.open(deps.config.dest), deps.log.child({ bucket: record.bucket }))
   const result = await processArchive(pipeline, route.key)
-  return { bucket: record.bucket, key: route.key, etag: result.etag, status: result.status, reason: result.reason, counts: result.counts }
+  if ((result.status === 'written' || result.status === 'already_done') && result.etag) committed.push({ key: route.key, etag: result.etag })
+  return { bucket: record.bucket, key: route.key, status: result.status, reason: result.reason, counts: result.counts }
 }
 
 /** Errors FC must see: retrying may fix them, or an operator has to. */
