@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
  *   _ccc_trail/manifests/<source key>@<etag>.json           what an archive wrote (the commit record)
  *   _ccc_trail/compactions/dt=<d>/event_name=<n>/<id>.json  what one compaction wrote (its commit record)
  *   _ccc_trail/checkpoints/<name>.json                      backfill progress
+ *   _ccc_trail/leases/dt=<d>/event_name=<n>/<gen>.json       who may delete in that partition now (lib/ledger/lease.ts)
  *   _ccc_trail/alerts/seen/<kind>/<hash>.json               when a caller or address was last seen (alert state)
  *   _ccc_trail/alerts/counts/<rule>/<hour>/<sourceId>.json  one archive's matching rows per hour (count rules)
  *   _ccc_trail/alerts/sent/<alert id>.json                  an alert that was delivered
@@ -20,6 +21,7 @@ export const CHECKPOINT_DIR = `${META_DIR}checkpoints/`
 export const QUARANTINE_DIR = '_quarantine/'
 export const CATALOG_KEY = '_catalog/ccc_api_catalog.parquet'
 export const COMPACTION_DIR = `${META_DIR}compactions/`
+export const LEASE_DIR = `${META_DIR}leases/`
 export const PART_PREFIX = 'part-'
 export const COMPACT_PREFIX = 'compact-'
 
@@ -70,6 +72,22 @@ export function compactionRecordDayPrefix(destPrefix: string, dt: string): strin
 
 export function compactionRecordKey(destPrefix: string, partition: PartitionRef, id: string): string {
   return `${compactionRecordPrefix(destPrefix, partition)}${id}.json`
+}
+
+/** Every generation of one partition's lease lives under this prefix. */
+export function leasePrefix(destPrefix: string, partition: PartitionRef): string {
+  return destPrefix + LEASE_DIR + partitionPath(partition.dt, partition.eventName)
+}
+
+/** Generation `generation` of a partition's lease; zero-padded so key order is generation order. */
+export function leaseKey(destPrefix: string, partition: PartitionRef, generation: number): string {
+  return `${leasePrefix(destPrefix, partition)}${String(generation).padStart(10, '0')}.json`
+}
+
+/** The generation a lease key names, or undefined for any other key. */
+export function parseLeaseGeneration(key: string): number | undefined {
+  const match = /\/(\d{10})\.json$/.exec(key)
+  return match ? Number(match[1]) : undefined
 }
 
 export function manifestKey(destPrefix: string, sourceKey: string, etag: string): string {

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module'
 import { PassThrough, type Readable } from 'node:stream'
 import type OSS from 'ali-oss'
 import { invocationCredentials } from '../credentials.js'
-import { AccessError, CccTrailError, ConfigError, NotFoundError, RetryableError } from '../errors.js'
+import { AccessError, CccTrailError, ConfigError, ExclusiveCreateUnsupportedError, NotFoundError, RetryableError } from '../errors.js'
 import { DEFAULT_PAGE_SIZE } from './page.js'
 import type { ListOptions, ListPage, ObjectInfo, Storage } from './types.js'
 
@@ -59,6 +59,7 @@ type Operation =
   | 'UploadPart'
   | 'CompleteMultipartUpload'
   | 'AbortMultipartUpload'
+  | 'GetBucketVersioning'
 
 /**
  * Bytes gathered before a streamed object sends a part. OSS needs every part but the last to be at
@@ -71,7 +72,7 @@ export const STREAM_PART_BYTES = 1024 * 1024
 export const MAX_DELETE_KEYS = 1000
 
 interface Failure {
-  kind: 'missing' | 'refused' | 'transient' | 'expired' | 'other'
+  kind: 'missing' | 'exists' | 'refused' | 'transient' | 'expired' | 'other'
   code: string
   detail: string
   requestId?: string
@@ -122,6 +123,8 @@ export class OssStorage implements Storage {
   readonly #retries: number
   readonly #retryBaseMs: number
   readonly #retryMaxMs: number
+  readonly #bucket: string
+  #exclusiveCreates: Promise<void> | undefined
 
   constructor(options: OssStorageOptions) {
     const { bucket, accessKeyId, accessKeySecret, securityToken } = options
@@ -129,6 +132,7 @@ export class OssStorage implements Storage {
     if (!accessKeyId) throw new ConfigError('accessKeyId', 'missing OSS access key id')
     if (!accessKeySecret) throw new ConfigError('accessKeySecret', 'missing OSS access key secret')
     this.description = `oss://${bucket}`
+    this.#bucket = bucket
     this.#secrets = [accessKeySecret, securityToken ?? ''].filter((s) => s.length >= 4)
     this.#timeoutMs = options.timeoutMs ?? 60_000
     this.#retries = options.retries ?? 3
@@ -147,11 +151,45 @@ export class OssStorage implements Storage {
   }
 
   async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
-    // ali-oss reads a string argument as a file path, so always hand it bytes.
-    const content = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    const content = bytesOf(body)
     const result = await this.#call('PutObject', key, () => this.#client.put(key, content, { timeout: this.#timeoutMs }))
     const headers = result.res.headers as Record<string, string | undefined>
     return { key, size: content.length, etag: unquote(headers.etag), lastModified: dateOf(headers.date) }
+  }
+
+  /**
+   * PutObject with `x-oss-forbid-overwrite: true`: OSS answers 409 FileAlreadyExists when the key exists.
+   * OSS ignores that header on a bucket whose versioning is Enabled or Suspended, so the bucket's
+   * versioning is read first (once per driver) and such a bucket is refused rather than trusted.
+   */
+  async putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined> {
+    await this.#checkExclusiveCreates()
+    const content = bytesOf(body)
+    const options = { timeout: this.#timeoutMs, headers: { 'x-oss-forbid-overwrite': 'true' } }
+    try {
+      const result = await this.#call('PutObject', key, () => this.#client.put(key, content, options))
+      const headers = result.res.headers as Record<string, string | undefined>
+      return { key, size: content.length, etag: unquote(headers.etag), lastModified: dateOf(headers.date) }
+    } catch (error) {
+      if (error instanceof AlreadyExists) return undefined
+      throw error
+    }
+  }
+
+  /** A refusal is kept for the driver's life; a failed check (network, permission) is tried again next time. */
+  #checkExclusiveCreates(): Promise<void> {
+    const client = this.#client as unknown as VersioningClient
+    this.#exclusiveCreates ??= this.#call('GetBucketVersioning', '', () => client.getBucketVersioning(this.#bucket, { timeout: this.#timeoutMs })).then(
+      ({ versionStatus }) => {
+        if (versionStatus === 'Enabled' || versionStatus === 'Suspended')
+          throw new ExclusiveCreateUnsupportedError(versionedBucketMessage(this.description, versionStatus))
+      },
+      (error: unknown) => {
+        this.#exclusiveCreates = undefined
+        throw error
+      },
+    )
+    return this.#exclusiveCreates
   }
 
   /**
@@ -247,6 +285,7 @@ export class OssStorage implements Storage {
     const code = e.code || e.name || 'Error'
     const failure = { code, detail: redact(summary(e.message), this.#secrets), requestId: e.requestId }
     if (code === 'NoSuchKey') return { kind: 'missing', ...failure }
+    if (code === 'FileAlreadyExists') return { kind: 'exists', ...failure }
     if (code === 'SecurityTokenExpired') return { kind: 'expired', ...failure }
     if (REFUSED.has(code) || e.status === 403) return { kind: 'refused', ...failure }
     const status = e.status ?? 0
@@ -259,6 +298,8 @@ export class OssStorage implements Storage {
     switch (failure.kind) {
       case 'missing':
         return new NotFoundError(key, this.description)
+      case 'exists':
+        return new AlreadyExists(`${where}: the object exists`)
       case 'refused':
         return new AccessError(`${where} refused: ${describe(failure)}`, failure.code)
       case 'expired':
@@ -269,6 +310,28 @@ export class OssStorage implements Storage {
         return new CccTrailError(`${where} failed: ${describe(failure)}`)
     }
   }
+}
+
+/** ali-oss has getBucketVersioning; its type declarations do not. `versionStatus` is undefined for a bucket that never had versioning. */
+interface VersioningClient {
+  getBucketVersioning(bucket: string, options: { timeout: number }): Promise<{ versionStatus?: string }>
+}
+
+/** The answer of a put-if-absent whose key exists; putIfAbsent turns it into `undefined`. */
+class AlreadyExists extends CccTrailError {}
+
+export function versionedBucketMessage(description: string, status: string): string {
+  return (
+    `${description} has versioning ${status}; OSS ignores x-oss-forbid-overwrite on such buckets, so ccc-trail cannot take ` +
+    "the lease that keeps two runs from deleting each other's files, and deletes nothing there. " +
+    'Keep the table (--dest / DEST) in a bucket that never had versioning (once enabled it can only be suspended); ' +
+    'the archives may stay in a versioned bucket. See docs/reliability.md, "Leases".'
+  )
+}
+
+/** ali-oss reads a string argument as a file path, so always hand it bytes. */
+function bytesOf(body: Uint8Array | string): Buffer {
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
 }
 
 /** An OssStorage for `location`, with credentials from the FC context or the environment. */

@@ -15,6 +15,7 @@ export function recording(storage: Storage): Storage & { calls: StorageCall[] } 
     get: (key) => (calls.push({ op: 'get', key }), storage.get(key)),
     put: (key, body) => (calls.push({ op: 'put', key }), storage.put(key, body)),
     putStream: (key, body) => (calls.push({ op: 'put', key }), storage.putStream(key, body)),
+    putIfAbsent: (key, body) => (calls.push({ op: 'put', key }), storage.putIfAbsent(key, body)),
     head: (key) => (calls.push({ op: 'head', key }), storage.head(key)),
     delete: (key) => (calls.push({ op: 'delete', key }), storage.delete(key)),
     deleteMany: (keys) => (calls.push({ op: 'deleteMany', key: keys.join(',') }), storage.deleteMany(keys)),

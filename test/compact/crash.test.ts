@@ -42,6 +42,10 @@ class CrashingStorage implements Storage {
     this.tick()
     return this.inner.putStream(key, body)
   }
+  async putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined> {
+    this.tick()
+    return this.inner.putIfAbsent(key, body)
+  }
   async delete(key: string): Promise<void> {
     this.tick()
     return this.inner.delete(key)

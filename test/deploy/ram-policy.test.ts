@@ -90,6 +90,8 @@ function permissionFor(request: RecordedRequest): [string, string, Record<string
     case 'ListObjects':
     case 'ListObjectsV2':
       return ['oss:ListObjects', bucketArn(), { 'oss:Prefix': request.key }]
+    case 'GetBucketVersioning':
+      return ['oss:GetBucketVersioning', bucketArn(), {}]
     default:
       throw new Error(`unexpected request ${request.op}`)
   }
@@ -145,6 +147,8 @@ describe('deploy/ram-policy.json', () => {
     expect(allows('oss:DeleteObject', object(`${DEST_PREFIX}_quarantine/x.json`))).toBe(true)
     expect(allows('oss:PutObject', object(`${DEST_PREFIX}x`, 'another-bucket'))).toBe(false)
     expect(allows('oss:DeleteBucket', bucketArn())).toBe(false)
+    expect(allows('oss:GetBucketVersioning', bucketArn())).toBe(true)
+    expect(allows('oss:PutBucketVersioning', bucketArn())).toBe(false)
   })
 
   it('lets the functions invoke each other, and no other function', () => {

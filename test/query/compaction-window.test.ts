@@ -35,6 +35,7 @@ function stoppingBefore(inner: Storage, stopAt: number): Storage & { mutations: 
     list: (prefix, options) => inner.list(prefix, options),
     put: (key, body) => mutate(() => inner.put(key, body)),
     putStream: (key, body) => mutate(() => inner.putStream(key, body)),
+    putIfAbsent: (key, body) => mutate(() => inner.putIfAbsent(key, body)),
     delete: (key) => mutate(() => inner.delete(key)),
     // Key by key: the stop can fall inside one multi-object delete, which is not atomic.
     deleteMany: async (keys) => {

@@ -63,6 +63,10 @@ class DyingStorage implements Storage {
     this.check('put', key)
     return this.inner.putStream(key, body)
   }
+  async putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined> {
+    this.check('put', key)
+    return this.inner.putIfAbsent(key, body)
+  }
   async head(key: string): Promise<ObjectInfo | undefined> {
     this.check('head', key)
     return this.inner.head(key)

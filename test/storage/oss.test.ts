@@ -1,7 +1,7 @@
 import { readAll } from '../../lib/storage/read.js'
 import { inspect } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AccessError, ConfigError, NotFoundError, RetryableError } from '../../lib/errors.js'
+import { AccessError, ConfigError, ExclusiveCreateUnsupportedError, NotFoundError, RetryableError } from '../../lib/errors.js'
 import { createOssStorage, OssStorage, type OssStorageOptions } from '../../lib/storage/oss.js'
 import { startOssServer, type Fault, type OssServer } from '../support/oss-server.js'
 import { resetFaultsAfterEach } from '../support/oss-fixture.js'
@@ -295,6 +295,44 @@ describe('oss storage: streamed writes', () => {
     expect(error).toBeInstanceOf(RetryableError)
     expect(error.message).toContain('UploadPart')
     expect(server.pendingUploads()).toBe(pending)
+  })
+})
+
+describe('oss storage: putIfAbsent', () => {
+  it('sends x-oss-forbid-overwrite and reads the 409 FileAlreadyExists as "exists"', async () => {
+    const storage = oss()
+    expect(await storage.putIfAbsent('lease.json', 'a')).toBeDefined()
+    expect(await storage.putIfAbsent('lease.json', 'b')).toBeUndefined()
+    const puts = server.requests.filter((r) => r.op === 'PutObject' && r.key === 'lease.json')
+    expect(puts.map((r) => r.status)).toEqual([200, 409])
+  })
+
+  it('asks the bucket for its versioning once per driver', async () => {
+    const storage = oss()
+    const before = server.requests.filter((r) => r.op === 'GetBucketVersioning').length
+    await storage.putIfAbsent('a', 'a')
+    await storage.putIfAbsent('b', 'b')
+    expect(server.requests.filter((r) => r.op === 'GetBucketVersioning').length - before).toBe(1)
+  })
+
+  it.each(['Enabled', 'Suspended'] as const)('refuses a bucket with versioning %s, naming it and why, and writes nothing', async (status) => {
+    const bucket = freshBucket()
+    server.setVersioning(bucket, status)
+    const storage = oss({ bucket })
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const error = await failure(storage.putIfAbsent('lease.json', 'a'))
+      expect(error).toBeInstanceOf(ExclusiveCreateUnsupportedError)
+      expect(error.message).toContain(`oss://${bucket} has versioning ${status}`)
+      expect(error.message).toContain('x-oss-forbid-overwrite')
+    }
+    expect(await storage.head('lease.json')).toBeUndefined()
+  })
+
+  it('tries the versioning check again after a transient failure', async () => {
+    const storage = oss({ retries: 0 })
+    server.inject({ op: 'GetBucketVersioning', kind: '503' })
+    expect(await failure(storage.putIfAbsent('k', 'v'))).toBeInstanceOf(RetryableError)
+    expect(await storage.putIfAbsent('k', 'v')).toBeDefined()
   })
 })
 

@@ -5,7 +5,7 @@ import { isSubResource, verifyV1, type OssCredentials } from './oss-server-auth.
 import { byteOrder, listPage, listV1Document, listV2Document, parseListQuery, type ListedObject } from './oss-server-list.js'
 import { completedDocument, Uploads } from './oss-server-multipart.js'
 import { deleteMultiple } from './oss-server-delete.js'
-import { errorDocument, type OssErrorBody } from './oss-server-xml.js'
+import { elements, errorDocument, XML_DECLARATION, type OssErrorBody } from './oss-server-xml.js'
 
 /**
  * An OSS-protocol server for tests: the object API ali-oss uses, OSS V1 signature checks, OSS error
@@ -24,6 +24,7 @@ export type OssOperation =
   | 'UploadPart'
   | 'CompleteMultipartUpload'
   | 'AbortMultipartUpload'
+  | 'GetBucketVersioning'
 
 /**
  * `503`: ServiceUnavailable; `SlowDown`: 503 with code SlowDown; `delay`: wait `delayMs`, then answer
@@ -70,6 +71,11 @@ export interface OssServer {
   port: number
   /** Creates the bucket if it does not exist. */
   bucket(name: string): void
+  /**
+   * Sets a bucket's versioning status, as PutBucketVersioning would. Only the status is modelled (for
+   * GetBucketVersioning): like OSS, PutObject then ignores `x-oss-forbid-overwrite`.
+   */
+  setVersioning(bucket: string, status: 'Enabled' | 'Suspended'): void
   inject(fault: Fault): void
   /** Faults injected but not (fully) taken yet. */
   pendingFaults(): Fault[]
@@ -109,6 +115,7 @@ interface Reply {
 
 class ServerState {
   readonly buckets = new Map<string, Map<string, StoredObject>>()
+  readonly versioning = new Map<string, 'Enabled' | 'Suspended'>()
   readonly faults: (Fault & { times: number })[] = []
   readonly requests: RecordedRequest[] = []
   readonly uploads = new Uploads()
@@ -161,6 +168,7 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
     endpoint: `http://127.0.0.1:${port}`,
     port,
     bucket: (name) => void (state.buckets.has(name) || state.buckets.set(name, new Map())),
+    setVersioning: (bucket, status) => void state.versioning.set(bucket, status),
     inject: (fault) => void state.faults.push({ times: 1, ...fault }),
     pendingFaults: () => state.faults.filter((f) => f.times > 0).map((f) => ({ ...f })),
     resetFaults: () => {
@@ -248,6 +256,7 @@ function operationOf(method: string, target: Target): RecordedRequest['op'] {
   const subResources = [...target.query.keys()].filter((name) => isSubResource(name) && !name.startsWith('response-'))
   if (!target.bucket) return 'Unsupported'
   if (target.key === '') {
+    if (method === 'GET' && subResources.join('&') === 'versioning') return 'GetBucketVersioning'
     if (method === 'POST' && subResources.join('&') === 'delete') return 'DeleteMultipleObjects'
     if (method !== 'GET' || subResources.some((name) => name !== 'continuation-token')) return 'Unsupported'
     return target.query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects'
@@ -281,8 +290,14 @@ function answer(state: ServerState, req: IncomingMessage, target: Target, op: Re
   const refusal = verifyV1(signed, state.credentials, state.tokenExpired)
   if (refusal) return { status: 403, error: refusal }
   switch (op) {
-    case 'PutObject':
+    case 'PutObject': {
+      const forbidden = forbidOverwrite(req, state.versioning.has(target.bucket))
+      if (typeof forbidden === 'object') return forbidden
+      if (forbidden && objects.has(target.key)) return fileAlreadyExists()
       return putObject(objects, target.key, req, body)
+    }
+    case 'GetBucketVersioning':
+      return versioningDocument(state.versioning.get(target.bucket))
     case 'GetObject':
       return getObject(objects, target.key, req.headers.range)
     case 'HeadObject':
@@ -333,6 +348,27 @@ function putObject(objects: Map<string, StoredObject>, key: string, req: Incomin
   const contentType = req.headers['content-type'] ?? 'application/octet-stream'
   objects.set(key, { key, body, etag, size: body.length, lastModified: new Date(), contentType })
   return { status: 200, headers: { etag: `"${etag}"` } }
+}
+
+/**
+ * `x-oss-forbid-overwrite`: `true` refuses to replace an existing object, `false` or absent allows it,
+ * anything else is a 400. A bucket with versioning Enabled or Suspended ignores the header, as OSS does.
+ */
+function forbidOverwrite(req: IncomingMessage, versioned: boolean): boolean | Reply {
+  const value = req.headers['x-oss-forbid-overwrite']
+  if (value === undefined) return false
+  const text = String(value).toLowerCase()
+  if (text !== 'true' && text !== 'false') return { status: 400, error: { code: 'InvalidArgument', message: 'x-oss-forbid-overwrite must be true or false.' } }
+  return text === 'true' && !versioned
+}
+
+function fileAlreadyExists(): Reply {
+  return { status: 409, error: { code: 'FileAlreadyExists', message: 'The object you specified already exists and can not be overwritten.' } }
+}
+
+function versioningDocument(status: string | undefined): Reply {
+  const inner = status ? elements({ Status: status }) : ''
+  return { status: 200, headers: { 'content-type': 'application/xml' }, body: `${XML_DECLARATION}<VersioningConfiguration>${inner}</VersioningConfiguration>` }
 }
 
 function getObject(objects: Map<string, StoredObject>, key: string, range: string | undefined): Reply {
