@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto'
  *   _ccc_trail/compactions/dt=<d>/event_name=<n>/<id>.json  what one compaction wrote (its commit record)
  *   _ccc_trail/checkpoints/<name>.json                      backfill progress
  *   _ccc_trail/leases/dt=<d>/event_name=<n>/<gen>.json       who may delete in that partition now (lib/ledger/lease.ts)
+ *   _ccc_trail/dead-letters/<YYYY-MM-DD>/<request id>.json  an async invocation FC gave up on (replayable)
  *   _ccc_trail/alerts/seen/<kind>/<hash>.json               when a caller or address was last seen (alert state)
  *   _ccc_trail/alerts/counts/<rule>/<hour>/<sourceId>.json  one archive's matching rows per hour (count rules)
  *   _ccc_trail/alerts/sent/<alert id>.json                  an alert that was delivered
@@ -18,6 +19,7 @@ import { createHash } from 'node:crypto'
 export const META_DIR = '_ccc_trail/'
 export const MANIFEST_DIR = `${META_DIR}manifests/`
 export const CHECKPOINT_DIR = `${META_DIR}checkpoints/`
+export const DEAD_LETTER_DIR = `${META_DIR}dead-letters/`
 export const QUARANTINE_DIR = '_quarantine/'
 export const CATALOG_KEY = '_catalog/ccc_api_catalog.parquet'
 export const COMPACTION_DIR = `${META_DIR}compactions/`
@@ -97,6 +99,14 @@ export function manifestKey(destPrefix: string, sourceKey: string, etag: string)
 /** All manifests of one source key (any etag) share this prefix. */
 export function manifestPrefix(destPrefix: string, sourceKey: string): string {
   return `${destPrefix}${MANIFEST_DIR}${sourceKey}@`
+}
+
+/**
+ * Where the failed invocation `requestId` is kept: the same failed request always gets the same key, so
+ * FC retrying the dead-letter function writes it once. `day` (UTC) keeps folders small and sorted.
+ */
+export function deadLetterKey(destPrefix: string, day: string, requestId: string): string {
+  return `${destPrefix}${DEAD_LETTER_DIR}${day}/${requestId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`
 }
 
 export function quarantineKey(destPrefix: string, sourceKey: string, etag: string): string {
