@@ -56,6 +56,34 @@ export function compactedFileKey(destPrefix: string, partition: PartitionRef, id
   return `${compactedFilePrefix(destPrefix, partition, id)}${String(index).padStart(3, '0')}.parquet`
 }
 
+/** What a data file's name says about it: one archive's rows, or one output of a multi-source writer run. */
+export type DataFileName = { kind: 'part'; sourceId: string } | { kind: 'group'; group: string; index: number }
+
+const PART_NAME = /^part-([A-Za-z0-9_]+)\.parquet$/
+const GROUP_NAME = /^compact-([A-Za-z0-9_]+)-(\d+)\.parquet$/
+
+/** Parses a file name made by `partFileKey` or `compactedFileKey`; anything else is not ccc-trail's data. */
+export function parseDataFileName(name: string): DataFileName | undefined {
+  const part = PART_NAME.exec(name)
+  if (part) return { kind: 'part', sourceId: part[1] }
+  const group = GROUP_NAME.exec(name)
+  return group ? { kind: 'group', group: group[1], index: Number(group[2]) } : undefined
+}
+
+/**
+ * Splits a key relative to the table into its partition folder (`dt=…/event_name=…/`) and file name, for
+ * every Parquet file there: engines read them all, whoever wrote them.
+ */
+export function parseDataFileKey(relativeKey: string): { folder: string; name: string } | undefined {
+  const match = /^(dt=[^/]+\/event_name=[^/]+\/)([^/]+\.parquet)$/.exec(relativeKey)
+  return match ? { folder: match[1], name: match[2] } : undefined
+}
+
+/** The last segment of a key: a file's name within its partition folder. */
+export function fileNameOf(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1)
+}
+
 /** The same inputs (keys and versions) always give the same id, so a rerun after a crash rewrites the same names. */
 export function compactionId(inputs: readonly { key: string; etag: string }[]): string {
   const hash = createHash('sha1')
