@@ -1,13 +1,17 @@
-import { UsageError } from '../../errors.js'
 import { loadConfig } from '../../config.js'
+import { UsageError } from '../../errors.js'
+import { describeLocation } from '../../location.js'
 import { SqlError, withDuckDb } from '../../query/duckdb.js'
 import { formatRows, type OutputFormat } from '../../query/format.js'
 import { localTable } from '../../query/local-table.js'
+import { intersect, statementBounds } from '../../query/partition-bounds.js'
 import { missingRawColumns, rawEventLines } from '../../query/raw-events.js'
+import { daysInBounds } from '../../query/table-days.js'
 import { createViews } from '../../query/views.js'
 import { locationOpener } from '../../storage/open.js'
 import { EXIT, type Command } from '../command.js'
 import { LOCATION_OPTIONS } from '../flags.js'
+import { CACHE_OPTIONS, cacheMaxMb, PARTITION_OPTIONS, partitionFlags } from '../partition-flags.js'
 
 export const queryCommand: Command = {
   name: 'query',
@@ -16,7 +20,8 @@ export const queryCommand: Command = {
   options: {
     dest: LOCATION_OPTIONS.dest,
     format: { type: 'string', description: 'table (default), json (one object a line; a BIGINT beyond 2^53 stays a string) or csv', placeholder: 'format' },
-    cache: { type: 'string', description: 'local mirror folder for an OSS table (default: the system temp folder)', placeholder: 'folder' },
+    ...PARTITION_OPTIONS,
+    ...CACHE_OPTIONS,
     raw: {
       type: 'boolean',
       description: 'print the rows as the original ActionTrail events, one JSON a line (select whole rows: select * from ccc_events ...)',
@@ -29,12 +34,22 @@ export const queryCommand: Command = {
     if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv, got "${format}"`)
     const raw = input.values.raw === true
     if (raw && input.values.format !== undefined) throw new UsageError('--raw prints events as JSON lines; leave out --format')
+    const flags = partitionFlags(input.values)
+    const maxMb = cacheMaxMb(input.values)
     const config = loadConfig(input.env, typeof input.values.dest === 'string' ? { DEST: input.values.dest } : {})
-    const root = await localTable(locationOpener(config)(config.dest), input.values.cache as string | undefined)
+    const dest = locationOpener(config)(config.dest)
     let rows: Record<string, unknown>[]
     try {
       rows = await withDuckDb(async (db) => {
-        await createViews(db, root)
+        // Parsed before anything is listed or fetched: a statement that does not parse costs nothing.
+        const bounds = intersect(statementBounds(await db.parse(sql)), flags)
+        if (flags.days && (await daysInBounds(dest.storage, dest.prefix, flags)).length === 0)
+          throw new UsageError(
+            `${describeLocation(dest.spec)} has no day (dt) between ${flags.days[0]!.from ?? 'its first'} and ${flags.days[0]!.to ?? 'its last'}`,
+          )
+        if (!bounds.days && dest.spec.kind === 'oss') input.err(unboundedNote(bounds.eventNames !== undefined))
+        const table = await localTable(dest, { bounds, cacheDir: input.values.cache as string | undefined, cacheMaxMb: maxMb })
+        await createViews(db, table)
         return raw ? db.values(sql) : format === 'json' ? db.jsonRows(sql) : db.rows(sql)
       })
     } catch (error) {
@@ -52,4 +67,11 @@ export const queryCommand: Command = {
     for (const line of rawEventLines(rows)) input.out(line)
     return EXIT.ok
   },
+}
+
+/** On OSS only: there, reading every partition means fetching every partition first. */
+function unboundedNote(namesBounded: boolean): string {
+  const what = namesBounded ? 'every day of its event names' : 'every partition'
+  const flags = namesBounded ? '--from D --to D' : '--from D --to D or --event-name N'
+  return `ccc-trail query: the SQL does not bound dt, so ${what} of the table is mirrored; ${flags} (or WHERE dt = ... on ccc_events) would bound it`
 }
