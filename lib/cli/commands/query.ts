@@ -1,13 +1,9 @@
 import { loadConfig } from '../../config.js'
 import { UsageError } from '../../errors.js'
-import { describeLocation } from '../../location.js'
 import { SqlError, withDuckDb } from '../../query/duckdb.js'
 import { formatRows, type OutputFormat } from '../../query/format.js'
-import { localTable } from '../../query/local-table.js'
-import { intersect, statementBounds } from '../../query/partition-bounds.js'
 import { missingRawColumns, rawEventLines } from '../../query/raw-events.js'
-import { daysInBounds } from '../../query/table-days.js'
-import { createViews } from '../../query/views.js'
+import { viewsForStatement } from '../../query/statement-table.js'
 import { locationOpener } from '../../storage/open.js'
 import { EXIT, type Command } from '../command.js'
 import { LOCATION_OPTIONS } from '../flags.js'
@@ -41,15 +37,12 @@ export const queryCommand: Command = {
     let rows: Record<string, unknown>[]
     try {
       rows = await withDuckDb(async (db) => {
-        // Parsed before anything is listed or fetched: a statement that does not parse costs nothing.
-        const bounds = intersect(statementBounds(await db.parse(sql)), flags)
-        if (flags.days && (await daysInBounds(dest.storage, dest.prefix, flags)).length === 0)
-          throw new UsageError(
-            `${describeLocation(dest.spec)} has no day (dt) between ${flags.days[0]!.from ?? 'its first'} and ${flags.days[0]!.to ?? 'its last'}`,
-          )
-        if (!bounds.days && dest.spec.kind === 'oss') input.err(unboundedNote(bounds.eventNames !== undefined))
-        const table = await localTable(dest, { bounds, cacheDir: input.values.cache as string | undefined, cacheMaxMb: maxMb })
-        await createViews(db, table)
+        await viewsForStatement(db, dest, sql, {
+          flags,
+          cacheDir: input.values.cache as string | undefined,
+          cacheMaxMb: maxMb,
+          note: (line) => input.err(`ccc-trail query: ${line}`),
+        })
         return raw ? db.values(sql) : format === 'json' ? db.jsonRows(sql) : db.rows(sql)
       })
     } catch (error) {
@@ -67,11 +60,4 @@ export const queryCommand: Command = {
     for (const line of rawEventLines(rows)) input.out(line)
     return EXIT.ok
   },
-}
-
-/** On OSS only: there, reading every partition means fetching every partition first. */
-function unboundedNote(namesBounded: boolean): string {
-  const what = namesBounded ? 'every day of its event names' : 'every partition'
-  const flags = namesBounded ? '--from D --to D' : '--from D --to D or --event-name N'
-  return `ccc-trail query: the SQL does not bound dt, so ${what} of the table is mirrored; ${flags} (or WHERE dt = ... on ccc_events) would bound it`
 }
