@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream'
 import parquet from 'parquetjs-lite'
-import { COLUMNS, type ColumnKind, type Value } from '../lib/normalize/columns.js'
+import { COLUMNS, type ColumnKind, type Value } from '../lib/schema/columns.js'
 import type { ColumnBatch, EncoderFactory, FileEncoder } from '../lib/write/file-encoder.js'
 
 /**

@@ -35,6 +35,16 @@ export type QuarantineReason =
   | 'empty_object'
   | 'duplicate_event_id'
 
+/** One event an archive could not place in the table, as its quarantine record lists it. */
+export interface QuarantinedEvent {
+  index: number
+  reason: QuarantineReason
+  message: string
+  eventId?: string | null
+  /** The event's text, while the archive's quarantine budget lasts; the source archive keeps it regardless. */
+  raw?: string
+}
+
 export class PermanentInputError extends PermanentError {
   constructor(
     readonly reason: QuarantineReason,
@@ -82,6 +92,12 @@ export class AccessError extends PermanentError {
     super(message)
   }
 }
+
+/**
+ * The location cannot create an object exclusively (an OSS bucket with versioning Enabled or Suspended
+ * ignores `x-oss-forbid-overwrite`), so a writer that deletes cannot take its lease and refuses to run.
+ */
+export class ExclusiveCreateUnsupportedError extends PermanentError {}
 
 export function isRetryable(error: unknown): boolean {
   return error instanceof RetryableError

@@ -1,10 +1,9 @@
 import { readJson } from './storage/read.js'
-import type { QuarantineReason } from './errors.js'
+import type { QuarantinedEvent, QuarantineReason } from './errors.js'
 import { QUARANTINE_DIR, quarantineKey } from './layout.js'
 import type { Counts } from './ledger/manifest.js'
 import { listObjects } from './storage/list.js'
 import type { Storage } from './storage/types.js'
-import type { QuarantinedEvent } from './write/router.js'
 
 /**
  * A machine-readable account of what could not be placed in the table. `scope: archive` means

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { COMMANDS } from '../lib/cli/commands/index.js'
 import { SETTINGS } from '../lib/config.js'
-import { COLUMNS } from '../lib/normalize/columns.js'
+import { COLUMNS } from '../lib/schema/columns.js'
 import { REPO } from './support/cli.js'
 
 const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8')

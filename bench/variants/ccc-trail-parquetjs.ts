@@ -13,7 +13,7 @@ import type { VariantInput, VariantOutput } from './types.js'
 /** The ccc-trail pipeline with the CLI's defaults (workers, concurrency), parquetjs-lite writing the files. */
 export async function run({ source, dest }: VariantInput): Promise<VariantOutput> {
   const config = loadConfig(process.env, { SOURCE: source, DEST: dest })
-  const open = locationOpener(config)
+  const open = locationOpener(config.oss)
   const [from, to] = [open(config.source!), open(config.dest)]
   const pipeline = createPipeline(config, from, to, silentLogger)
   pipeline.options.encoder = createEncoder

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { isCccEvent } from '../../lib/normalize/ccc-filter.js'
-import type { Event } from '../../lib/normalize/columns.js'
+import type { Event } from '../../lib/schema/columns.js'
 import { archiveFiles } from '../paths.js'
 import type { VariantInput, VariantOutput } from './types.js'
 

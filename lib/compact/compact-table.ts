@@ -1,4 +1,3 @@
-import { writeCatalog } from '../catalog/write-catalog.js'
 import type { Logger } from '../log.js'
 import type { Storage } from '../storage/types.js'
 import { compactPartition, type PartitionSummary } from './compact-partition.js'
@@ -30,7 +29,7 @@ export interface CompactSummary {
   millis: number
 }
 
-/** Compacts every partition whose dt the selection takes, one at a time, then rewrites the API catalog. */
+/** Compacts every partition whose dt the selection takes, one at a time. */
 export async function compactTable(dest: Storage, destPrefix: string, options: CompactOptions, log: Logger): Promise<CompactSummary> {
   const started = Date.now()
   const summary = emptySummary()
@@ -43,7 +42,6 @@ export async function compactTable(dest: Storage, destPrefix: string, options: C
     addPartition(summary, result)
     options.onPartition?.(result)
   }
-  await writeCatalog(dest, destPrefix)
   summary.millis = Date.now() - started
   log.info('compaction finished', { ...summary })
   return summary

@@ -1,4 +1,4 @@
-import { EVENT_TIME_INDEX, type Value } from '../normalize/columns.js'
+import { EVENT_TIME_INDEX, type Value } from '../schema/columns.js'
 import { MinHeap } from './heap.js'
 
 /** Rows in event_time order (one row group of an input file), read only when the merge gets to them. */

@@ -1,4 +1,4 @@
-import { toColumns, type Value } from '../normalize/columns.js'
+import { toColumns, type Value } from '../schema/columns.js'
 import { FixedSchemaEncoder } from '../write/fixed-schema-encoder.js'
 import type { CompactionOutput } from '../ledger/compaction-records.js'
 

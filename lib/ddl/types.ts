@@ -1,4 +1,4 @@
-import type { ColumnKind } from '../normalize/columns.js'
+import type { ColumnKind } from '../schema/columns.js'
 
 export type Engine = 'duckdb' | 'trino' | 'spark' | 'hive' | 'maxcompute'
 

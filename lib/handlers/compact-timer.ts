@@ -1,3 +1,4 @@
+import { writeCatalog } from '../catalog/write-catalog.js'
 import { InvalidEventError, WindowError } from '../errors.js'
 import { timerOrDirectPayload } from '../fc/event-body.js'
 import type { FcContext } from '../fc/context.js'
@@ -15,7 +16,7 @@ export type CompactInvocationResult = CompactSummary | { invalidEvent: string }
  * `{"date"}` or `{"before", "since"}`; `{}` compacts the days at least 2 days old within the lookback.
  * A bad payload is logged and answered (a retry cannot fix it); storage failures throw so FC retries,
  * and a retry is safe (interrupted compactions are finished or rolled back first). No new partition
- * starts in the last fifth of the function's time budget.
+ * starts in the last fifth of the function's time budget. The API catalog is rewritten afterwards.
  */
 export async function handle(deps: InvocationDeps, event: unknown, context?: FcContext): Promise<CompactInvocationResult> {
   // The time budget runs on the real clock; the days to compact follow deps.now when a test pins it.
@@ -33,7 +34,9 @@ export async function handle(deps: InvocationDeps, event: unknown, context?: FcC
   const dest = deps.open(deps.config.dest)
   const budget = context?.function?.timeout ? context.function.timeout * 1000 : undefined
   const deadline = budget === undefined ? undefined : started + budget * 0.8
-  return compactTable(dest.storage, dest.prefix, { selection, targetBytes: deps.config.compactTargetBytes, deadline }, deps.log)
+  const summary = await compactTable(dest.storage, dest.prefix, { selection, targetBytes: deps.config.compactTargetBytes, deadline }, deps.log)
+  await writeCatalog(dest.storage, dest.prefix)
+  return summary
 }
 
 function windowRequest(request: unknown): WindowRequest {

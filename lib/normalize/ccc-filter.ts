@@ -1,5 +1,5 @@
-import { field } from './coerce.js'
-import type { Event } from './columns.js'
+import { field } from '../schema/coerce.js'
+import type { Event } from '../schema/columns.js'
 
 /**
  * A CCC event: serviceName CloudCallCenter, or an eventSource of ccc.*, or AcsProduct CCC.

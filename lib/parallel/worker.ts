@@ -37,7 +37,7 @@ try {
 async function opener(): Promise<(location: LocationSpec) => Location> {
   if (spec.source.kind === 'oss' || spec.dest.kind === 'oss') {
     const { locationOpener } = await import('../storage/open.js')
-    return locationOpener(spec.config, spec.credentials ? { credentials: spec.credentials } : undefined)
+    return locationOpener(spec.config.oss, spec.credentials ? { credentials: spec.credentials } : undefined)
   }
   return (location) => {
     if (location.kind !== 'fs') throw new Error('unreachable: an OSS location without the OSS opener')

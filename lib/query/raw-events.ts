@@ -1,5 +1,5 @@
-import { canonicalJson } from '../normalize/coerce.js'
-import { FIELD_COLUMNS } from '../normalize/columns.js'
+import { canonicalJson } from '../schema/coerce.js'
+import { FIELD_COLUMNS } from '../schema/columns.js'
 import { rebuildEvent } from '../normalize/rebuild.js'
 
 /** What a row must carry for its event to be rebuilt: every column that holds a field, unmapped, and the event_name partition. */

@@ -1,5 +1,5 @@
 import { ENGINE_TYPES } from '../ddl/types.js'
-import { COLUMNS } from '../normalize/columns.js'
+import { COLUMNS } from '../schema/columns.js'
 import { FsStorage } from '../storage/fs.js'
 import { sqlString, type Sql } from './duckdb.js'
 import { type LocalTable, localTable } from './local-table.js'

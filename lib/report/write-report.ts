@@ -18,7 +18,7 @@ export type WriteReportOptions = Omit<ReportOptions, 'location' | 'tableDays'> &
  */
 export async function writeReport(config: Config, out: string, options: WriteReportOptions = {}): Promise<{ from: string; to: string }> {
   parseWorkHours(options.workHours, options.timeZone)
-  const dest = locationOpener(config)(config.dest)
+  const dest = locationOpener(config.oss)(config.dest)
   const days = await tableDays(dest.storage, dest.prefix)
   const known = { oldest: days[0], newest: days.at(-1) }
   const window = resolveWindow(options.from, options.to, known, options.now)

@@ -1,4 +1,4 @@
-import type { Column, Value } from '../normalize/columns.js'
+import type { Column, Value } from '../schema/columns.js'
 
 /** How a Parquet file is fed: the types every encoder shares (fixed-schema-encoder.ts, parquet.ts). */
 

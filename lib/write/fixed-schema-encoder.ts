@@ -1,4 +1,4 @@
-import { COLUMNS, UNIQUE_PER_ROW, type Value } from '../normalize/columns.js'
+import { COLUMNS, UNIQUE_PER_ROW, type Value } from '../schema/columns.js'
 import { ByteSink } from './byte-sink.js'
 import type { ColumnBatch, FileEncoder, TableColumn } from './file-encoder.js'
 import { bitWidthFor, writeRleHybrid } from './rle-hybrid.js'

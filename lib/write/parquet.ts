@@ -1,7 +1,7 @@
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
 import type { ColumnSource, SchemaElement } from 'hyparquet-writer'
 import type { RowGroup } from 'hyparquet'
-import { COLUMNS, UNIQUE_PER_ROW, type Value } from '../normalize/columns.js'
+import { COLUMNS, UNIQUE_PER_ROW, type Value } from '../schema/columns.js'
 import type { ColumnBatch, FileEncoder, TableColumn } from './file-encoder.js'
 
 /**

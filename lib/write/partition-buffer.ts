@@ -1,4 +1,4 @@
-import { EVENT_TIME_INDEX, toColumns, type Value } from '../normalize/columns.js'
+import { EVENT_TIME_INDEX, toColumns, type Value } from '../schema/columns.js'
 import type { EncoderFactory, FileEncoder } from './file-encoder.js'
 import { FixedSchemaEncoder } from './fixed-schema-encoder.js'
 import type { OutputSink } from './streamed-outputs.js'

@@ -1,6 +1,6 @@
 import type { Element } from '../decode/splitter.js'
-import { errorMessage, type QuarantineReason } from '../errors.js'
-import { COLUMNS, UNIQUE_PER_ROW, type Value } from '../normalize/columns.js'
+import { errorMessage, type QuarantinedEvent } from '../errors.js'
+import { COLUMNS, UNIQUE_PER_ROW, type Value } from '../schema/columns.js'
 import { elementToRow, type Verdict } from '../normalize/to-row.js'
 import { MAX_EVENT_NAME_BYTES, eventNameFitsPath } from '../layout.js'
 import { dateInZone } from '../util/days.js'
@@ -8,15 +8,6 @@ import type { EncoderFactory } from './file-encoder.js'
 import { FingerprintSet } from '../util/fingerprint-set.js'
 import { PartitionBuffer } from './partition-buffer.js'
 import type { OutputSink } from './streamed-outputs.js'
-
-export interface QuarantinedEvent {
-  index: number
-  reason: QuarantineReason
-  message: string
-  eventId?: string | null
-  /** The event's text, while the archive's quarantine budget lasts; the source archive keeps it regardless. */
-  raw?: string
-}
 
 export interface RouterOptions {
   timeZone: string

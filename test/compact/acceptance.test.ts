@@ -1,6 +1,7 @@
 import { readAll } from '../../lib/storage/read.js'
 import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import { writeCatalog } from '../../lib/catalog/write-catalog.js'
 import { putArchive } from '../../lib/demo/archive.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import { COOKBOOK } from '../../lib/query/cookbook.js'
@@ -44,6 +45,7 @@ describe('three days of archives, processed and compacted', () => {
     expect(ids.dup).toBe('0')
     expect(await filesByPartition(pipeline.dest)).toEqual(after)
 
+    await writeCatalog(pipeline.dest, pipeline.destPrefix)
     for (const recipe of COOKBOOK) expect((await queryTable(pipeline.destRoot, recipe.sql)).length, recipe.id).toBeGreaterThan(0)
   })
 })

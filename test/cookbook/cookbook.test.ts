@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
+import { writeCatalog } from '../../lib/catalog/write-catalog.js'
 import { compactTable } from '../../lib/compact/compact-table.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import { silentLogger } from '../../lib/log.js'
@@ -80,6 +81,7 @@ describe('query cookbook', () => {
     const corpus = await generateCorpus(pipeline.source, COOKBOOK_CORPUS)
     await processArchives(pipeline, corpus.keys, { concurrency: 4 })
     await compactTable(pipeline.dest, pipeline.destPrefix, { selection: {}, targetBytes: 128 << 20 }, silentLogger)
+    await writeCatalog(pipeline.dest, pipeline.destPrefix)
     root = pipeline.destRoot
     expect(await count('true')).toBe(corpus.cccEvents)
   }, 60_000)

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { handler } from '../../functions/compact.js'
 import { handle as handleCompactTimer } from '../../lib/handlers/compact-timer.js'
 import { loadConfig } from '../../lib/config.js'
+import { CATALOG_KEY } from '../../lib/layout.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import type { FcContext } from '../../lib/fc/context.js'
 import { silentLogger } from '../../lib/log.js'
@@ -30,7 +31,7 @@ async function threeDays() {
   })
   await processAll(pipeline, corpus.keys)
   const config = loadConfig({}, { DEST: pipeline.destRoot })
-  return { pipeline, deps: { config, open: locationOpener(config), log: silentLogger } }
+  return { pipeline, deps: { config, open: locationOpener(config.oss), log: silentLogger } }
 }
 
 /** Files and partitions of one day. */
@@ -50,6 +51,7 @@ describe('compaction function', () => {
     expect(await day(pipeline, '2021-02-01')).toEqual({ files: first.partitions, partitions: first.partitions })
     expect(await day(pipeline, '2021-02-02')).toEqual({ files: second.partitions, partitions: second.partitions })
     expect(await day(pipeline, '2021-02-03')).toEqual(third)
+    expect(await pipeline.dest.head(CATALOG_KEY), 'the API catalog is rewritten after compaction').toBeDefined()
   })
 
   it('takes a day from the payload and answers a bad payload without throwing', async () => {

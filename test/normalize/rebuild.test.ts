@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { putArchive } from '../../lib/demo/archive.js'
 import { createRng } from '../../lib/demo/rng.js'
-import { canonicalJson } from '../../lib/normalize/coerce.js'
+import { canonicalJson } from '../../lib/schema/coerce.js'
 import { rebuildEvent } from '../../lib/normalize/rebuild.js'
 import { withDuckDb } from '../../lib/query/duckdb.js'
 import { createViews } from '../../lib/query/views.js'

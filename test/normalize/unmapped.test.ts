@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
-import { COLUMN_NAMES } from '../../lib/normalize/columns.js'
+import { COLUMN_NAMES } from '../../lib/schema/columns.js'
 import { eventToRow } from '../../lib/normalize/to-row.js'
 
 type Event = Record<string, unknown>

@@ -19,7 +19,7 @@ let corpus: CorpusSummary
 beforeAll(async () => {
   await ensureBuilt()
   bucket = await tempDir('ccc-pool-bucket')
-  const open = locationOpener(loadConfig({}, { SOURCE: bucket, DEST: bucket }))
+  const open = locationOpener(loadConfig({}, { SOURCE: bucket, DEST: bucket }).oss)
   corpus = await generateCorpus(open(loadConfig({}, { SOURCE: bucket, DEST: bucket }).source!).storage, {
     seed: 7,
     days: 1,
@@ -32,7 +32,7 @@ beforeAll(async () => {
 async function setup(extra: Partial<PoolSpec> = {}) {
   const lake = await tempDir('ccc-pool-lake')
   const config = loadConfig({}, { SOURCE: bucket, DEST: lake })
-  const open = locationOpener(config)
+  const open = locationOpener(config.oss)
   const [source, dest] = [open(config.source!), open(config.dest)]
   const spec: PoolSpec = { config, source: source.spec, dest: dest.spec, ...extra }
   return { lake, spec, pipeline: createPipeline(config, source, dest, silentLogger) }

@@ -15,8 +15,8 @@ import { processArchives } from '../../lib/run-archives.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import type { Location } from '../../lib/storage/open.js'
 import { OssStorage } from '../../lib/storage/oss.js'
-import type { Storage } from '../../lib/storage/types.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { stoppingAtFirstDelete } from '../support/stopping-storage.js'
 import { testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
 
@@ -67,19 +67,6 @@ async function uploadedCopy(root: string, bucket: string): Promise<Location> {
     await storage.put(path.relative(root, full).split(path.sep).join('/'), await readFile(full))
   }
   return { storage, prefix: '', spec: { kind: 'oss', bucket, prefix: '' } }
-}
-
-/** Compaction that stops before its first delete: every output and the `written` record exist, every input too. */
-function stoppingAtFirstDelete(inner: Storage): Storage {
-  return {
-    description: inner.description,
-    get: (key) => inner.get(key),
-    head: (key) => inner.head(key),
-    list: (prefix, options) => inner.list(prefix, options),
-    put: (key, body) => inner.put(key, body),
-    putStream: (key, body) => inner.putStream(key, body),
-    delete: (key) => Promise.reject(new Error(`stopped before deleting ${key}`)),
-  }
 }
 
 async function pruned(dest: Location, sql: string, cacheDir?: string, db?: Sql): Promise<{ rows: Record<string, unknown>[]; files: number; days: string[] }> {

@@ -4,21 +4,10 @@ import { chromium } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../lib/config.js'
 import { writeReport } from '../../lib/report/write-report.js'
+import { BROWSER_FLAGS, browserExecutable } from '../support/browser.js'
 import { tempDir } from '../support/temp.js'
 import { buildLake, intrusion } from './lake.js'
 
-// Debian's chromium, installed by .ci/run; flags keep it from reaching out or touching a profile.
-const CHROMIUM = '/usr/bin/chromium'
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const SECTIONS = ['overview', 'customer-data', 'administration', 'failures', 'newcomers', 'after-hours']
 
 describe('the audit report in a browser', () => {
@@ -37,9 +26,9 @@ describe('the audit report in a browser', () => {
     expect(html).not.toMatch(/https?:\/\//)
 
     const context = await chromium.launchPersistentContext(await tempDir('ccc-chromium-profile'), {
-      executablePath: CHROMIUM,
+      executablePath: await browserExecutable(),
       headless: true,
-      args: FLAGS,
+      args: BROWSER_FLAGS,
       viewport: { width: 1200, height: 900 },
     })
     try {

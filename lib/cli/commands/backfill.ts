@@ -31,7 +31,7 @@ export const backfillCommand: Command = {
     const config = configFromFlags(input)
     if (!config.source) throw new UsageError('--source is required (a folder or oss://bucket/prefix)')
     const window = windowFromFlags(input)
-    const open = locationOpener(config)
+    const open = locationOpener(config.oss)
     const source = open(config.source)
     const dest = open(config.dest)
     const pipeline = createPipeline(config, source, dest, input.log)

@@ -1,3 +1,4 @@
+import { writeCatalog } from '../../catalog/write-catalog.js'
 import { UsageError, WindowError } from '../../errors.js'
 import type { PartitionSummary } from '../../compact/compact-partition.js'
 import { compactTable, type CompactSummary } from '../../compact/compact-table.js'
@@ -26,7 +27,7 @@ export const compactCommand: Command = {
     if (typeof input.values['target-mb'] === 'string') overrides.COMPACT_TARGET_MB = input.values['target-mb']
     const config = loadConfig(input.env, overrides)
     const selection = window(input.values, config.timeZone)
-    const dest = locationOpener(config)(config.dest)
+    const dest = locationOpener(config.oss)(config.dest)
     const json = Boolean(input.values.json)
     if (!json) input.out(`compacting ${describeSelection(selection)}, target ${(config.compactTargetBytes / 1024 / 1024).toFixed(0)} MB`)
     const summary = await compactTable(
@@ -42,6 +43,7 @@ export const compactCommand: Command = {
       },
       input.log,
     )
+    await writeCatalog(dest.storage, dest.prefix)
     if (json) input.out(JSON.stringify({ summary }))
     else for (const line of summaryLines(summary)) input.out(line)
     return EXIT.ok

@@ -36,7 +36,7 @@ export const demoCommand: Command = {
     await rm(bucket, { recursive: true, force: true })
     await rm(lake, { recursive: true, force: true })
     const config = loadConfig(input.env, { SOURCE: bucket, DEST: lake })
-    const open = locationOpener(config)
+    const open = locationOpener(config.oss)
     const source = open(config.source!)
     const dest = open(config.dest)
 

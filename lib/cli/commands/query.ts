@@ -33,7 +33,7 @@ export const queryCommand: Command = {
     const flags = partitionFlags(input.values)
     const maxMb = cacheMaxMb(input.values)
     const config = loadConfig(input.env, typeof input.values.dest === 'string' ? { DEST: input.values.dest } : {})
-    const dest = locationOpener(config)(config.dest)
+    const dest = locationOpener(config.oss)(config.dest)
     let rows: Record<string, unknown>[]
     try {
       rows = await withDuckDb(async (db) => {

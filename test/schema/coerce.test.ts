@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { asBoolean, asInt32, asNonEmptyString, asString, canonicalJson } from '../../lib/normalize/coerce.js'
+import { asBoolean, asInt32, asNonEmptyString, asString, canonicalJson } from '../../lib/schema/coerce.js'
 import { ExactNumber } from '../../lib/decode/exact-number.js'
 import { parseEventTime } from '../../lib/normalize/event-time.js'
 import { cccEvent } from '../../lib/demo/events.js'

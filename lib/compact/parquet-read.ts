@@ -1,5 +1,5 @@
 import { parquetMetadata, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet'
-import { COLUMNS, type Value } from '../normalize/columns.js'
+import { COLUMNS, type Value } from '../schema/columns.js'
 
 /** The only module that knows the Parquet reader (hyparquet). File bytes in, rows in COLUMNS order out. */
 
