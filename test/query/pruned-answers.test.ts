@@ -1,6 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { writeCatalog } from '../../lib/catalog/write-catalog.js'
 import { compactTable } from '../../lib/compact/compact-table.js'
 import { loadConfig } from '../../lib/config.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
@@ -104,6 +105,7 @@ describe('answers of pruned reads', () => {
       lateEvents: false,
     })
     await processArchives(pipeline, corpus.keys, { concurrency: 4 })
+    await writeCatalog(pipeline.dest, '')
     // Two days compacted, two days still in part files.
     await compactTable(pipeline.dest, '', { selection: { before: '2021-02-01' }, targetBytes: 128 << 20 }, silentLogger)
     root = pipeline.destRoot
