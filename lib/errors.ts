@@ -93,6 +93,12 @@ export class AccessError extends PermanentError {
   }
 }
 
+/**
+ * The location cannot create an object exclusively (an OSS bucket with versioning Enabled or Suspended
+ * ignores `x-oss-forbid-overwrite`), so a writer that deletes cannot take its lease and refuses to run.
+ */
+export class ExclusiveCreateUnsupportedError extends PermanentError {}
+
 export function isRetryable(error: unknown): boolean {
   return error instanceof RetryableError
 }

@@ -70,7 +70,7 @@ export async function compactPartition(ctx: CompactContext, partition: Partition
   const dropped = { rows: 0 }
   const seen = new Set<string>()
   const sources = new Set<string>()
-  await mergeRuns(runsOf(inputs, supersededSources(inputs), dropped), (row) => {
+  await mergeRuns(runsOf(inputs, supersededSources(inputs, recovery.records), dropped), (row) => {
     sources.add(row[SOURCE_OBJECT_INDEX] as string)
     const id = row[EVENT_ID_INDEX]
     if (typeof id === 'string') {
@@ -87,7 +87,7 @@ export async function compactPartition(ctx: CompactContext, partition: Partition
   record.rows.out = sum(record.outputs.map((o) => o.rows))
   record.rows.superseded = dropped.rows
   await writeRecord(dest, destPrefix, record)
-  await deleteInputs(ctx, files, recovery.live, recordKey)
+  await deleteInputs(ctx, partition, files, recovery.live, recordKey)
   if (record.outputs.length === 0) await dest.delete(recordKey)
   const summary: PartitionSummary = {
     ...base,
@@ -109,17 +109,25 @@ export function needsCompaction(files: readonly DataFile[], targetBytes: number)
   return compacted < files.length || compacted > Math.max(1, Math.ceil(sum(files.map((f) => f.bytes)) / targetBytes))
 }
 
-/** Inputs go only now that every output exists. One rewritten meanwhile (new etag) stays for the next run. */
-async function deleteInputs(ctx: CompactContext, files: readonly DataFile[], live: Map<string, string>, current: string): Promise<void> {
-  const consumedRecords = new Set<string>()
-  for (const file of files) {
-    const info = await ctx.dest.head(file.key)
-    if (info?.etag === file.etag) await ctx.dest.delete(file.key)
-    else if (info) ctx.log.warn('input changed during compaction; kept for the next run', { key: file.key })
-    const record = live.get(file.key)
-    if (record && record !== current) consumedRecords.add(record)
-  }
-  for (const key of consumedRecords) await ctx.dest.delete(key)
+/**
+ * Inputs go only now that every output exists: one listing of the partition for their versions, then
+ * multi-object deletes. One rewritten meanwhile (new etag) stays for the next run. The records of
+ * compacted inputs go after the inputs, so a crash between never leaves a compacted file without its record.
+ */
+async function deleteInputs(
+  ctx: CompactContext,
+  partition: PartitionRef,
+  files: readonly DataFile[],
+  live: Map<string, string>,
+  current: string,
+): Promise<void> {
+  const now = new Map((await listDataFiles(ctx.dest, ctx.destPrefix, partition)).map((f) => [f.key, f.etag]))
+  const consumed = files.filter((file) => now.get(file.key) === file.etag)
+  for (const file of files)
+    if (now.has(file.key) && now.get(file.key) !== file.etag) ctx.log.warn('input changed during compaction; kept for the next run', { key: file.key })
+  await ctx.dest.deleteMany(consumed.map((file) => file.key))
+  const records = new Set(files.map((file) => live.get(file.key)).filter((record): record is string => record !== undefined && record !== current))
+  await ctx.dest.deleteMany([...records])
 }
 
 function sum(values: readonly number[]): number {

@@ -53,13 +53,16 @@ export async function beginArchive(dest: Storage, destPrefix: string, version: A
   }
 }
 
-/** After the new manifest is committed: delete what only earlier runs wrote (files, quarantine records, manifests). */
+/**
+ * After the new manifest is committed: delete what only earlier runs wrote (files and quarantine records
+ * in one multi-object delete, then their manifests, so a crash between leaves a manifest that still
+ * names what is left).
+ */
 async function removeSuperseded(dest: Storage, destPrefix: string, superseded: Manifest[], manifest: Manifest): Promise<void> {
   const keep = new Set(manifest.outputs.map((o) => o.key))
   if (manifest.quarantine) keep.add(manifest.quarantine)
   keep.add(manifestKey(destPrefix, manifest.source, manifest.etag))
-  for (const old of superseded) {
-    const stale = [...old.outputs.map((o) => o.key), old.quarantine, manifestKey(destPrefix, old.source, old.etag)]
-    for (const key of stale) if (key && !keep.has(key)) await dest.delete(key)
-  }
+  const unkept = (keys: (string | undefined)[]) => [...new Set(keys)].filter((key): key is string => key !== undefined && !keep.has(key))
+  await dest.deleteMany(unkept(superseded.flatMap((old) => [...old.outputs.map((o) => o.key), old.quarantine])))
+  await dest.deleteMany(unkept(superseded.map((old) => manifestKey(destPrefix, old.source, old.etag))))
 }

@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, createReadStream, fstatSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { readdir, rm, stat } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
@@ -42,6 +42,27 @@ export class FsStorage implements Storage {
     return this.writeBeside(key, async (fd) => {
       for await (const chunk of body) writeAll(fd, chunk)
     })
+  }
+
+  /**
+   * Written whole to a temporary file, then hard-linked to the key: link() fails with EEXIST when the
+   * key exists, atomically, so exactly one of several racing creators wins and none sees a partial file.
+   */
+  async putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined> {
+    const file = this.createBeside(key)
+    try {
+      writeAll(file.fd, typeof body === 'string' ? Buffer.from(body, 'utf8') : body)
+      const info = fstatSync(file.fd)
+      try {
+        linkSync(file.temp, file.target)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined
+        throw error
+      }
+      return infoOf(key, info.size, info.mtimeMs)
+    } finally {
+      discard(file)
+    }
   }
 
   /** Writes the object through a temporary file beside it (createBeside), renamed over it when `write` succeeds. */
@@ -92,6 +113,11 @@ export class FsStorage implements Storage {
 
   async delete(key: string): Promise<void> {
     await rm(this.pathOf(key), { force: true })
+  }
+
+  /** Every key is checked before the first file goes; then one synchronous unlink each (see createBeside). */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    for (const file of keys.map((key) => this.pathOf(key))) rmSync(file, { force: true })
   }
 
   async list(prefix: string, options?: ListOptions): Promise<ListPage> {

@@ -28,6 +28,10 @@ export class MemoryStorage implements Storage {
     return { ...info }
   }
 
+  async putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined> {
+    return this.objects.has(key) ? undefined : this.put(key, body)
+  }
+
   /** Buffers the whole body: this driver holds everything in memory anyway. */
   async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
     const chunks: Uint8Array[] = []
@@ -42,6 +46,10 @@ export class MemoryStorage implements Storage {
 
   async delete(key: string): Promise<void> {
     this.objects.delete(key)
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    for (const key of keys) this.objects.delete(key)
   }
 
   async list(prefix: string, options?: ListOptions): Promise<ListPage> {

@@ -2,7 +2,8 @@ import { createRequire } from 'node:module'
 import { PassThrough, type Readable } from 'node:stream'
 import type OSS from 'ali-oss'
 import { invocationCredentials } from '../credentials.js'
-import { AccessError, CccTrailError, ConfigError, NotFoundError, RetryableError } from '../errors.js'
+import { AccessError, CccTrailError, ConfigError, errorMessage, ExclusiveCreateUnsupportedError, NotFoundError, RetryableError } from '../errors.js'
+import { jsonLogger, type Logger } from '../log.js'
 import { DEFAULT_PAGE_SIZE } from './page.js'
 import type { ListOptions, ListPage, ObjectInfo, Storage } from './types.js'
 
@@ -46,18 +47,28 @@ export interface OssLocation {
 /** How to reach OSS, whatever the bucket. */
 export type OssEndpoint = Omit<OssLocation, 'bucket'>
 
-export type OssStorageOptions = OssLocation & OssCredentials
+export interface OssDriverOptions {
+  /**
+   * Where the driver reports what it cannot hand back as an error: a multipart upload it could not abort
+   * (its parts stay in the bucket, billed, until a lifecycle rule removes them). Default: JSON lines on stderr.
+   */
+  log?: Logger
+}
+
+export type OssStorageOptions = OssLocation & OssCredentials & OssDriverOptions
 
 type Operation =
   | 'GetObject'
   | 'PutObject'
   | 'HeadObject'
   | 'DeleteObject'
+  | 'DeleteMultipleObjects'
   | 'ListObjects'
   | 'InitiateMultipartUpload'
   | 'UploadPart'
   | 'CompleteMultipartUpload'
   | 'AbortMultipartUpload'
+  | 'GetBucketVersioning'
 
 /**
  * Bytes gathered before a streamed object sends a part. OSS needs every part but the last to be at
@@ -66,8 +77,11 @@ type Operation =
  */
 export const STREAM_PART_BYTES = 1024 * 1024
 
+/** The most keys one DeleteMultipleObjects request may name. */
+export const MAX_DELETE_KEYS = 1000
+
 interface Failure {
-  kind: 'missing' | 'refused' | 'transient' | 'expired' | 'other'
+  kind: 'missing' | 'exists' | 'refused' | 'transient' | 'expired' | 'other'
   code: string
   detail: string
   requestId?: string
@@ -118,6 +132,9 @@ export class OssStorage implements Storage {
   readonly #retries: number
   readonly #retryBaseMs: number
   readonly #retryMaxMs: number
+  readonly #log: Logger
+  readonly #bucket: string
+  #exclusiveCreates: Promise<void> | undefined
 
   constructor(options: OssStorageOptions) {
     const { bucket, accessKeyId, accessKeySecret, securityToken } = options
@@ -125,11 +142,13 @@ export class OssStorage implements Storage {
     if (!accessKeyId) throw new ConfigError('accessKeyId', 'missing OSS access key id')
     if (!accessKeySecret) throw new ConfigError('accessKeySecret', 'missing OSS access key secret')
     this.description = `oss://${bucket}`
+    this.#bucket = bucket
     this.#secrets = [accessKeySecret, securityToken ?? ''].filter((s) => s.length >= 4)
     this.#timeoutMs = options.timeoutMs ?? 60_000
     this.#retries = options.retries ?? 3
     this.#retryBaseMs = options.retryBaseMs ?? 200
     this.#retryMaxMs = options.retryMaxMs ?? 5_000
+    this.#log = options.log ?? jsonLogger((line) => process.stderr.write(line + '\n'))
     this.#client = createClient(options, this.#timeoutMs)
   }
 
@@ -143,11 +162,45 @@ export class OssStorage implements Storage {
   }
 
   async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
-    // ali-oss reads a string argument as a file path, so always hand it bytes.
-    const content = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+    const content = bytesOf(body)
     const result = await this.#call('PutObject', key, () => this.#client.put(key, content, { timeout: this.#timeoutMs }))
     const headers = result.res.headers as Record<string, string | undefined>
     return { key, size: content.length, etag: unquote(headers.etag), lastModified: dateOf(headers.date) }
+  }
+
+  /**
+   * PutObject with `x-oss-forbid-overwrite: true`: OSS answers 409 FileAlreadyExists when the key exists.
+   * OSS ignores that header on a bucket whose versioning is Enabled or Suspended, so the bucket's
+   * versioning is read first (once per driver) and such a bucket is refused rather than trusted.
+   */
+  async putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined> {
+    await this.#checkExclusiveCreates()
+    const content = bytesOf(body)
+    const options = { timeout: this.#timeoutMs, headers: { 'x-oss-forbid-overwrite': 'true' } }
+    try {
+      const result = await this.#call('PutObject', key, () => this.#client.put(key, content, options))
+      const headers = result.res.headers as Record<string, string | undefined>
+      return { key, size: content.length, etag: unquote(headers.etag), lastModified: dateOf(headers.date) }
+    } catch (error) {
+      if (error instanceof AlreadyExists) return undefined
+      throw error
+    }
+  }
+
+  /** A refusal is kept for the driver's life; a failed check (network, permission) is tried again next time. */
+  #checkExclusiveCreates(): Promise<void> {
+    const client = this.#client as unknown as VersioningClient
+    this.#exclusiveCreates ??= this.#call('GetBucketVersioning', '', () => client.getBucketVersioning(this.#bucket, { timeout: this.#timeoutMs })).then(
+      ({ versionStatus }) => {
+        if (versionStatus === 'Enabled' || versionStatus === 'Suspended')
+          throw new ExclusiveCreateUnsupportedError(versionedBucketMessage(this.description, versionStatus))
+      },
+      (error: unknown) => {
+        this.#exclusiveCreates = undefined
+        throw error
+      },
+    )
+    return this.#exclusiveCreates
   }
 
   /**
@@ -182,10 +235,27 @@ export class OssStorage implements Storage {
       const headers = done.res.headers as Record<string, string | undefined>
       return { key, size, etag: unquote(done.etag ?? headers.etag), lastModified: dateOf(headers.date) }
     } catch (error) {
-      await this.#call('AbortMultipartUpload', key, () => this.#client.abortMultipartUpload(key, init.uploadId, { timeout: this.#timeoutMs })).catch(
-        () => undefined,
-      )
+      await this.#abort(key, init.uploadId, error)
       throw error
+    }
+  }
+
+  /**
+   * Aborts a failed upload. The upload's own failure is what the caller gets; an abort that fails too
+   * (refused: the role lacks oss:AbortMultipartUpload) is logged as an error naming the upload id, so an
+   * operator can remove the parts and fix the policy.
+   */
+  async #abort(key: string, uploadId: string, cause: unknown): Promise<void> {
+    try {
+      await this.#call('AbortMultipartUpload', key, () => this.#client.abortMultipartUpload(key, uploadId, { timeout: this.#timeoutMs }))
+    } catch (error) {
+      this.#log.error(`multipart upload not aborted: its parts stay in the bucket until a lifecycle rule removes them: ${errorMessage(error)}`, {
+        location: this.description,
+        key,
+        uploadId,
+        reason: error instanceof AccessError ? `access_refused:${error.code}` : 'abort_failed',
+        uploadError: errorMessage(cause),
+      })
     }
   }
 
@@ -205,6 +275,15 @@ export class OssStorage implements Storage {
       await this.#call('DeleteObject', key, () => this.#client.delete(key, { timeout: this.#timeoutMs }))
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error
+    }
+  }
+
+  /** DeleteMultipleObjects in quiet mode (OSS answers with the failures only), MAX_DELETE_KEYS a request. */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    const unique = [...new Set(keys)]
+    for (let at = 0; at < unique.length; at += MAX_DELETE_KEYS) {
+      const batch = unique.slice(at, at + MAX_DELETE_KEYS)
+      await this.#call('DeleteMultipleObjects', batch[0]!, () => this.#client.deleteMulti(batch, { quiet: true, timeout: this.#timeoutMs }))
     }
   }
 
@@ -234,6 +313,7 @@ export class OssStorage implements Storage {
     const code = e.code || e.name || 'Error'
     const failure = { code, detail: redact(summary(e.message), this.#secrets), requestId: e.requestId }
     if (code === 'NoSuchKey') return { kind: 'missing', ...failure }
+    if (code === 'FileAlreadyExists') return { kind: 'exists', ...failure }
     if (code === 'SecurityTokenExpired') return { kind: 'expired', ...failure }
     if (REFUSED.has(code) || e.status === 403) return { kind: 'refused', ...failure }
     const status = e.status ?? 0
@@ -246,6 +326,8 @@ export class OssStorage implements Storage {
     switch (failure.kind) {
       case 'missing':
         return new NotFoundError(key, this.description)
+      case 'exists':
+        return new AlreadyExists(`${where}: the object exists`)
       case 'refused':
         return new AccessError(`${where} refused: ${describe(failure)}`, failure.code)
       case 'expired':
@@ -258,8 +340,34 @@ export class OssStorage implements Storage {
   }
 }
 
+/** ali-oss has getBucketVersioning; its type declarations do not. `versionStatus` is undefined for a bucket that never had versioning. */
+interface VersioningClient {
+  getBucketVersioning(bucket: string, options: { timeout: number }): Promise<{ versionStatus?: string }>
+}
+
+/** The answer of a put-if-absent whose key exists; putIfAbsent turns it into `undefined`. */
+class AlreadyExists extends CccTrailError {}
+
+export function versionedBucketMessage(description: string, status: string): string {
+  return (
+    `${description} has versioning ${status}; OSS ignores x-oss-forbid-overwrite on such buckets, so ccc-trail cannot take ` +
+    "the lease that keeps two runs from deleting each other's files, and deletes nothing there. " +
+    'Keep the table (--dest / DEST) in a bucket that never had versioning (once enabled it can only be suspended); ' +
+    'the archives may stay in a versioned bucket. See docs/reliability.md, "Leases".'
+  )
+}
+
+/** ali-oss reads a string argument as a file path, so always hand it bytes. */
+function bytesOf(body: Uint8Array | string): Buffer {
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+}
+
 /** An OssStorage for `location`, with credentials from the FC context or the environment. */
-export function createOssStorage(location: OssLocation, context?: { credentials?: Partial<OssCredentials> }, env: NodeJS.ProcessEnv = process.env): OssStorage {
+export function createOssStorage(
+  location: OssLocation & OssDriverOptions,
+  context?: { credentials?: Partial<OssCredentials> },
+  env: NodeJS.ProcessEnv = process.env,
+): OssStorage {
   return new OssStorage({ ...location, ...invocationCredentials(context, env, 'OSS') })
 }
 

@@ -44,8 +44,23 @@ export interface Storage {
    * error is rethrown.
    */
   putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo>
+  /**
+   * Creates the object only if no object has this key; undefined (nothing written) when one does.
+   * Exclusive: of several concurrent putIfAbsent calls for one key, exactly one gets an ObjectInfo.
+   * A driver that cannot promise that for its location throws ExclusiveCreateUnsupportedError instead
+   * (an OSS bucket with versioning Enabled or Suspended ignores `x-oss-forbid-overwrite`).
+   * After a retried request the object may be this call's own first attempt: callers that must know
+   * put something of their own in the body (the lease puts its owner id).
+   */
+  putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined>
   head(key: string): Promise<ObjectInfo | undefined>
   /** Idempotent: deleting a missing key succeeds. */
   delete(key: string): Promise<void>
+  /**
+   * Deletes every key given, in as few requests as the store allows (OSS: DeleteMultipleObjects, 1,000
+   * keys a request). Idempotent like delete. Not atomic: after a failure any subset may be gone, and a
+   * retry finishes the job.
+   */
+  deleteMany(keys: readonly string[]): Promise<void>
   list(prefix: string, options?: ListOptions): Promise<ListPage>
 }

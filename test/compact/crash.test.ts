@@ -42,9 +42,17 @@ class CrashingStorage implements Storage {
     this.tick()
     return this.inner.putStream(key, body)
   }
+  async putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined> {
+    this.tick()
+    return this.inner.putIfAbsent(key, body)
+  }
   async delete(key: string): Promise<void> {
     this.tick()
     return this.inner.delete(key)
+  }
+  /** Key by key: a multi-object delete is not atomic, so a crash may fall in the middle of one. */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    for (const key of keys) await this.delete(key)
   }
   private tick(): void {
     if (this.mutations++ === this.crashAt) throw new Error(`crashed before mutation ${this.crashAt}`)

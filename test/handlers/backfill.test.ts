@@ -247,8 +247,10 @@ function failingOnce(storage: Storage, key: string): Storage {
     },
     put: (k, body) => storage.put(k, body),
     putStream: (k, body) => storage.putStream(k, body),
+    putIfAbsent: (k, body) => storage.putIfAbsent(k, body),
     head: (k) => storage.head(k),
     delete: (k) => storage.delete(k),
+    deleteMany: (keys) => storage.deleteMany(keys),
     list: (prefix, options) => storage.list(prefix, options),
   }
 }

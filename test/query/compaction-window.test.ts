@@ -35,14 +35,20 @@ function stoppingBefore(inner: Storage, stopAt: number): Storage & { mutations: 
     list: (prefix, options) => inner.list(prefix, options),
     put: (key, body) => mutate(() => inner.put(key, body)),
     putStream: (key, body) => mutate(() => inner.putStream(key, body)),
+    putIfAbsent: (key, body) => mutate(() => inner.putIfAbsent(key, body)),
     delete: (key) => mutate(() => inner.delete(key)),
+    // Key by key: the stop can fall inside one multi-object delete, which is not atomic.
+    deleteMany: async (keys) => {
+      for (const key of keys) await mutate(() => inner.delete(key))
+    },
     mutations: () => mutations,
   }
 }
 
 /** The real storage, except that deleting stops the compaction: every output and the `written` record exist, every input too. */
 function stoppingAtFirstDelete(inner: Storage): Storage {
-  return { ...stoppingBefore(inner, Infinity), delete: (key) => Promise.reject(new Error(`stopped before deleting ${key}`)) }
+  const stop = (key: string | undefined) => Promise.reject(new Error(`stopped before deleting ${key}`))
+  return { ...stoppingBefore(inner, Infinity), delete: stop, deleteMany: (keys) => stop(keys[0]) }
 }
 
 const NAMES = ['ListConfig', 'ListUsers']

@@ -63,6 +63,10 @@ class DyingStorage implements Storage {
     this.check('put', key)
     return this.inner.putStream(key, body)
   }
+  async putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined> {
+    this.check('put', key)
+    return this.inner.putIfAbsent(key, body)
+  }
   async head(key: string): Promise<ObjectInfo | undefined> {
     this.check('head', key)
     return this.inner.head(key)
@@ -70,6 +74,10 @@ class DyingStorage implements Storage {
   async delete(key: string): Promise<void> {
     this.check('delete', key)
     return this.inner.delete(key)
+  }
+  /** Key by key, so that a death can fall in the middle of one request, as it may on OSS. */
+  async deleteMany(keys: readonly string[]): Promise<void> {
+    for (const key of keys) await this.delete(key)
   }
   async list(prefix: string, options?: ListOptions): Promise<ListPage> {
     this.check('list', prefix)

@@ -41,6 +41,17 @@ export function storageContract(name: string, make: () => Promise<Storage>): voi
       expect(await storage.head('x/y')).toBeUndefined()
     })
 
+    it('deletes many keys at once, idempotently, leaving the others', async () => {
+      const storage = await make()
+      const keys = ['m/a.parquet', 'm/event_name=a%2Fb/坐席 & <x>.parquet', 'm/sub/c.parquet', 'm/kept.parquet']
+      for (const key of keys) await storage.put(key, key)
+      await storage.deleteMany([keys[0]!, keys[1]!, keys[2]!, 'm/never-there', keys[0]!])
+      expect((await storage.list('m/')).objects.map((o) => o.key)).toEqual(['m/kept.parquet'])
+      await storage.deleteMany([keys[0]!, keys[1]!])
+      await storage.deleteMany([])
+      expect(await storage.head('m/kept.parquet')).toMatchObject({ size: keys[3]!.length })
+    })
+
     it('lists by prefix in key order, paging with a cursor', async () => {
       const storage = await make()
       const keys = ['p/2021/02/03/b.gz', 'p/2021/02/03/a.gz', 'p/2021/02/04/c.gz', 'q/other.gz', 'p/2021/02/03x']
@@ -106,6 +117,31 @@ export function storageContract(name: string, make: () => Promise<Storage>): voi
       expect((await readAll(storage, 's/kept.bin')).toString()).toBe('old')
       expect(await storage.head('s/never.bin')).toBeUndefined()
       expect((await storage.list('s/')).objects.map((o) => o.key)).toEqual(['s/kept.bin'])
+    })
+
+    it('putIfAbsent creates a missing object and leaves an existing one alone', async () => {
+      const storage = await make()
+      const created = await storage.putIfAbsent('l/lease.json', 'first')
+      expect(created).toMatchObject({ key: 'l/lease.json', size: 5 })
+      expect(await storage.head('l/lease.json')).toMatchObject({ size: 5, etag: created?.etag })
+      expect(await storage.putIfAbsent('l/lease.json', 'second!')).toBeUndefined()
+      await storage.put('l/other.json', 'plain put')
+      expect(await storage.putIfAbsent('l/other.json', 'x')).toBeUndefined()
+      expect((await readAll(storage, 'l/lease.json')).toString()).toBe('first')
+      expect((await readAll(storage, 'l/other.json')).toString()).toBe('plain put')
+      await storage.delete('l/lease.json')
+      expect(await storage.putIfAbsent('l/lease.json', 'third')).toBeDefined()
+      expect((await readAll(storage, 'l/lease.json')).toString()).toBe('third')
+      expect((await storage.list('l/')).objects.map((o) => o.key)).toEqual(['l/lease.json', 'l/other.json'])
+    })
+
+    it('putIfAbsent lets exactly one of many racing creators win', async () => {
+      const storage = await make()
+      const bodies = Array.from({ length: 8 }, (_, i) => `owner-${i}`)
+      const results = await Promise.all(bodies.map((body) => storage.putIfAbsent('race/new/lease.json', body)))
+      const winners = bodies.filter((_, i) => results[i] !== undefined)
+      expect(winners).toHaveLength(1)
+      expect((await readAll(storage, 'race/new/lease.json')).toString()).toBe(winners[0])
     })
 
     it('keeps unicode and escaped characters in keys', async () => {

@@ -1,7 +1,8 @@
 import { readAll } from '../../lib/storage/read.js'
 import { inspect } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AccessError, ConfigError, NotFoundError, RetryableError } from '../../lib/errors.js'
+import { AccessError, ConfigError, ExclusiveCreateUnsupportedError, NotFoundError, RetryableError } from '../../lib/errors.js'
+import { sinkLogger } from '../../lib/log.js'
 import { createOssStorage, OssStorage, type OssStorageOptions } from '../../lib/storage/oss.js'
 import { startOssServer, type Fault, type OssServer } from '../support/oss-server.js'
 import { resetFaultsAfterEach } from '../support/oss-fixture.js'
@@ -287,6 +288,30 @@ describe('oss storage: streamed writes', () => {
     expect(server.requests.filter((r) => r.key === 'm/retried' && r.op === 'UploadPart').map((r) => r.status)).toEqual([503, 200, 200])
   })
 
+  it('logs an abort the bucket refuses as an error naming the upload id, and still throws the upload failure', async () => {
+    const lines: { level: string; message: string; fields: Record<string, unknown> }[] = []
+    const log = sinkLogger((level, message, context, fields) => lines.push({ level, message, fields: { ...context, ...fields } }))
+    const storage = oss({ log })
+    const pending = server.pendingUploads()
+    server.inject({ op: 'AbortMultipartUpload', kind: 'AccessDenied', keyPrefix: 'm/denied' })
+    await expect(storage.putStream('m/denied', chunks(10, 300 * 1024, 8))).rejects.toThrow('encoder failed')
+    expect(server.pendingUploads()).toBe(pending + 1)
+    expect(server.requests.filter((r) => r.key === 'm/denied').map((r) => [r.op, r.status])).toContainEqual(['AbortMultipartUpload', 403])
+    expect(lines).toEqual([
+      {
+        level: 'error',
+        message: expect.stringContaining('multipart upload not aborted'),
+        fields: expect.objectContaining({
+          key: 'm/denied',
+          uploadId: expect.stringMatching(/\S/),
+          reason: 'access_refused:AccessDenied',
+          uploadError: 'encoder failed',
+        }),
+      },
+    ])
+    expect(lines[0]!.message).toContain('AbortMultipartUpload')
+  })
+
   it('gives up with RetryableError and aborts when a part keeps failing', async () => {
     const storage = oss({ retries: 1 })
     const pending = server.pendingUploads()
@@ -295,5 +320,89 @@ describe('oss storage: streamed writes', () => {
     expect(error).toBeInstanceOf(RetryableError)
     expect(error.message).toContain('UploadPart')
     expect(server.pendingUploads()).toBe(pending)
+  })
+})
+
+describe('oss storage: putIfAbsent', () => {
+  it('sends x-oss-forbid-overwrite and reads the 409 FileAlreadyExists as "exists"', async () => {
+    const storage = oss()
+    expect(await storage.putIfAbsent('lease.json', 'a')).toBeDefined()
+    expect(await storage.putIfAbsent('lease.json', 'b')).toBeUndefined()
+    const puts = server.requests.filter((r) => r.op === 'PutObject' && r.key === 'lease.json')
+    expect(puts.map((r) => r.status)).toEqual([200, 409])
+  })
+
+  it('asks the bucket for its versioning once per driver', async () => {
+    const storage = oss()
+    const before = server.requests.filter((r) => r.op === 'GetBucketVersioning').length
+    await storage.putIfAbsent('a', 'a')
+    await storage.putIfAbsent('b', 'b')
+    expect(server.requests.filter((r) => r.op === 'GetBucketVersioning').length - before).toBe(1)
+  })
+
+  it.each(['Enabled', 'Suspended'] as const)('refuses a bucket with versioning %s, naming it and why, and writes nothing', async (status) => {
+    const bucket = freshBucket()
+    server.setVersioning(bucket, status)
+    const storage = oss({ bucket })
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const error = await failure(storage.putIfAbsent('lease.json', 'a'))
+      expect(error).toBeInstanceOf(ExclusiveCreateUnsupportedError)
+      expect(error.message).toContain(`oss://${bucket} has versioning ${status}`)
+      expect(error.message).toContain('x-oss-forbid-overwrite')
+    }
+    expect(await storage.head('lease.json')).toBeUndefined()
+  })
+
+  it('tries the versioning check again after a transient failure', async () => {
+    const storage = oss({ retries: 0 })
+    server.inject({ op: 'GetBucketVersioning', kind: '503' })
+    expect(await failure(storage.putIfAbsent('k', 'v'))).toBeInstanceOf(RetryableError)
+    expect(await storage.putIfAbsent('k', 'v')).toBeDefined()
+  })
+})
+
+describe('oss storage: multi-object delete', () => {
+  const deletes = (from: number) => server.requests.slice(from).filter((r) => r.op === 'DeleteMultipleObjects')
+
+  it('deletes up to 1,000 keys a request, in quiet mode', async () => {
+    const storage = oss()
+    const bucket = storage.description.slice('oss://'.length)
+    const keys = Array.from({ length: 1_001 }, (_, i) => `many/${String(i).padStart(4, '0')}.parquet`)
+    for (const key of keys.slice(995)) await storage.put(key, 'x')
+    const before = server.requests.length
+    await storage.deleteMany(keys)
+    expect(deletes(before).map((r) => [r.bucket, r.status])).toEqual([
+      [bucket, 200],
+      [bucket, 200],
+    ])
+    expect(server.requests.length - before).toBe(2)
+    expect((await storage.list('many/')).objects).toEqual([])
+  })
+
+  it('sends nothing for no keys', async () => {
+    const storage = oss()
+    const before = server.requests.length
+    await storage.deleteMany([])
+    expect(server.requests.length).toBe(before)
+  })
+
+  it('retries a request that meets a transient fault', async () => {
+    const storage = oss()
+    await storage.put('r/a', 'x')
+    server.inject({ op: 'DeleteMultipleObjects', kind: '503' })
+    const before = server.requests.length
+    await storage.deleteMany(['r/a', 'r/b'])
+    expect(deletes(before).map((r) => [r.status, r.fault])).toEqual([
+      [503, '503'],
+      [200, undefined],
+    ])
+    expect(await storage.head('r/a')).toBeUndefined()
+  })
+
+  it('reports a refusal as AccessError naming the operation', async () => {
+    const storage = oss({ accessKeySecret: 'wrong-secret-value' })
+    const error = await failure(storage.deleteMany(['k']))
+    expect(error).toBeInstanceOf(AccessError)
+    expect(error.message).toContain('DeleteMultipleObjects')
   })
 })

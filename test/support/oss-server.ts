@@ -4,7 +4,8 @@ import { isIP, type AddressInfo } from 'node:net'
 import { isSubResource, verifyV1, type OssCredentials } from './oss-server-auth.js'
 import { byteOrder, listPage, listV1Document, listV2Document, parseListQuery, type ListedObject } from './oss-server-list.js'
 import { completedDocument, Uploads } from './oss-server-multipart.js'
-import { errorDocument, type OssErrorBody } from './oss-server-xml.js'
+import { deleteMultiple, keysToDelete } from './oss-server-delete.js'
+import { elements, errorDocument, XML_DECLARATION, type OssErrorBody } from './oss-server-xml.js'
 
 /**
  * An OSS-protocol server for tests: the object API ali-oss uses, OSS V1 signature checks, OSS error
@@ -16,12 +17,14 @@ export type OssOperation =
   | 'GetObject'
   | 'HeadObject'
   | 'DeleteObject'
+  | 'DeleteMultipleObjects'
   | 'ListObjects'
   | 'ListObjectsV2'
   | 'InitiateMultipartUpload'
   | 'UploadPart'
   | 'CompleteMultipartUpload'
   | 'AbortMultipartUpload'
+  | 'GetBucketVersioning'
 
 /**
  * `503`: ServiceUnavailable; `SlowDown`: 503 with code SlowDown; `delay`: wait `delayMs`, then answer
@@ -29,8 +32,9 @@ export type OssOperation =
  * then destroy the socket (a reset mid-stream); `stall`: send the headers and half the body, then nothing;
  * `hold`: keep the request waiting until `release()`, then answer normally; a client that gives up first (a
  * timeout) gets nothing, and the request changes nothing. A deterministic "in flight" or "too slow".
+ * `AccessDenied`: 403 with code AccessDenied, what OSS answers when the role's policy lacks the action.
  */
-export type FaultKind = '503' | 'SlowDown' | 'delay' | 'reset' | 'truncate' | 'stall' | 'hold'
+export type FaultKind = '503' | 'SlowDown' | 'AccessDenied' | 'delay' | 'reset' | 'truncate' | 'stall' | 'hold'
 
 export interface Fault {
   /** `ListObjects` matches both list versions; `*` matches every operation. */
@@ -52,6 +56,8 @@ export interface RecordedRequest {
   bucket?: string
   /** The object key, or the prefix of a list. */
   key: string
+  /** DeleteMultipleObjects: the keys the request names. */
+  keys?: string[]
   /** 0 when the socket was reset before a status was sent. */
   status: number
   fault?: FaultKind
@@ -68,6 +74,11 @@ export interface OssServer {
   port: number
   /** Creates the bucket if it does not exist. */
   bucket(name: string): void
+  /**
+   * Sets a bucket's versioning status, as PutBucketVersioning would. Only the status is modelled (for
+   * GetBucketVersioning): like OSS, PutObject then ignores `x-oss-forbid-overwrite`.
+   */
+  setVersioning(bucket: string, status: 'Enabled' | 'Suspended'): void
   inject(fault: Fault): void
   /** Faults injected but not (fully) taken yet. */
   pendingFaults(): Fault[]
@@ -107,6 +118,7 @@ interface Reply {
 
 class ServerState {
   readonly buckets = new Map<string, Map<string, StoredObject>>()
+  readonly versioning = new Map<string, 'Enabled' | 'Suspended'>()
   readonly faults: (Fault & { times: number })[] = []
   readonly requests: RecordedRequest[] = []
   readonly uploads = new Uploads()
@@ -159,6 +171,7 @@ export async function startOssServer(options: OssServerOptions): Promise<OssServ
     endpoint: `http://127.0.0.1:${port}`,
     port,
     bucket: (name) => void (state.buckets.has(name) || state.buckets.set(name, new Map())),
+    setVersioning: (bucket, status) => void state.versioning.set(bucket, status),
     inject: (fault) => void state.faults.push({ times: 1, ...fault }),
     pendingFaults: () => state.faults.filter((f) => f.times > 0).map((f) => ({ ...f })),
     resetFaults: () => {
@@ -197,6 +210,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
     record.op = operationOf(record.method, target)
     record.bucket = target.bucket
     record.key = target.key || (target.query.get('prefix') ?? '')
+    if (record.op === 'DeleteMultipleObjects') record.keys = keysToDelete(body)
     const fault = state.takeFault(record.op, record.bucket, record.key)
     if (fault) record.fault = fault.kind
     if (fault?.kind === 'delay') await state.sleep(fault.delayMs ?? 1000)
@@ -246,6 +260,8 @@ function operationOf(method: string, target: Target): RecordedRequest['op'] {
   const subResources = [...target.query.keys()].filter((name) => isSubResource(name) && !name.startsWith('response-'))
   if (!target.bucket) return 'Unsupported'
   if (target.key === '') {
+    if (method === 'GET' && subResources.join('&') === 'versioning') return 'GetBucketVersioning'
+    if (method === 'POST' && subResources.join('&') === 'delete') return 'DeleteMultipleObjects'
     if (method !== 'GET' || subResources.some((name) => name !== 'continuation-token')) return 'Unsupported'
     return target.query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects'
   }
@@ -266,6 +282,7 @@ function multipartOperation(method: string, subResources: string[]): RecordedReq
 function faultReply(fault: Fault | undefined): Reply | undefined {
   if (fault?.kind === '503') return { status: 503, error: { code: 'ServiceUnavailable', message: 'Service is unavailable, please try again later.' } }
   if (fault?.kind === 'SlowDown') return { status: 503, error: { code: 'SlowDown', message: 'Please reduce your request rate.' } }
+  if (fault?.kind === 'AccessDenied') return { status: 403, error: { code: 'AccessDenied', message: 'You have no right to access this object.' } }
   return undefined
 }
 
@@ -278,8 +295,14 @@ function answer(state: ServerState, req: IncomingMessage, target: Target, op: Re
   const refusal = verifyV1(signed, state.credentials, state.tokenExpired)
   if (refusal) return { status: 403, error: refusal }
   switch (op) {
-    case 'PutObject':
+    case 'PutObject': {
+      const forbidden = forbidOverwrite(req, state.versioning.has(target.bucket))
+      if (typeof forbidden === 'object') return forbidden
+      if (forbidden && objects.has(target.key)) return fileAlreadyExists()
       return putObject(objects, target.key, req, body)
+    }
+    case 'GetBucketVersioning':
+      return versioningDocument(state.versioning.get(target.bucket))
     case 'GetObject':
       return getObject(objects, target.key, req.headers.range)
     case 'HeadObject':
@@ -287,6 +310,8 @@ function answer(state: ServerState, req: IncomingMessage, target: Target, op: Re
     case 'DeleteObject':
       objects.delete(target.key)
       return { status: 204 }
+    case 'DeleteMultipleObjects':
+      return deleteMultiple(objects, body, String(req.headers['content-md5'] ?? '') || undefined)
     case 'ListObjects':
     case 'ListObjectsV2':
       return listObjects(objects, target, op === 'ListObjectsV2')
@@ -328,6 +353,27 @@ function putObject(objects: Map<string, StoredObject>, key: string, req: Incomin
   const contentType = req.headers['content-type'] ?? 'application/octet-stream'
   objects.set(key, { key, body, etag, size: body.length, lastModified: new Date(), contentType })
   return { status: 200, headers: { etag: `"${etag}"` } }
+}
+
+/**
+ * `x-oss-forbid-overwrite`: `true` refuses to replace an existing object, `false` or absent allows it,
+ * anything else is a 400. A bucket with versioning Enabled or Suspended ignores the header, as OSS does.
+ */
+function forbidOverwrite(req: IncomingMessage, versioned: boolean): boolean | Reply {
+  const value = req.headers['x-oss-forbid-overwrite']
+  if (value === undefined) return false
+  const text = String(value).toLowerCase()
+  if (text !== 'true' && text !== 'false') return { status: 400, error: { code: 'InvalidArgument', message: 'x-oss-forbid-overwrite must be true or false.' } }
+  return text === 'true' && !versioned
+}
+
+function fileAlreadyExists(): Reply {
+  return { status: 409, error: { code: 'FileAlreadyExists', message: 'The object you specified already exists and can not be overwritten.' } }
+}
+
+function versioningDocument(status: string | undefined): Reply {
+  const inner = status ? elements({ Status: status }) : ''
+  return { status: 200, headers: { 'content-type': 'application/xml' }, body: `${XML_DECLARATION}<VersioningConfiguration>${inner}</VersioningConfiguration>` }
 }
 
 function getObject(objects: Map<string, StoredObject>, key: string, range: string | undefined): Reply {
