@@ -54,10 +54,12 @@ export const alertsCommand: Command = {
     let evaluation: Evaluation | undefined
     let rebuilt: Evaluation['sightings'] | undefined
     if (from || rebuild) {
-      const root = await localTable(dest, input.values.cache as string | undefined)
+      const days = lookBackDays(settings.rules)
+      // Only the days evaluated and the look-back before them are fetched (an OSS table is mirrored).
+      const bounds = from && to && !rebuild ? { days: [{ from: addDays(from, -days), to }] } : {}
+      const table = await localTable(dest, { bounds, cacheDir: input.values.cache as string | undefined })
       await withDuckDb(async (db) => {
-        await createViews(db, root)
-        const days = lookBackDays(settings.rules)
+        await createViews(db, table)
         if (from && to) {
           const rows = await windowRows(db, from, to)
           evaluation = evaluateRules(settings.rules, rows, { workHours: settings.workHours, seen: await sightingsBefore(db, from, days) })
