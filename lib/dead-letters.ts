@@ -1,9 +1,7 @@
 import { parseBackfillEvent } from './backfill/payload.js'
 import { errorMessage } from './errors.js'
 import { parseOssEvent } from './fc/oss-event.js'
-import { DEAD_LETTER_DIR, deadLetterKey } from './layout.js'
-import { listObjects } from './storage/list.js'
-import { readJson } from './storage/read.js'
+import { deadLetterKey } from './layout.js'
 import type { Storage } from './storage/types.js'
 
 /**
@@ -50,12 +48,6 @@ export async function writeDeadLetter(dest: Storage, destPrefix: string, letter:
   const key = deadLetterKey(destPrefix, letter.receivedAt.slice(0, 10), letter.requestId)
   await dest.put(key, JSON.stringify(letter, null, 2) + '\n')
   return key
-}
-
-export async function* listDeadLetters(dest: Storage, destPrefix: string): AsyncGenerator<{ key: string; letter: DeadLetter }> {
-  for await (const object of listObjects(dest, destPrefix + DEAD_LETTER_DIR)) {
-    if (object.key.endsWith('.json')) yield { key: object.key, letter: await readJson<DeadLetter>(dest, object.key) }
-  }
 }
 
 /** What redoing a dead letter means: converting these archives, listing these backfill windows, or nothing known. */

@@ -8,7 +8,7 @@ import { NOT_IN_FC_PACKAGE, withoutPackages } from '../../deploy/fc-manifest.mjs
 /** The FC code package (deploy/package-fc.mjs) leaves DuckDB out: no handler may ever need it. */
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const HANDLERS = ['oss-trigger', 'backfill', 'compact']
+const HANDLERS = ['dead-letter', 'oss-trigger', 'backfill', 'compact']
 const SPECIFIERS = [
   /^\s*(?:import|export)\s[^'"]*?\sfrom\s*['"]([^'"]+)['"]/gm, // import … from, export … from (across lines)
   /^\s*import\s*['"]([^'"]+)['"]/gm, // import 'x'
