@@ -72,6 +72,7 @@ export function replayOf(letter: DeadLetter): Replay {
   try {
     const request = parseBackfillEvent(typeof payload === 'string' ? payload : JSON.stringify(payload))
     if (request.kind === 'batch') return { kind: 'archives', keys: request.keys }
+    if (request.kind === 'verify-fanout') return { kind: 'unknown', reason: 'a fan-out check: nothing to redo' }
     return { kind: 'window', from: request.from, to: request.to, prefix: request.prefix, failedAt }
   } catch (error) {
     return { kind: 'unknown', reason: errorMessage(error) }
