@@ -28,7 +28,8 @@ export function schemaErrors(value: unknown, schema: Schema, root: Schema = sche
       fail(`not a multiple of ${schema.multipleOf}`)
   }
   if (typeof value === 'string' && typeof schema.pattern === 'string' && !new RegExp(schema.pattern).test(value)) fail(`does not match ${schema.pattern}`)
-  if (Array.isArray(value) && schema.items) value.forEach((item, i) => errors.push(...schemaErrors(item, schema.items as Schema, root, `${path}[${i}]`)))
+  if (Array.isArray(value) && schema.items)
+    for (const [i, item] of value.entries()) errors.push(...schemaErrors(item, schema.items as Schema, root, `${path}[${i}]`))
   if (isObject(value)) errors.push(...objectErrors(value, schema, root, path))
   return errors
 }
