@@ -8,12 +8,18 @@ import { createHash } from 'node:crypto'
  *   _ccc_trail/compactions/dt=<d>/event_name=<n>/<id>.json  what one compaction wrote (its commit record)
  *   _ccc_trail/checkpoints/<name>.json                      backfill progress
  *   _ccc_trail/leases/dt=<d>/event_name=<n>/<gen>.json       who may delete in that partition now (lib/ledger/lease.ts)
+ *   _ccc_trail/dead-letters/<YYYY-MM-DD>/<request id>.json  an async invocation FC gave up on (replayable)
+ *   _ccc_trail/alerts/seen/<kind>/<hash>.json               when a caller or address was last seen (alert state)
+ *   _ccc_trail/alerts/counts/<rule>/<hour>/<sourceId>.json  one archive's matching rows per hour (count rules)
+ *   _ccc_trail/alerts/sent/<alert id>.json                  an alert that was delivered
+ *   _ccc_trail/alerts/failed/<message id>.json              alerts whose delivery failed, for the next run
  *   _quarantine/<source key>@<etag>.json                    what could not be read, with reasons
  *   _catalog/ccc_api_catalog.parquet                        the API name dimension table
  */
 export const META_DIR = '_ccc_trail/'
 export const MANIFEST_DIR = `${META_DIR}manifests/`
 export const CHECKPOINT_DIR = `${META_DIR}checkpoints/`
+export const DEAD_LETTER_DIR = `${META_DIR}dead-letters/`
 export const QUARANTINE_DIR = '_quarantine/'
 export const CATALOG_KEY = '_catalog/ccc_api_catalog.parquet'
 export const COMPACTION_DIR = `${META_DIR}compactions/`
@@ -48,6 +54,34 @@ export function compactedFilePrefix(destPrefix: string, partition: PartitionRef,
 /** The `index`th file compaction `id` writes into a partition. */
 export function compactedFileKey(destPrefix: string, partition: PartitionRef, id: string, index: number): string {
   return `${compactedFilePrefix(destPrefix, partition, id)}${String(index).padStart(3, '0')}.parquet`
+}
+
+/** What a data file's name says about it: one archive's rows, or one output of a multi-source writer run. */
+export type DataFileName = { kind: 'part'; sourceId: string } | { kind: 'group'; group: string; index: number }
+
+const PART_NAME = /^part-([A-Za-z0-9_]+)\.parquet$/
+const GROUP_NAME = /^compact-([A-Za-z0-9_]+)-(\d+)\.parquet$/
+
+/** Parses a file name made by `partFileKey` or `compactedFileKey`; anything else is not ccc-trail's data. */
+export function parseDataFileName(name: string): DataFileName | undefined {
+  const part = PART_NAME.exec(name)
+  if (part) return { kind: 'part', sourceId: part[1] }
+  const group = GROUP_NAME.exec(name)
+  return group ? { kind: 'group', group: group[1], index: Number(group[2]) } : undefined
+}
+
+/**
+ * Splits a key relative to the table into its partition folder (`dt=…/event_name=…/`) and file name, for
+ * every Parquet file there: engines read them all, whoever wrote them.
+ */
+export function parseDataFileKey(relativeKey: string): { folder: string; name: string } | undefined {
+  const match = /^(dt=[^/]+\/event_name=[^/]+\/)([^/]+\.parquet)$/.exec(relativeKey)
+  return match ? { folder: match[1], name: match[2] } : undefined
+}
+
+/** The last segment of a key: a file's name within its partition folder. */
+export function fileNameOf(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1)
 }
 
 /** The same inputs (keys and versions) always give the same id, so a rerun after a crash rewrites the same names. */
@@ -93,6 +127,14 @@ export function manifestKey(destPrefix: string, sourceKey: string, etag: string)
 /** All manifests of one source key (any etag) share this prefix. */
 export function manifestPrefix(destPrefix: string, sourceKey: string): string {
   return `${destPrefix}${MANIFEST_DIR}${sourceKey}@`
+}
+
+/**
+ * Where the failed invocation `requestId` is kept: the same failed request always gets the same key, so
+ * FC retrying the dead-letter function writes it once. `day` (UTC) keeps folders small and sorted.
+ */
+export function deadLetterKey(destPrefix: string, day: string, requestId: string): string {
+  return `${destPrefix}${DEAD_LETTER_DIR}${day}/${requestId.replace(/[^A-Za-z0-9._-]/g, '_')}.json`
 }
 
 export function quarantineKey(destPrefix: string, sourceKey: string, etag: string): string {
@@ -143,4 +185,30 @@ export function unescapePartitionValue(escaped: string): string | null {
 
 export function partitionPath(dt: string, eventName: string | null): string {
   return `dt=${dt}/event_name=${escapePartitionValue(eventName)}/`
+}
+
+// Alert state (lib/alerts/): small, rebuildable from the table, never data.
+
+export const ALERTS_DIR = `${META_DIR}alerts/`
+export const ALERT_FAILED_DIR = `${ALERTS_DIR}failed/`
+
+export function alertSeenKey(destPrefix: string, kind: string, value: string): string {
+  return `${destPrefix}${ALERTS_DIR}seen/${kind}/${createHash('sha1').update(value).digest('hex').slice(0, 24)}.json`
+}
+
+/** Every archive's contribution to one count rule's hour lives under this prefix. */
+export function alertCountPrefix(destPrefix: string, rule: string, hourStart: number): string {
+  return `${destPrefix}${ALERTS_DIR}counts/${rule}/${new Date(hourStart).toISOString().slice(0, 13)}/`
+}
+
+export function alertCountKey(destPrefix: string, rule: string, hourStart: number, sourceKey: string): string {
+  return `${alertCountPrefix(destPrefix, rule, hourStart)}${sourceId(sourceKey)}.json`
+}
+
+export function alertSentKey(destPrefix: string, alertId: string): string {
+  return `${destPrefix}${ALERTS_DIR}sent/${alertId}.json`
+}
+
+export function alertFailedKey(destPrefix: string, messageId: string): string {
+  return `${destPrefix}${ALERT_FAILED_DIR}${messageId}.json`
 }

@@ -40,3 +40,8 @@ export const silentLogger: Logger = sinkLogger(() => {})
 function redact(key: string, value: unknown): unknown {
   return SECRET_FIELD.test(key) && typeof value === 'string' ? '[redacted]' : value
 }
+
+/** A logger whose lines go to whatever logger `current` returns when a line is written (one made once, used across invocations). */
+export function forwardingLogger(current: () => Logger): Logger {
+  return sinkLogger((level, message, context, fields) => current().child(context)[level](message, fields))
+}

@@ -77,7 +77,7 @@ export async function compactPartition(ctx: CompactContext, partition: Partition
   const dropped = { rows: 0 }
   const seen = new Set<string>()
   const sources = new Set<string>()
-  await mergeRuns(runsOf(inputs, supersededSources(inputs), dropped), (row) => {
+  await mergeRuns(runsOf(inputs, supersededSources(inputs, recovery.records), dropped), (row) => {
     sources.add(row[SOURCE_OBJECT_INDEX] as string)
     const id = row[EVENT_ID_INDEX]
     if (typeof id === 'string') {

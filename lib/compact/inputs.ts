@@ -2,7 +2,9 @@ import { readAll } from '../storage/read.js'
 import { SOURCE_OBJECT_INDEX } from '../schema/columns.js'
 import type { Storage } from '../storage/types.js'
 import type { ParquetTable } from './parquet-read.js'
-import { COMPACT_PREFIX, PART_PREFIX, sourceId } from '../layout.js'
+import { fileNameOf } from '../layout.js'
+import type { CompactionRecord } from '../ledger/compaction-records.js'
+import { partitionVisibility } from '../ledger/visibility.js'
 import type { Run } from './merge.js'
 import type { DataFile } from './partitions.js'
 
@@ -34,23 +36,15 @@ async function loadInput(dest: Storage, file: DataFile): Promise<LoadedInput> {
 }
 
 /**
- * Which rows of each compacted input are stale. A source's rows come from exactly one place:
- *  - its part file, when the partition has one (written after the source's rows were compacted: a forced
- *    rerun, a new version of the object, or an empty "tombstone" when the new version has no rows here);
- *  - otherwise the newest compaction holding it (two hold the same source only after lost records).
- * Returns, per compacted input key, the sources whose rows that file must not contribute.
+ * Which rows of each compacted input are stale, by the ledger's one rule (lib/ledger/visibility.ts) over
+ * the partition as recovery left it: its files and live records, and the sources each compacted file holds.
+ * Returns, per input key, the sources whose rows that file must not contribute.
  */
-export function supersededSources(inputs: readonly LoadedInput[]): Map<string, Set<string>> {
-  const partIds = new Set(inputs.filter((i) => i.file.kind === 'part').map((i) => fileName(i.file.key).slice(PART_PREFIX.length, -'.parquet'.length)))
-  const compacted = inputs.filter((i) => i.file.kind === 'compact')
-  const groups = [...new Set(compacted.map(groupOf))].sort((a, b) => groupAge(compacted, b) - groupAge(compacted, a) || (a < b ? 1 : -1))
-  const owner = new Map<string, string>()
-  for (const group of groups) {
-    for (const input of compacted.filter((i) => groupOf(i) === group)) {
-      for (const source of input.sources) if (!owner.has(source) && !partIds.has(sourceId(source))) owner.set(source, group)
-    }
-  }
-  return new Map(compacted.map((input) => [input.file.key, new Set([...input.sources].filter((s) => owner.get(s) !== groupOf(input)))]))
+export function supersededSources(inputs: readonly LoadedInput[], records: readonly CompactionRecord[]): Map<string, Set<string>> {
+  const files = new Map(inputs.map((i) => [fileNameOf(i.file.key), { etag: i.file.etag, lastModified: i.file.lastModified?.getTime() }]))
+  const sourcesOf = new Map(inputs.filter((i) => i.file.kind === 'compact').map((i) => [fileNameOf(i.file.key), [...i.sources]]))
+  const { staleSources } = partitionVisibility({ files, records, sourcesOf })
+  return new Map(inputs.map((input) => [input.file.key, staleSources.get(fileNameOf(input.file.key)) ?? new Set<string>()]))
 }
 
 /** One run per row group, in input order; stale rows are dropped as a group loads and counted in `dropped`. */
@@ -73,19 +67,4 @@ export function runsOf(inputs: readonly LoadedInput[], superseded: Map<string, S
     }
   }
   return runs
-}
-
-/** Outputs of one compaction share the id in `compact-<id>-<nnn>.parquet`. */
-function groupOf(input: LoadedInput): string {
-  return fileName(input.file.key)
-    .slice(COMPACT_PREFIX.length)
-    .replace(/-\d+\.parquet$/, '')
-}
-
-function groupAge(inputs: readonly LoadedInput[], group: string): number {
-  return Math.max(...inputs.filter((i) => groupOf(i) === group).map((i) => i.file.lastModified?.getTime() ?? 0))
-}
-
-function fileName(key: string): string {
-  return key.slice(key.lastIndexOf('/') + 1)
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto'
+import { getHeapStatistics } from 'node:v8'
+import type { DeliveryOptions } from '../alerts/deliver.js'
 import { loadConfig, type Config } from '../config.js'
 import { ConfigError } from '../errors.js'
 import type { LocationSpec } from '../location.js'
-import { jsonLogger, type Logger } from '../log.js'
+import { forwardingLogger, jsonLogger, type Logger } from '../log.js'
 import { locationOpener, type Location } from '../storage/open.js'
 import { invocationFields, type FcContext } from './context.js'
 
@@ -14,6 +16,8 @@ export interface InvocationDeps {
   log: Logger
   /** The clock (ms); Date.now unless a test pins it. */
   now?: () => number
+  /** Retries and backoff of alert messages; the defaults unless a test shortens them. */
+  alertDelivery?: DeliveryOptions
 }
 
 export type LineWriter = (line: string) => void
@@ -29,8 +33,12 @@ const stdoutLine: LineWriter = (line) => process.stdout.write(line + '\n')
 export function fcContainer(env: NodeJS.ProcessEnv = process.env, write: LineWriter = stdoutLine): (context: FcContext) => InvocationDeps {
   let config: Config | undefined
   let opener: { fingerprint: string; open: InvocationDeps['open'] } | undefined
+  let log: Logger | undefined
+  // Storage outlives an invocation; what it logs carries the request id of the invocation at hand.
+  const storageLog = forwardingLogger(() => log ?? jsonLogger(write))
   return (context) => {
     const fields = invocationFields(context)
+    const coldStart = !config
     if (!config) {
       try {
         config = checkedConfig(loadConfig(env))
@@ -40,9 +48,25 @@ export function fcContainer(env: NodeJS.ProcessEnv = process.env, write: LineWri
       }
     }
     const fingerprint = credentialFingerprint(context)
-    if (opener?.fingerprint !== fingerprint) opener = { fingerprint, open: locationOpener(config.oss, context, env) }
-    return { config, open: opener.open, log: jsonLogger(write, config.logLevel, fields) }
+    if (opener?.fingerprint !== fingerprint) opener = { fingerprint, open: locationOpener(config.oss, context, env, storageLog) }
+    log = jsonLogger(write, config.logLevel, fields)
+    if (coldStart) logColdStart(log, context, env)
+    return { config, open: opener.open, log }
   }
+}
+
+/**
+ * Once per instance: the V8 heap limit node really got, so an operator can see that FC applied the
+ * `NODE_OPTIONS` of s.yaml (FC's documentation does not say that it does).
+ */
+function logColdStart(log: Logger, context: FcContext, env: NodeJS.ProcessEnv): void {
+  const limit = getHeapStatistics().heap_size_limit
+  log.info('cold start', {
+    heap_size_limit: limit,
+    heapLimitMb: Math.round(limit / (1024 * 1024)),
+    nodeOptions: env.NODE_OPTIONS ?? null,
+    memoryMb: context.function?.memory ?? null,
+  })
 }
 
 /** The destination must not be the whole source bucket: every new object would then be the table's own. */

@@ -14,15 +14,26 @@ export interface Sql {
 }
 
 export async function withDuckDb<T>(use: (sql: Sql) => Promise<T>): Promise<T> {
+  const db = await openDuckDb()
+  try {
+    return await use(db)
+  } finally {
+    db.close()
+  }
+}
+
+/** An in-memory DuckDB kept open across uses until `close()`; `withDuckDb` is one for a single use. */
+export async function openDuckDb(): Promise<Sql & { close(): void }> {
   // Loaded on first use: the native library costs every CLI command ~0.2 s and ~35 MB otherwise.
   const { DuckDBInstance } = await import('@duckdb/node-api')
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' })
   const connection = await instance.connect()
-  try {
-    return await use(sqlOf(connection))
-  } finally {
-    connection.closeSync()
-    instance.closeSync()
+  return {
+    ...sqlOf(connection),
+    close() {
+      connection.closeSync()
+      instance.closeSync()
+    },
   }
 }
 

@@ -1,10 +1,18 @@
 import { NotFoundError, RetryableError } from '../errors.js'
-import { COMPACTION_DIR } from '../layout.js'
+import { COMPACTION_DIR, parseDataFileKey } from '../layout.js'
 import type { CompactionRecord } from '../ledger/compaction-records.js'
+import { mayOverlap, partitionVisibility, type FileVersion } from '../ledger/visibility.js'
 import { listObjects } from '../storage/list.js'
-import { readJson } from '../storage/read.js'
+import { readAll, readJson } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'
-import { mayOverlap, readablePartition, type ReadablePartition } from './readable-files.js'
+
+/** What a reader reads of one partition folder (see lib/ledger/visibility.ts). */
+export interface ReadablePartition {
+  /** Names of the files to read. */
+  files: string[]
+  /** Multi-source files holding some rows whose source lives elsewhere: drop those sources' rows. */
+  staleSources: Map<string, Set<string>>
+}
 
 /** The table as one consistent reading: per partition folder (`dt=…/event_name=…/`), what to read. */
 export interface TableSnapshot {
@@ -15,7 +23,6 @@ export interface TableSnapshot {
   records: string[]
 }
 
-const DATA_FILE = /^(dt=[^/]+\/event_name=[^/]+\/)([^/]+\.parquet)$/
 const ATTEMPTS = 5
 
 /**
@@ -43,25 +50,49 @@ export async function readTableSnapshot(storage: Storage, prefix: string): Promi
       read.push(key)
     }
     if (!gone && sameVersions(before, await recordVersions(storage, prefix))) {
-      const partitions = new Map([...folders].map(([folder, files]) => [folder, readablePartition({ files, records: records.get(folder) ?? [] })]))
+      const partitions = new Map<string, ReadablePartition>()
+      for (const [folder, files] of folders) partitions.set(folder, await readablePartition(storage, prefix + folder, files, records.get(folder) ?? []))
       return { partitions, sizes, records: read }
     }
   }
   throw new RetryableError(`${storage.description}: compaction kept changing the table while it was read (${ATTEMPTS} attempts); run the query again`)
 }
 
-/** Partition folder -> data file name -> etag. */
-async function dataFiles(storage: Storage, prefix: string): Promise<{ folders: Map<string, Map<string, string>>; sizes: Map<string, number> }> {
-  const folders = new Map<string, Map<string, string>>()
+/**
+ * The ledger's answer for one folder. Compacted files whose records are lost are read for their sources
+ * (rare: `_ccc_trail/` deleted or lost), so a source reprocessed since is not counted twice.
+ */
+async function readablePartition(
+  storage: Storage,
+  folderPrefix: string,
+  files: Map<string, FileVersion>,
+  records: CompactionRecord[],
+): Promise<ReadablePartition> {
+  let visible = partitionVisibility({ files, records })
+  if (visible.needsSources.length > 0 && mayOverlap(files.keys())) {
+    const { openParquet } = await import('../compact/parquet-read.js')
+    const sourcesOf = new Map<string, string[]>()
+    for (const name of visible.needsSources) {
+      const column = await openParquet(await readAll(storage, folderPrefix + name)).readColumn('source_object')
+      sourcesOf.set(name, [...new Set(column.filter((s): s is string => typeof s === 'string'))])
+    }
+    visible = partitionVisibility({ files, records, sourcesOf })
+  }
+  return { files: visible.read, staleSources: visible.staleSources }
+}
+
+/** Partition folder -> data file name -> version. */
+async function dataFiles(storage: Storage, prefix: string): Promise<{ folders: Map<string, Map<string, FileVersion>>; sizes: Map<string, number> }> {
+  const folders = new Map<string, Map<string, FileVersion>>()
   const sizes = new Map<string, number>()
   // One page as large as the driver allows: OSS caps it at 1000, a folder then lists itself once instead of once a page.
   for await (const info of listObjects(storage, prefix + 'dt=', { limit: 1_000_000 })) {
-    const match = DATA_FILE.exec(info.key.slice(prefix.length))
-    if (!match) continue
+    const parsed = parseDataFileKey(info.key.slice(prefix.length))
+    if (!parsed) continue
     sizes.set(info.key.slice(prefix.length), info.size)
-    const [, folder, name] = match as unknown as [string, string, string]
+    const { folder, name } = parsed
     if (!folders.has(folder)) folders.set(folder, new Map())
-    folders.get(folder)!.set(name, info.etag)
+    folders.get(folder)!.set(name, { etag: info.etag, lastModified: info.lastModified?.getTime() })
   }
   return { folders, sizes }
 }

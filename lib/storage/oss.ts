@@ -2,7 +2,8 @@ import { createRequire } from 'node:module'
 import { PassThrough, type Readable } from 'node:stream'
 import type OSS from 'ali-oss'
 import { invocationCredentials } from '../credentials.js'
-import { AccessError, CccTrailError, ConfigError, ExclusiveCreateUnsupportedError, NotFoundError, RetryableError } from '../errors.js'
+import { AccessError, CccTrailError, ConfigError, errorMessage, ExclusiveCreateUnsupportedError, NotFoundError, RetryableError } from '../errors.js'
+import { jsonLogger, type Logger } from '../log.js'
 import { DEFAULT_PAGE_SIZE } from './page.js'
 import type { ListOptions, ListPage, ObjectInfo, Storage } from './types.js'
 
@@ -46,7 +47,15 @@ export interface OssLocation {
 /** How to reach OSS, whatever the bucket. */
 export type OssEndpoint = Omit<OssLocation, 'bucket'>
 
-export type OssStorageOptions = OssLocation & OssCredentials
+export interface OssDriverOptions {
+  /**
+   * Where the driver reports what it cannot hand back as an error: a multipart upload it could not abort
+   * (its parts stay in the bucket, billed, until a lifecycle rule removes them). Default: JSON lines on stderr.
+   */
+  log?: Logger
+}
+
+export type OssStorageOptions = OssLocation & OssCredentials & OssDriverOptions
 
 type Operation =
   | 'GetObject'
@@ -123,6 +132,7 @@ export class OssStorage implements Storage {
   readonly #retries: number
   readonly #retryBaseMs: number
   readonly #retryMaxMs: number
+  readonly #log: Logger
   readonly #bucket: string
   #exclusiveCreates: Promise<void> | undefined
 
@@ -138,6 +148,7 @@ export class OssStorage implements Storage {
     this.#retries = options.retries ?? 3
     this.#retryBaseMs = options.retryBaseMs ?? 200
     this.#retryMaxMs = options.retryMaxMs ?? 5_000
+    this.#log = options.log ?? jsonLogger((line) => process.stderr.write(line + '\n'))
     this.#client = createClient(options, this.#timeoutMs)
   }
 
@@ -224,10 +235,27 @@ export class OssStorage implements Storage {
       const headers = done.res.headers as Record<string, string | undefined>
       return { key, size, etag: unquote(done.etag ?? headers.etag), lastModified: dateOf(headers.date) }
     } catch (error) {
-      await this.#call('AbortMultipartUpload', key, () => this.#client.abortMultipartUpload(key, init.uploadId, { timeout: this.#timeoutMs })).catch(
-        () => undefined,
-      )
+      await this.#abort(key, init.uploadId, error)
       throw error
+    }
+  }
+
+  /**
+   * Aborts a failed upload. The upload's own failure is what the caller gets; an abort that fails too
+   * (refused: the role lacks oss:AbortMultipartUpload) is logged as an error naming the upload id, so an
+   * operator can remove the parts and fix the policy.
+   */
+  async #abort(key: string, uploadId: string, cause: unknown): Promise<void> {
+    try {
+      await this.#call('AbortMultipartUpload', key, () => this.#client.abortMultipartUpload(key, uploadId, { timeout: this.#timeoutMs }))
+    } catch (error) {
+      this.#log.error(`multipart upload not aborted: its parts stay in the bucket until a lifecycle rule removes them: ${errorMessage(error)}`, {
+        location: this.description,
+        key,
+        uploadId,
+        reason: error instanceof AccessError ? `access_refused:${error.code}` : 'abort_failed',
+        uploadError: errorMessage(cause),
+      })
     }
   }
 
@@ -335,7 +363,11 @@ function bytesOf(body: Uint8Array | string): Buffer {
 }
 
 /** An OssStorage for `location`, with credentials from the FC context or the environment. */
-export function createOssStorage(location: OssLocation, context?: { credentials?: Partial<OssCredentials> }, env: NodeJS.ProcessEnv = process.env): OssStorage {
+export function createOssStorage(
+  location: OssLocation & OssDriverOptions,
+  context?: { credentials?: Partial<OssCredentials> },
+  env: NodeJS.ProcessEnv = process.env,
+): OssStorage {
   return new OssStorage({ ...location, ...invocationCredentials(context, env, 'OSS') })
 }
 

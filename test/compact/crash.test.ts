@@ -65,7 +65,12 @@ class CrashingStorage implements Storage {
   }
 }
 
-const NAMES = ['ListConfig', 'ListUsers', 'Odd/Name=1', undefined]
+/**
+ * Two partitions: a crash then finds one partition done and one not yet started, or the reverse, which
+ * is all a third or fourth would add; each partition runs the same steps, so more of them only repeat
+ * crash points. The names are the awkward ones: escaped in keys, and missing.
+ */
+const NAMES = ['Odd/Name=1', undefined]
 
 /**
  * Archives whose events repeat across archives (re-deliveries), some without eventId, over four partitions.
@@ -187,8 +192,9 @@ afterAll(() => server.close())
 
 const matrix = Object.keys(drivers)
   .flatMap((driver) => targets.flatMap((target) => Object.keys(scenarios).map((scenario) => ({ driver, target, scenario }))))
-  // On OSS the several-outputs target covers what the single-output one does, at a cost the suite can afford.
-  .filter(({ driver, target }) => driver === 'folder' || target.padBytes > 0)
+  // On OSS the several-outputs re-compaction covers what the others do there (a compacted input, late
+  // part files, several outputs to roll back), at a cost the suite can afford; folders run them all.
+  .filter(({ driver, target, scenario }) => driver === 'folder' || (target.padBytes > 0 && scenario.startsWith('re-compaction')))
 
 describe.each(matrix)(`compaction interrupted at a write or delete (seed ${TEST_SEED}): $driver, $target.name, $scenario`, ({ driver, target, scenario }) => {
   it('never loses a row, and the next run ends exactly where an uninterrupted run ends', async () => {

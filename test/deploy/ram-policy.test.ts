@@ -77,7 +77,12 @@ function allows(action: string, resource: string, context: Record<string, string
 const object = (key: string, bucket = BUCKET) => `acs:oss:${REGION}:${ACCOUNT}:${bucket}/${key}`
 const bucketArn = (bucket = BUCKET) => `acs:oss:${REGION}:${ACCOUNT}:${bucket}`
 
-/** The RAM action and resource an OSS request needs (HeadObject is authorized as GetObject). */
+/** The RAM actions and resources an OSS request needs (HeadObject is authorized as GetObject, DeleteMultipleObjects as DeleteObject per key). */
+function permissionsFor(request: RecordedRequest): [string, string, Record<string, string>][] {
+  if (request.op === 'DeleteMultipleObjects') return (request.keys ?? []).map((key) => ['oss:DeleteObject', object(key), {}])
+  return [permissionFor(request)]
+}
+
 function permissionFor(request: RecordedRequest): [string, string, Record<string, string>] {
   switch (request.op) {
     case 'GetObject':
@@ -123,8 +128,8 @@ describe('deploy/ram-policy.json', () => {
     await storage.put(key, gzipSync(JSON.stringify([{ ...seedSampleEvent(), eventName: 'ListUsers' }])))
     await handleOssEvent(deps, ossTriggerEvent([{ bucket: BUCKET, key }]))
     const made = server.requests.slice(before).filter((r) => !(r.op === 'PutObject' && r.key === key))
-    expect(new Set(made.map((r) => r.op))).toEqual(new Set(['HeadObject', 'GetObject', 'PutObject', 'DeleteObject', 'ListObjectsV2']))
-    const refused = made.map(permissionFor).filter(([action, resource, context]) => !allows(action, resource, context))
+    expect(new Set(made.map((r) => r.op))).toEqual(new Set(['HeadObject', 'GetObject', 'PutObject', 'DeleteMultipleObjects', 'ListObjectsV2']))
+    const refused = made.flatMap(permissionsFor).filter(([action, resource, context]) => !allows(action, resource, context))
     expect(refused).toEqual([])
   })
 

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../lib/config.js'
 import { ConfigError } from '../../lib/errors.js'
@@ -33,10 +34,28 @@ describe('fcContainer', () => {
     const deps = fcContainer({ SOURCE_BUCKET: 'trail-bucket' }, (line) => lines.push(line))
     const context = { requestId: 'req-42', credentials: credentials('id-1'), function: { name: 'ccc-trail-oss-trigger' } }
     deps(context).log.info('hello', { context })
-    const line = JSON.parse(lines[0]!)
+    const line = JSON.parse(lines.at(-1)!)
     expect(line).toMatchObject({ level: 'info', message: 'hello', requestId: 'req-42', function: 'ccc-trail-oss-trigger' })
     expect(lines.join('\n')).not.toContain(SECRET)
     expect(lines.join('\n')).not.toContain(TOKEN)
+  })
+
+  it('logs the V8 heap limit once per instance, at its first invocation', () => {
+    const lines: string[] = []
+    const deps = fcContainer({ SOURCE_BUCKET: 'trail-bucket', NODE_OPTIONS: '--max-old-space-size=192' }, (line) => lines.push(line))
+    deps({ requestId: 'r1', function: { name: 'ccc-trail-oss-trigger', memory: 1024 } })
+    deps({ requestId: 'r2', function: { name: 'ccc-trail-oss-trigger', memory: 1024 } })
+    const coldStarts = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.message === 'cold start')
+    expect(coldStarts).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        requestId: 'r1',
+        heap_size_limit: getHeapStatistics().heap_size_limit,
+        heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1048576),
+        nodeOptions: '--max-old-space-size=192',
+        memoryMb: 1024,
+      }),
+    ])
   })
 
   it('fails fast on a configuration error, with a log line naming the setting', () => {

@@ -2,6 +2,7 @@ import { readAll } from '../../lib/storage/read.js'
 import { inspect } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AccessError, ConfigError, ExclusiveCreateUnsupportedError, NotFoundError, RetryableError } from '../../lib/errors.js'
+import { sinkLogger } from '../../lib/log.js'
 import { createOssStorage, OssStorage, type OssStorageOptions } from '../../lib/storage/oss.js'
 import { startOssServer, type Fault, type OssServer } from '../support/oss-server.js'
 import { resetFaultsAfterEach } from '../support/oss-fixture.js'
@@ -285,6 +286,30 @@ describe('oss storage: streamed writes', () => {
     const info = await storage.putStream('m/retried', chunks(8, 300 * 1024))
     expect((await readAll(storage, 'm/retried')).length).toBe(info.size)
     expect(server.requests.filter((r) => r.key === 'm/retried' && r.op === 'UploadPart').map((r) => r.status)).toEqual([503, 200, 200])
+  })
+
+  it('logs an abort the bucket refuses as an error naming the upload id, and still throws the upload failure', async () => {
+    const lines: { level: string; message: string; fields: Record<string, unknown> }[] = []
+    const log = sinkLogger((level, message, context, fields) => lines.push({ level, message, fields: { ...context, ...fields } }))
+    const storage = oss({ log })
+    const pending = server.pendingUploads()
+    server.inject({ op: 'AbortMultipartUpload', kind: 'AccessDenied', keyPrefix: 'm/denied' })
+    await expect(storage.putStream('m/denied', chunks(10, 300 * 1024, 8))).rejects.toThrow('encoder failed')
+    expect(server.pendingUploads()).toBe(pending + 1)
+    expect(server.requests.filter((r) => r.key === 'm/denied').map((r) => [r.op, r.status])).toContainEqual(['AbortMultipartUpload', 403])
+    expect(lines).toEqual([
+      {
+        level: 'error',
+        message: expect.stringContaining('multipart upload not aborted'),
+        fields: expect.objectContaining({
+          key: 'm/denied',
+          uploadId: expect.stringMatching(/\S/),
+          reason: 'access_refused:AccessDenied',
+          uploadError: 'encoder failed',
+        }),
+      },
+    ])
+    expect(lines[0]!.message).toContain('AbortMultipartUpload')
   })
 
   it('gives up with RetryableError and aborts when a part keeps failing', async () => {

@@ -30,12 +30,17 @@ export function deleteMultiple(objects: Map<string, unknown>, body: Buffer, cont
     return { status: 400, error: { code: 'InvalidDigest', message: 'The Content-MD5 you specified is not valid.' } }
   const xml = body.toString('utf8')
   if (!/<Delete>[\s\S]*<\/Delete>/.test(xml)) return { status: 400, error: MALFORMED }
-  const keys = [...xml.matchAll(/<Object>\s*<Key>([^<]*)<\/Key>[\s\S]*?<\/Object>/g)].map((m) => unescapeXml(m[1]!))
+  const keys = keysToDelete(body)
   if (keys.length === 0 || keys.length > MAX_DELETE_KEYS) return { status: 400, error: MALFORMED }
   const quiet = /<Quiet>\s*true\s*<\/Quiet>/i.test(xml)
   for (const key of keys) objects.delete(key)
   const deleted = quiet ? '' : keys.map((key) => `<Deleted>${elements({ Key: key })}</Deleted>`).join('')
   return { status: 200, headers: { 'content-type': 'application/xml' }, body: `${XML_DECLARATION}<DeleteResult>${deleted}</DeleteResult>` }
+}
+
+/** The keys a DeleteMultipleObjects body names. */
+export function keysToDelete(body: Buffer): string[] {
+  return [...body.toString('utf8').matchAll(/<Object>\s*<Key>([^<]*)<\/Key>[\s\S]*?<\/Object>/g)].map((m) => unescapeXml(m[1]!))
 }
 
 function unescapeXml(text: string): string {

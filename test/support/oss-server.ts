@@ -4,7 +4,7 @@ import { isIP, type AddressInfo } from 'node:net'
 import { isSubResource, verifyV1, type OssCredentials } from './oss-server-auth.js'
 import { byteOrder, listPage, listV1Document, listV2Document, parseListQuery, type ListedObject } from './oss-server-list.js'
 import { completedDocument, Uploads } from './oss-server-multipart.js'
-import { deleteMultiple } from './oss-server-delete.js'
+import { deleteMultiple, keysToDelete } from './oss-server-delete.js'
 import { elements, errorDocument, XML_DECLARATION, type OssErrorBody } from './oss-server-xml.js'
 
 /**
@@ -32,8 +32,9 @@ export type OssOperation =
  * then destroy the socket (a reset mid-stream); `stall`: send the headers and half the body, then nothing;
  * `hold`: keep the request waiting until `release()`, then answer normally; a client that gives up first (a
  * timeout) gets nothing, and the request changes nothing. A deterministic "in flight" or "too slow".
+ * `AccessDenied`: 403 with code AccessDenied, what OSS answers when the role's policy lacks the action.
  */
-export type FaultKind = '503' | 'SlowDown' | 'delay' | 'reset' | 'truncate' | 'stall' | 'hold'
+export type FaultKind = '503' | 'SlowDown' | 'AccessDenied' | 'delay' | 'reset' | 'truncate' | 'stall' | 'hold'
 
 export interface Fault {
   /** `ListObjects` matches both list versions; `*` matches every operation. */
@@ -55,6 +56,8 @@ export interface RecordedRequest {
   bucket?: string
   /** The object key, or the prefix of a list. */
   key: string
+  /** DeleteMultipleObjects: the keys the request names. */
+  keys?: string[]
   /** 0 when the socket was reset before a status was sent. */
   status: number
   fault?: FaultKind
@@ -207,6 +210,7 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
     record.op = operationOf(record.method, target)
     record.bucket = target.bucket
     record.key = target.key || (target.query.get('prefix') ?? '')
+    if (record.op === 'DeleteMultipleObjects') record.keys = keysToDelete(body)
     const fault = state.takeFault(record.op, record.bucket, record.key)
     if (fault) record.fault = fault.kind
     if (fault?.kind === 'delay') await state.sleep(fault.delayMs ?? 1000)
@@ -278,6 +282,7 @@ function multipartOperation(method: string, subResources: string[]): RecordedReq
 function faultReply(fault: Fault | undefined): Reply | undefined {
   if (fault?.kind === '503') return { status: 503, error: { code: 'ServiceUnavailable', message: 'Service is unavailable, please try again later.' } }
   if (fault?.kind === 'SlowDown') return { status: 503, error: { code: 'SlowDown', message: 'Please reduce your request rate.' } }
+  if (fault?.kind === 'AccessDenied') return { status: 403, error: { code: 'AccessDenied', message: 'You have no right to access this object.' } }
   return undefined
 }
 

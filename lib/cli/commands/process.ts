@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8'
 import { UsageError } from '../../errors.js'
 import { createPipeline } from '../../pipeline-from-config.js'
+import { DeadLetterReplay } from '../../dead-letter-replay.js'
 import { writeCatalog } from '../../catalog/write-catalog.js'
 import { planRun, processPlannedArchives } from '../../parallel/auto.js'
 import type { Outcome } from '../../run-archives.js'
@@ -20,6 +21,10 @@ export const processCommand: Command = {
     ...TUNING_OPTIONS,
     force: { type: 'boolean', description: 'reprocess archives that are already done (rewrites the same files)' },
     'replay-quarantine': { type: 'boolean', description: 'reprocess every archive that has a quarantine record at --dest' },
+    'replay-dead-letters': {
+      type: 'boolean',
+      description: 'convert what every dead letter at --dest asks for (invocations FC gave up on), then mark those letters replayed',
+    },
     ...RUN_OPTIONS,
     json: { type: 'boolean', description: 'print one JSON object per archive and a JSON summary' },
   },
@@ -31,12 +36,20 @@ export const processCommand: Command = {
     const dest = open(config.dest)
     const pipeline = createPipeline(config, source, dest, input.log)
     const replay = Boolean(input.values['replay-quarantine'])
+    const letters = input.values['replay-dead-letters'] ? new DeadLetterReplay(source, dest, input.log) : undefined
+    if (letters && (replay || input.positionals.length > 0)) throw new UsageError('--replay-dead-letters takes no keys and no --replay-quarantine')
     const keys = replay
       ? quarantinedKeys(dest)
-      : input.positionals.length
-        ? input.positionals.map((k) => (k.startsWith(source.prefix) ? k : source.prefix + k))
-        : archiveKeys(source)
-    const print = input.values.json ? (o: Outcome) => input.out(JSON.stringify(o)) : (o: Outcome) => input.out(outcomeLine(o))
+      : letters
+        ? letters.keys()
+        : input.positionals.length
+          ? input.positionals.map((k) => (k.startsWith(source.prefix) ? k : source.prefix + k))
+          : archiveKeys(source)
+    const show = input.values.json ? (o: Outcome) => input.out(JSON.stringify(o)) : (o: Outcome) => input.out(outcomeLine(o))
+    const print = (o: Outcome) => {
+      letters?.record(o)
+      show(o)
+    }
     const spec = { config, source: source.spec, dest: dest.spec }
     const flags = runFlags(input)
     const plan = await planRun(keys, flags)
@@ -51,6 +64,12 @@ export const processCommand: Command = {
     const summary = await processPlannedArchives(pipeline, spec, plan, { ...flags, force: Boolean(input.values.force) || replay, onOutcome: print })
     const catalogError = await catalog
     if (catalogError) throw catalogError
+    if (letters) {
+      const { replayed, kept } = await letters.finish()
+      input.out(
+        input.values.json ? JSON.stringify({ deadLetters: { replayed, kept } }) : `dead letters: ${replayed} replayed, ${kept} kept for the next replay`,
+      )
+    }
     if (input.values.json) input.out(JSON.stringify({ summary }))
     else for (const line of summaryLines(summary)) input.out(line)
     return summary.failed > 0 ? EXIT.failed : EXIT.ok

@@ -1,0 +1,148 @@
+import { fileNameOf, parseDataFileName, sourceId } from '../layout.js'
+import type { CompactionRecord } from './compaction-records.js'
+
+/** A data file as a listing of its partition folder shows it. */
+export interface FileVersion {
+  etag: string
+  /** Milliseconds since the epoch, where the listing tells it (orders groups whose record is lost). */
+  lastModified?: number
+}
+
+/** One partition folder: its data files by name, and the records of the multi-source writer runs found for it. */
+export interface PartitionListing {
+  files: ReadonlyMap<string, FileVersion>
+  records: readonly CompactionRecord[]
+  /** Sources held by multi-source files that no record describes (records lost), where the caller read them. */
+  sourcesOf?: ReadonlyMap<string, readonly string[]>
+}
+
+/** Which rows of a partition are visible, and what a cleanup of the partition may delete. */
+export interface PartitionVisibility {
+  /** Names of the files a reader reads, sorted. */
+  read: string[]
+  /** Per multi-source file read: sources whose rows that file must not contribute (their rows live elsewhere). */
+  staleSources: Map<string, Set<string>>
+  /** Runs still writing (or that died writing), with the files they left: copies of rows their inputs still hold. */
+  unfinished: { record: CompactionRecord; files: string[] }[]
+  /** Inputs of finished runs still listed at the version the run read: their rows sit in the run's outputs. */
+  consumed: string[]
+  /** Finished runs whose outputs all exist and are not consumed by a later run: they describe files of the partition. */
+  live: CompactionRecord[]
+  /** Finished runs that describe nothing any more (outputs consumed by a later run, or missing). */
+  dead: CompactionRecord[]
+  /** Multi-source files with no record whose sources the caller must read (`sourcesOf`) before the answer is exact. */
+  needsSources: string[]
+}
+
+interface Group {
+  id: string
+  files: string[]
+  /** Ids (see `sourceId`) of the sources this group speaks for: those whose rows it holds, and those whose part file it consumed. */
+  claims: Set<string>
+  sources: readonly string[]
+  age: number
+}
+
+/**
+ * The one rule of which rows of a partition are visible, used by query, compaction and recovery:
+ *  1. a run still `writing` is unfinished: its files are skipped (the rows are still in its inputs);
+ *  2. a `written` run whose outputs all exist replaces its inputs: those still at the version it read are
+ *     skipped (an input rewritten since is newer and is read); a run whose outputs a later run consumed is dead;
+ *  3. every source's rows come from exactly one place: its part file when one is read (a rerun, a new
+ *     version of the archive, or an empty tombstone); otherwise the newest group of multi-source files that
+ *     speaks for it — a group speaks for the sources whose rows it holds and for those whose part files it
+ *     consumed, even empty ones. Every other file holding that source has it in `staleSources`;
+ *  4. multi-source files that no record describes (lost records) take part in rule 3 with the sources the
+ *     caller read from them; until then they are listed in `needsSources` and read whole.
+ * Pure: the listing in, the answer out.
+ */
+export function partitionVisibility({ files, records, sourcesOf }: PartitionListing): PartitionVisibility {
+  const unfinished: PartitionVisibility['unfinished'] = []
+  const skipped = new Set<string>()
+  for (const record of records.filter((r) => r.state === 'writing')) {
+    const left = [...files.keys()].filter((name) => groupOf(name) === record.id)
+    for (const name of left) skipped.add(name)
+    unfinished.push({ record, files: left })
+  }
+  const finished = records.filter((r) => r.state === 'written' && r.outputs.length > 0 && r.outputs.every((o) => files.has(fileNameOf(o.key))))
+  const consumed = new Set<string>()
+  for (const record of finished)
+    for (const input of record.inputs) if (files.get(fileNameOf(input.key))?.etag === input.etag) consumed.add(fileNameOf(input.key))
+  for (const name of consumed) skipped.add(name)
+  const live = finished.filter((r) => !r.outputs.some((o) => consumed.has(fileNameOf(o.key))))
+  const dead = records.filter((r) => r.state === 'written' && !live.includes(r))
+
+  const read = [...files.keys()].filter((name) => !skipped.has(name)).sort()
+  const groups = groupsOf(read, files, live, sourcesOf)
+  const owner = new Map<string, Group | 'part'>()
+  for (const name of read) {
+    const parsed = parseDataFileName(name)
+    if (parsed?.kind === 'part') owner.set(parsed.sourceId, 'part')
+  }
+  for (const group of [...groups.values()].sort(newestFirst)) for (const id of group.claims) if (!owner.has(id)) owner.set(id, group)
+  const staleSources = new Map<string, Set<string>>()
+  for (const group of groups.values()) {
+    const stale = new Set(group.sources.filter((source) => owner.get(sourceId(source)) !== group))
+    if (stale.size > 0) for (const name of group.files) staleSources.set(name, stale)
+  }
+  const needsSources = read.filter((name) => parseDataFileName(name)?.kind === 'group' && !groups.has(groupOf(name)!) && !sourcesOf?.has(name))
+  return { read, staleSources, unfinished, consumed: [...consumed].sort(), live, dead, needsSources }
+}
+
+/** Whether a partition's records matter to a reader at all: only where multi-source files sit beside other files. */
+export function mayOverlap(names: Iterable<string>): boolean {
+  let parts = 0
+  const groups = new Set<string>()
+  for (const name of names) {
+    const parsed = parseDataFileName(name)
+    if (parsed?.kind === 'part') parts++
+    else if (parsed?.kind === 'group') groups.add(parsed.group)
+  }
+  return groups.size > 1 || (groups.size === 1 && parts > 0)
+}
+
+function groupsOf(
+  read: readonly string[],
+  files: PartitionListing['files'],
+  live: readonly CompactionRecord[],
+  sourcesOf: PartitionListing['sourcesOf'],
+): Map<string, Group> {
+  const groups = new Map<string, Group>()
+  for (const record of live) {
+    const claims = new Set(record.sources.map(sourceId))
+    for (const input of record.inputs) {
+      const parsed = parseDataFileName(fileNameOf(input.key))
+      if (parsed?.kind === 'part') claims.add(parsed.sourceId)
+    }
+    const age = Date.parse(record.finishedAt ?? record.startedAt)
+    groups.set(record.id, {
+      id: record.id,
+      files: record.outputs.map((o) => fileNameOf(o.key)),
+      claims,
+      sources: record.sources,
+      age: Number.isNaN(age) ? 0 : age,
+    })
+  }
+  for (const name of read) {
+    const group = groupOf(name)
+    const sources = sourcesOf?.get(name)
+    if (group === undefined || !sources || live.some((r) => r.id === group)) continue
+    const found = groups.get(group) ?? { id: group, files: [], claims: new Set<string>(), sources: [], age: 0 }
+    found.files.push(name)
+    found.sources = [...new Set([...found.sources, ...sources])]
+    for (const source of sources) found.claims.add(sourceId(source))
+    found.age = Math.max(found.age, files.get(name)?.lastModified ?? 0)
+    groups.set(group, found)
+  }
+  return groups
+}
+
+function groupOf(name: string): string | undefined {
+  const parsed = parseDataFileName(name)
+  return parsed?.kind === 'group' ? parsed.group : undefined
+}
+
+/** Newest first; the same age falls back to the larger id, so every reader picks the same owner. */
+function newestFirst(a: Group, b: Group): number {
+  return b.age - a.age || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+}
