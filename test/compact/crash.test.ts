@@ -9,7 +9,8 @@ import { localTable } from '../../lib/query/local-table.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import { listObjects } from '../../lib/storage/list.js'
 import { OssStorage } from '../../lib/storage/oss.js'
-import type { ListOptions, ObjectInfo, Storage } from '../../lib/storage/types.js'
+import type { ObjectInfo, Storage } from '../../lib/storage/types.js'
+import { DelegatingStorage } from '../support/delegating-storage.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { TEST_SEED } from '../support/seed.js'
 import { testPipeline } from '../support/pipeline.js'
@@ -21,42 +22,32 @@ import { AFTER_CRASHED_LEASES, compactAll, eventKeys, filesByPartition, processA
  * of partition leases are not counted: a crash there is the lease tests' subject (test/ledger/lease.test.ts),
  * and counting them would add three crash points per partition to a matrix that already runs long.
  */
-class CrashingStorage implements Storage {
+class CrashingStorage extends DelegatingStorage {
   mutations = 0
   constructor(
-    private readonly inner: Storage,
+    inner: Storage,
     private readonly crashAt = Infinity,
-  ) {}
-  get description(): string {
-    return this.inner.description
+  ) {
+    super(inner)
   }
-  get(key: string) {
-    return this.inner.get(key)
-  }
-  head(key: string): Promise<ObjectInfo | undefined> {
-    return this.inner.head(key)
-  }
-  list(prefix: string, options?: ListOptions) {
-    return this.inner.list(prefix, options)
-  }
-  async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
+  override async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
     this.tick(key)
     return this.inner.put(key, body)
   }
-  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
+  override async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
     this.tick(key)
     return this.inner.putStream(key, body)
   }
-  async putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined> {
+  override async putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined> {
     this.tick(key)
     return this.inner.putIfAbsent(key, body)
   }
-  async delete(key: string): Promise<void> {
+  override async delete(key: string): Promise<void> {
     this.tick(key)
     return this.inner.delete(key)
   }
   /** Key by key: a multi-object delete is not atomic, so a crash may fall in the middle of one. */
-  async deleteMany(keys: readonly string[]): Promise<void> {
+  override async deleteMany(keys: readonly string[]): Promise<void> {
     for (const key of keys) await this.delete(key)
   }
   private tick(key: string): void {

@@ -1,4 +1,5 @@
-import type { ListOptions, ObjectInfo, Storage } from '../../lib/storage/types.js'
+import type { ObjectInfo, Storage } from '../../lib/storage/types.js'
+import { DelegatingStorage } from './delegating-storage.js'
 
 export type Mutation = 'put' | 'putIfAbsent' | 'delete'
 
@@ -7,7 +8,7 @@ export type Mutation = 'put' | 'putIfAbsent' | 'delete'
  * `resume()`: a deterministic "this run is half-way" for races between two runs. `reached` resolves
  * once it stopped there. Reads are never stopped.
  */
-export class PausingStorage implements Storage {
+export class PausingStorage extends DelegatingStorage {
   readonly reached: Promise<void>
   #arrive!: () => void
   #gate: Promise<void>
@@ -15,15 +16,12 @@ export class PausingStorage implements Storage {
   #armed = true
 
   constructor(
-    private readonly inner: Storage,
+    inner: Storage,
     private readonly when: (op: Mutation, key: string) => boolean,
   ) {
+    super(inner)
     this.reached = new Promise((resolve) => (this.#arrive = resolve))
     this.#gate = new Promise((resolve) => (this.#open = resolve))
-  }
-
-  get description(): string {
-    return this.inner.description
   }
 
   resume(): void {
@@ -37,32 +35,23 @@ export class PausingStorage implements Storage {
     await this.#gate
   }
 
-  get(key: string) {
-    return this.inner.get(key)
-  }
-  head(key: string): Promise<ObjectInfo | undefined> {
-    return this.inner.head(key)
-  }
-  list(prefix: string, options?: ListOptions) {
-    return this.inner.list(prefix, options)
-  }
-  async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
+  override async put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
     await this.stop('put', key)
     return this.inner.put(key, body)
   }
-  async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
+  override async putStream(key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
     await this.stop('put', key)
     return this.inner.putStream(key, body)
   }
-  async putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined> {
+  override async putIfAbsent(key: string, body: Uint8Array | string): Promise<ObjectInfo | undefined> {
     await this.stop('putIfAbsent', key)
     return this.inner.putIfAbsent(key, body)
   }
-  async delete(key: string): Promise<void> {
+  override async delete(key: string): Promise<void> {
     await this.stop('delete', key)
     return this.inner.delete(key)
   }
-  async deleteMany(keys: readonly string[]): Promise<void> {
+  override async deleteMany(keys: readonly string[]): Promise<void> {
     for (const key of keys) await this.stop('delete', key)
     return this.inner.deleteMany(keys)
   }
