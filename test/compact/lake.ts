@@ -2,6 +2,7 @@ import { compactTable, type CompactOptions, type CompactSummary } from '../../li
 import { DEFAULT_LEASE_TTL_MS } from '../../lib/ledger/lease.js'
 import { silentLogger } from '../../lib/log.js'
 import type { Pipeline } from '../../lib/pipeline.js'
+import type { LocalTable } from '../../lib/query/local-table.js'
 import { processArchives, type RunSummary } from '../../lib/run-archives.js'
 import { listObjects } from '../../lib/storage/list.js'
 import type { Storage } from '../../lib/storage/types.js'
@@ -37,7 +38,7 @@ export async function filesByPartition(dest: Storage, prefix = ''): Promise<Map<
 }
 
 /** One text per row that identifies its event: the event_id, or for rows without one their source and position in time. */
-export async function eventKeys(root: string): Promise<string[]> {
+export async function eventKeys(root: string | LocalTable): Promise<string[]> {
   const rows = await queryTable(
     root,
     `SELECT coalesce(event_id, source_object || '|' || epoch_ms(event_time) || '|' || coalesce(request_id, '')) AS k FROM ccc_events ORDER BY k`,
@@ -45,7 +46,7 @@ export async function eventKeys(root: string): Promise<string[]> {
   return rows.map((r) => r.k as string)
 }
 
-export async function rowCount(root: string): Promise<number> {
+export async function rowCount(root: string | LocalTable): Promise<number> {
   const [row] = await queryTable(root, 'SELECT count(*) AS n FROM ccc_events')
   return Number(row.n)
 }

@@ -1,5 +1,6 @@
 import { afterAll } from 'vitest'
 import { openDuckDb, type Sql } from '../../lib/query/duckdb.js'
+import type { LocalTable } from '../../lib/query/local-table.js'
 import { createViews } from '../../lib/query/views.js'
 
 let shared: Promise<Sql & { close(): void }> | undefined
@@ -17,11 +18,11 @@ async function open(): Promise<Sql & { close(): void }> {
 }
 
 /**
- * Runs SQL over the table in `root` (a folder) with DuckDB, as an analyst would. One DuckDB serves a
+ * Runs SQL over the table in `root` (a folder, or a table as one query reads it) with DuckDB, as an analyst would. One DuckDB serves a
  * test file (opening one costs more than most of these queries); queries take turns, since each
  * declares the views over its own root.
  */
-export function queryTable(root: string, sql: string): Promise<Record<string, unknown>[]> {
+export function queryTable(root: string | LocalTable, sql: string): Promise<Record<string, unknown>[]> {
   const result = turn.then(async () => {
     shared ??= open()
     const db = await shared
