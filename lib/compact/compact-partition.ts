@@ -6,6 +6,7 @@ import type { OutputLimits } from './output.js'
 import { sum, writeGroup } from './write-group.js'
 import { listDataFiles, type DataFile } from './partitions.js'
 import { recoverPartition } from './recover.js'
+import type { Lease } from '../ledger/lease.js'
 
 export interface CompactContext {
   dest: Storage
@@ -14,10 +15,13 @@ export interface CompactContext {
   log: Logger
   /** What the outputs buffer (from MEMORY_LIMIT_MB); defaults otherwise. */
   limits?: OutputLimits
+  /** The partition's lease, held by the caller for the whole call (recovery included); checked before deleting. */
+  lease: Pick<Lease, 'check'>
 }
 
 export interface PartitionSummary extends PartitionRef {
-  status: 'compacted' | 'unchanged'
+  /** `skipped`: another run holds the partition's lease (see `heldBy`); nothing was read or changed. */
+  status: 'compacted' | 'unchanged' | 'skipped'
   filesBefore: number
   filesAfter: number
   bytesBefore: number
@@ -31,6 +35,8 @@ export interface PartitionSummary extends PartitionRef {
   superseded: number
   /** Interrupted compactions of this partition finished or rolled back first. */
   recovered: number
+  /** For `skipped`: who holds the lease, what for, and until when. */
+  heldBy?: string
 }
 
 /**
@@ -41,6 +47,7 @@ export interface PartitionSummary extends PartitionRef {
  */
 export async function compactPartition(ctx: CompactContext, partition: PartitionRef): Promise<PartitionSummary> {
   const { dest, destPrefix, log } = ctx
+  await ctx.lease.check()
   const recovery = await recoverPartition(dest, destPrefix, partition, log)
   const files = await listDataFiles(dest, destPrefix, partition)
   const before = { files: files.length, bytes: sum(files.map((f) => f.bytes)) }
@@ -50,6 +57,7 @@ export async function compactPartition(ctx: CompactContext, partition: Partition
   }
   const inputs = await loadInputs(dest, files)
   const { record, key: recordKey } = await writeGroup(ctx, partition, files, inputs, supersededSources(inputs, recovery.records))
+  await ctx.lease.check()
   await deleteInputs(ctx, partition, files, recovery.live, recordKey)
   if (record.outputs.length === 0) await dest.delete(recordKey)
   const summary: PartitionSummary = {

@@ -1,12 +1,9 @@
 import type { PartitionRef } from '../layout.js'
-import type { Lease } from '../ledger/lease.js'
 import type { CompactContext, PartitionSummary } from './compact-partition.js'
 import { loadInputs } from './inputs.js'
 import { listDataFiles, type DataFile } from './partitions.js'
 import { settleNewest } from './settle-newest.js'
 import { sum, writeGroup } from './write-group.js'
-
-export type RollUpContext = CompactContext & { lease: Pick<Lease, 'check'> }
 
 /** Work for a roll-up: a part file that arrived since the last one. Cheap: the partition's listing alone. */
 export function hasNewParts(files: readonly DataFile[]): boolean {
@@ -23,7 +20,7 @@ export function hasNewParts(files: readonly DataFile[]): boolean {
  * consumed (lib/ledger/visibility.ts). Only tombstones alone wait: a group with no output has no record.
  * The caller holds the partition's lease; it is checked before anything is deleted.
  */
-export async function rollUpPartition(ctx: RollUpContext, partition: PartitionRef): Promise<PartitionSummary> {
+export async function rollUpPartition(ctx: CompactContext, partition: PartitionRef): Promise<PartitionSummary> {
   const { dest, destPrefix, log } = ctx
   await ctx.lease.check()
   const listed = await listDataFiles(dest, destPrefix, partition)

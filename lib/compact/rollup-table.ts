@@ -1,24 +1,19 @@
-import { describeHolder, newOwnerId, withLease, type LeaseOptions } from '../ledger/lease.js'
+import { describeHolder, newOwnerId, withLease } from '../ledger/lease.js'
 import type { Logger } from '../log.js'
 import type { Storage } from '../storage/types.js'
 import type { PartitionSummary } from './compact-partition.js'
-import { addPartition, emptySummary, type CompactOptions, type CompactSummary } from './compact-table.js'
+import { addPartition, emptySummary, skipped, type CompactOptions, type CompactSummary } from './compact-table.js'
 import { outputLimits } from './output.js'
 import { listDataFiles, listPartitions } from './partitions.js'
 import { hasNewParts, rollUpPartition } from './rollup-partition.js'
 import { sum } from './write-group.js'
-
-export interface RollUpOptions extends CompactOptions {
-  /** Lease settings (tests: a clock, a short TTL). */
-  lease?: Partial<LeaseOptions>
-}
 
 /**
  * Rolls up every partition whose dt the selection takes (the days still receiving archives): a partition
  * without a new part file costs one listing and is not leased; the others are rolled up under their lease,
  * one at a time. A partition whose lease another run holds is left to that run.
  */
-export async function rollUpTable(dest: Storage, destPrefix: string, options: RollUpOptions, log: Logger): Promise<CompactSummary> {
+export async function rollUpTable(dest: Storage, destPrefix: string, options: CompactOptions, log: Logger): Promise<CompactSummary> {
   const started = Date.now()
   const summary = emptySummary()
   const limits = options.memoryLimitBytes === undefined ? undefined : outputLimits(options.memoryLimitBytes)
@@ -35,11 +30,16 @@ export async function rollUpTable(dest: Storage, destPrefix: string, options: Ro
     let result: PartitionSummary = { ...nothing, status: 'unchanged' }
     if (hasNewParts(files)) {
       const ctx = { dest, destPrefix, targetBytes: options.targetBytes, log, limits }
-      const run = await withLease(dest, destPrefix, partition, { purpose: 'roll-up', owner, ...options.lease }, (lease) =>
-        rollUpPartition({ ...ctx, lease }, partition),
+      const run = await withLease(
+        dest,
+        destPrefix,
+        partition,
+        { purpose: 'roll-up', owner, ...(options.wait ? { waitMs: Number.MAX_SAFE_INTEGER } : {}), ...options.lease },
+        (lease) => rollUpPartition({ ...ctx, lease }, partition),
       )
-      if (run.kind === 'done') result = run.value
-      else log.info('partition skipped: another run holds its lease', { dt: partition.dt, eventName: partition.eventName, heldBy: describeHolder(run.holder) })
+      result = run.kind === 'done' ? run.value : skipped(partition, describeHolder(run.holder))
+      if (run.kind === 'held')
+        log.info('partition skipped: another run holds its lease', { dt: partition.dt, eventName: partition.eventName, heldBy: result.heldBy })
     }
     addPartition(summary, result)
     options.onPartition?.(result)

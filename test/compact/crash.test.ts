@@ -14,7 +14,7 @@ import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { TEST_SEED } from '../support/seed.js'
 import { testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
-import { compactAll, eventKeys, filesByPartition, processAll } from './lake.js'
+import { AFTER_CRASHED_LEASES, compactAll, eventKeys, filesByPartition, processAll } from './lake.js'
 
 /**
  * Two partitions: a crash then finds one partition done and one not yet started, or the reverse, which
@@ -177,7 +177,7 @@ describe.each(matrix)(`compaction interrupted at a write or delete (seed ${TEST_
       const visible = new Set(await crashed.eventKeys())
       for (const key of before) expect(visible.has(key), `event ${key} after a crash before mutation ${crashAt} (seed ${TEST_SEED})`).toBe(true)
 
-      await compactAll(pipeline, target.targetBytes, crashed.storage)
+      await compactAll(pipeline, target.targetBytes, crashed.storage, AFTER_CRASHED_LEASES)
       expect(await crashed.eventKeys(), `rows after recovering from mutation ${crashAt} (seed ${TEST_SEED})`).toEqual(expected)
       expect(await filesPerPartition(crashed.storage), `files after recovering from mutation ${crashAt}`).toEqual(expectedFiles)
       expect(await recordsLeft(crashed.storage), `records after recovering from mutation ${crashAt}`).toHaveLength(NAMES.length)

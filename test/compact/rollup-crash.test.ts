@@ -11,7 +11,7 @@ import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
 import { TEST_SEED } from '../support/seed.js'
 import { tempDir } from '../support/temp.js'
-import { filesByPartition, processAll } from './lake.js'
+import { AFTER_CRASHED_LEASES, filesByPartition, processAll } from './lake.js'
 import { DAY, putHourlyArchives, rollUp, visibleEventIds } from './rollup-lake.js'
 
 /** A table root the crash matrix can copy. */
@@ -71,8 +71,6 @@ function crashPoints(mutations: number, count: number): number[] {
 }
 
 const shape = async (storage: Storage) => [...(await filesByPartition(storage)).entries()].map(([folder, names]) => [folder, names.sort()])
-/** The run after a crash finds the dead run's lease unreleased; it acts an hour later, when that lease has expired. */
-const anHourLater = { lease: { now: () => Date.now() + 3_600_000 } }
 
 describe.each(Object.keys(drivers) as (keyof typeof drivers)[])(`roll-up interrupted at a write or delete (seed ${TEST_SEED}): %s`, (driver) => {
   it('never loses or doubles a row, and the next roll-up and the finalization end where uninterrupted ones end', async () => {
@@ -98,10 +96,10 @@ describe.each(Object.keys(drivers) as (keyof typeof drivers)[])(`roll-up interru
       expect(new Set(visible), `rows after a crash before mutation ${crashAt}`).toEqual(new Set(before))
       expect(visible.length, `no row twice after a crash before mutation ${crashAt}`).toBeLessThanOrEqual(before.length)
 
-      await rollUp(crashed.storage, anHourLater)
+      await rollUp(crashed.storage, AFTER_CRASHED_LEASES)
       expect(await visibleEventIds(crashed.storage), `rows after recovering from mutation ${crashAt}`).toEqual(expected)
       expect(await shape(crashed.storage), `files after recovering from mutation ${crashAt}`).toEqual(expectedFiles)
-      await compactTable(crashed.storage, '', { selection: { date: DAY }, targetBytes: 128 << 20 }, silentLogger)
+      await compactTable(crashed.storage, '', { selection: { date: DAY }, targetBytes: 128 << 20, ...AFTER_CRASHED_LEASES }, silentLogger)
       expect(await visibleEventIds(crashed.storage), `rows after finalizing (crash before mutation ${crashAt})`).toEqual([...new Set(expected)].sort())
     }
   })

@@ -2,8 +2,8 @@ import { readdir, stat, utimes } from 'node:fs/promises'
 import path from 'node:path'
 import { putArchive } from '../../lib/demo/archive.js'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
-import { rollUpTable, type RollUpOptions } from '../../lib/compact/rollup-table.js'
-import type { CompactSummary } from '../../lib/compact/compact-table.js'
+import { rollUpTable } from '../../lib/compact/rollup-table.js'
+import type { CompactOptions, CompactSummary } from '../../lib/compact/compact-table.js'
 import { openParquet } from '../../lib/compact/parquet-read.js'
 import { silentLogger } from '../../lib/log.js'
 import { readTableSnapshot } from '../../lib/query/table-snapshot.js'
@@ -52,7 +52,7 @@ function redelivered(archive: number): Record<string, unknown> {
   }
 }
 
-export function rollUp(dest: Storage, options: Partial<RollUpOptions> = {}): Promise<CompactSummary> {
+export function rollUp(dest: Storage, options: Partial<CompactOptions> = {}): Promise<CompactSummary> {
   return rollUpTable(dest, '', { selection: { date: DAY }, targetBytes: 128 << 20, ...options }, silentLogger)
 }
 
