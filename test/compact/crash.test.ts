@@ -14,7 +14,7 @@ import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { TEST_SEED } from '../support/seed.js'
 import { testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
-import { AFTER_CRASHED_LEASES, compactAll, eventKeys, filesByPartition, processAll } from './lake.js'
+import { AFTER_CRASHED_LEASES, compactAll, eventKeys, filesByPartition, processAll } from '../support/table-runs.js'
 
 /**
  * Two partitions: a crash then finds one partition done and one not yet started, or the reverse, which
