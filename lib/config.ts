@@ -29,7 +29,7 @@ export const SETTINGS = {
   FANOUT_THRESHOLD: 'backfill fans out when more archives than this are pending (default 200)',
   COMPACT_TARGET_MB: 'target size of compacted files in MB (default 128)',
   LOG_LEVEL: 'debug, info, warn or error (default info)',
-  ALERT_RULES: 'alert rules file, YAML or JSON (default: the built-in rules, docs/alerts.md)',
+  ALERT_RULES: 'alert rules: a YAML or JSON file, or the JSON itself (default: the built-in rules, docs/alerts.md)',
   ALERT_WEBHOOK_URL: 'where alert messages go; unset: the trigger sends no alerts',
   ALERT_WEBHOOK_SECRET: 'signing secret of the webhook (DingTalk SEC…, Lark, or generic HMAC); never logged',
   ALERT_WEBHOOK_KIND: 'dingtalk, lark or generic (default dingtalk)',

@@ -92,9 +92,11 @@ export const DEFAULT_RULES: readonly Rule[] = Object.freeze([
   },
 ] satisfies Rule[])
 
-/** Reads the rules file at `path` (YAML or JSON), or gives the default set when there is none. */
+/** Reads the rules file at `path` (YAML or JSON) or, when it starts with `{`, the JSON document given; the default set when neither. */
 export function loadRules(path: string | undefined, setting = 'ALERT_RULES'): readonly Rule[] {
   if (!path) return DEFAULT_RULES
+  // The document itself (JSON), for a function whose code package has no rules file.
+  if (path.trimStart().startsWith('{')) return parseRules(path, setting)
   let text: string
   try {
     text = readFileSync(path, 'utf8')

@@ -8,16 +8,20 @@ import { OutputFiles } from './output.js'
 import { listDataFiles, type DataFile } from './partitions.js'
 import { writeRecord, type CompactionRecord } from '../ledger/compaction-records.js'
 import { recoverPartition } from './recover.js'
+import type { Lease } from '../ledger/lease.js'
 
 export interface CompactContext {
   dest: Storage
   destPrefix: string
   targetBytes: number
   log: Logger
+  /** The partition's lease, held by the caller for the whole call (recovery included); checked before deleting. */
+  lease: Pick<Lease, 'check'>
 }
 
 export interface PartitionSummary extends PartitionRef {
-  status: 'compacted' | 'unchanged'
+  /** `skipped`: another run holds the partition's lease (see `heldBy`); nothing was read or changed. */
+  status: 'compacted' | 'unchanged' | 'skipped'
   filesBefore: number
   filesAfter: number
   bytesBefore: number
@@ -31,6 +35,8 @@ export interface PartitionSummary extends PartitionRef {
   superseded: number
   /** Interrupted compactions of this partition finished or rolled back first. */
   recovered: number
+  /** For `skipped`: who holds the lease, what for, and until when. */
+  heldBy?: string
 }
 
 /**
@@ -41,6 +47,7 @@ export interface PartitionSummary extends PartitionRef {
  */
 export async function compactPartition(ctx: CompactContext, partition: PartitionRef): Promise<PartitionSummary> {
   const { dest, destPrefix, log } = ctx
+  await ctx.lease.check()
   const recovery = await recoverPartition(dest, destPrefix, partition, log)
   const files = await listDataFiles(dest, destPrefix, partition)
   const before = { files: files.length, bytes: sum(files.map((f) => f.bytes)) }
@@ -87,6 +94,7 @@ export async function compactPartition(ctx: CompactContext, partition: Partition
   record.rows.out = sum(record.outputs.map((o) => o.rows))
   record.rows.superseded = dropped.rows
   await writeRecord(dest, destPrefix, record)
+  await ctx.lease.check()
   await deleteInputs(ctx, partition, files, recovery.live, recordKey)
   if (record.outputs.length === 0) await dest.delete(recordKey)
   const summary: PartitionSummary = {

@@ -112,5 +112,8 @@ rules:
     expect(config.alerts.webhook).toEqual({ kind: 'dingtalk', url: 'https://oapi.dingtalk.com/robot/send?access_token=t', secret: 'SECabc' })
     expect(config.alerts.rules).toBe(DEFAULT_RULES)
     expect(loadConfig({ DEST: dir }).alerts.webhook).toBeUndefined()
+    // The JSON itself, for a function whose code package holds no rules file.
+    const inline = loadConfig({ DEST: dir, ALERT_RULES: '{"rules": [{"name": "root", "severity": "critical", "when": {"user_type": "root-account"}}]}' })
+    expect(inline.alerts.rules).toEqual([{ name: 'root', severity: 'critical', description: 'root', when: { user_type: ['root-account'] } }])
   })
 })

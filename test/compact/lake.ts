@@ -1,4 +1,5 @@
-import { compactTable, type CompactSummary } from '../../lib/compact/compact-table.js'
+import { compactTable, type CompactOptions, type CompactSummary } from '../../lib/compact/compact-table.js'
+import { DEFAULT_LEASE_TTL_MS } from '../../lib/ledger/lease.js'
 import { silentLogger } from '../../lib/log.js'
 import type { Pipeline } from '../../lib/pipeline.js'
 import type { LocalTable } from '../../lib/query/local-table.js'
@@ -13,9 +14,17 @@ export function processAll(pipeline: Pipeline, keys: Iterable<string>, force = f
   return processArchives(pipeline, keys, { concurrency: 4, force })
 }
 
-export function compactAll(pipeline: Pipeline, targetBytes = 128 << 20, dest: Storage = pipeline.dest): Promise<CompactSummary> {
-  return compactTable(dest, pipeline.destPrefix, { selection: {}, targetBytes }, silentLogger)
+export function compactAll(
+  pipeline: Pipeline,
+  targetBytes = 128 << 20,
+  dest: Storage = pipeline.dest,
+  options: Partial<CompactOptions> = {},
+): Promise<CompactSummary> {
+  return compactTable(dest, pipeline.destPrefix, { selection: {}, targetBytes, ...options }, silentLogger)
 }
+
+/** For the run after a crash: it comes once the crashed run's partition leases have expired (as the next timer run does). */
+export const AFTER_CRASHED_LEASES: Partial<CompactOptions> = { lease: { now: () => Date.now() + DEFAULT_LEASE_TTL_MS + 1 } }
 
 /** Data files of the table, grouped by partition folder. */
 export async function filesByPartition(dest: Storage, prefix = ''): Promise<Map<string, string[]>> {

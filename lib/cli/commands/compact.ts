@@ -19,6 +19,7 @@ export const compactCommand: Command = {
     before: { type: 'string', description: 'compact days before this one (default: days at least 2 days old)', placeholder: 'YYYY-MM-DD' },
     since: { type: 'string', description: 'with --before: from this day on', placeholder: 'YYYY-MM-DD' },
     'target-mb': { type: 'string', description: 'target file size in MB (env COMPACT_TARGET_MB, default 128)', placeholder: 'MB' },
+    wait: { type: 'boolean', description: 'wait for a partition another run is compacting instead of skipping it' },
     json: { type: 'boolean', description: 'print one JSON object per partition and a JSON summary' },
   },
   async run(input) {
@@ -36,9 +37,10 @@ export const compactCommand: Command = {
       {
         selection,
         targetBytes: config.compactTargetBytes,
+        wait: Boolean(input.values.wait),
         onPartition: (p) => {
           if (json) input.out(JSON.stringify(p))
-          else if (p.status === 'compacted' || p.recovered > 0) input.out(partitionLine(p))
+          else if (p.status !== 'unchanged' || p.recovered > 0) input.out(partitionLine(p))
         },
       },
       input.log,
@@ -67,6 +69,7 @@ function describeSelection(selection: DateSelection): string {
 
 export function partitionLine(p: PartitionSummary): string {
   const where = partitionPath(p.dt, p.eventName).slice(0, -1)
+  if (p.status === 'skipped') return `${'skipped'.padEnd(10)} ${where}  another run holds its lease: ${p.heldBy} (--wait waits for it)`
   const rows =
     p.rowsBefore === null
       ? ''
@@ -77,7 +80,7 @@ export function partitionLine(p: PartitionSummary): string {
 
 export function summaryLines(s: CompactSummary): string[] {
   return [
-    `partitions ${s.partitions}: compacted ${s.compacted}, unchanged ${s.unchanged}${s.recovered ? `, interrupted compactions finished ${s.recovered}` : ''}${s.stoppedEarly ? ' (stopped early: time budget)' : ''}`,
+    `partitions ${s.partitions}: compacted ${s.compacted}, unchanged ${s.unchanged}${s.skipped ? `, skipped ${s.skipped} (another run holds them)` : ''}${s.recovered ? `, interrupted compactions finished ${s.recovered}` : ''}${s.stoppedEarly ? ' (stopped early: time budget)' : ''}`,
     `files ${s.filesBefore} -> ${s.filesAfter}, bytes ${size(s.bytesBefore)} -> ${size(s.bytesAfter)}`,
     `rows of compacted partitions ${s.rowsBefore} -> ${s.rowsAfter} (duplicate event ids dropped ${s.duplicates}, superseded rows dropped ${s.superseded}) in ${(s.millis / 1000).toFixed(1)} s`,
   ]
