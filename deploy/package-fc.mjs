@@ -16,7 +16,7 @@ import { NOT_IN_FC_PACKAGE, withoutPackages } from './fc-manifest.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const out = path.join(root, '.fc-build')
-const HANDLERS = ['oss-trigger', 'backfill', 'compact']
+const HANDLERS = ['dead-letter', 'oss-trigger', 'backfill', 'compact']
 
 function npm(args, cwd) {
   console.error(`[package-fc] npm ${args.join(' ')}  (in ${path.relative(root, cwd) || '.'})`)

@@ -1,5 +1,9 @@
-import { ConfigError } from './errors.js'
+import { loadRules } from './alerts/rules.js'
+import type { AlertSettings } from './alerts/settings.js'
+import { WEBHOOK_KINDS, type WebhookKind } from './alerts/webhook.js'
+import { ConfigError, WindowError } from './errors.js'
 import { normalizePrefix, parseLocation, type LocationSpec } from './location.js'
+import { DEFAULT_TIME_ZONE, DEFAULT_WORK_HOURS, parseWorkHours } from './report/window.js'
 
 /**
  * Every setting, read once. In Function Compute these are the function's environment variables
@@ -25,6 +29,12 @@ export const SETTINGS = {
   FANOUT_THRESHOLD: 'backfill fans out when more archives than this are pending (default 200)',
   COMPACT_TARGET_MB: 'target size of compacted files in MB (default 128)',
   LOG_LEVEL: 'debug, info, warn or error (default info)',
+  ALERT_RULES: 'alert rules: a YAML or JSON file, or the JSON itself (default: the built-in rules, docs/alerts.md)',
+  ALERT_WEBHOOK_URL: 'where alert messages go; unset: the trigger sends no alerts',
+  ALERT_WEBHOOK_SECRET: 'signing secret of the webhook (DingTalk SEC…, Lark, or generic HMAC); never logged',
+  ALERT_WEBHOOK_KIND: 'dingtalk, lark or generic (default dingtalk)',
+  ALERT_WORK_HOURS: `working hours of the alert rules, HH-HH on the local clock (default ${DEFAULT_WORK_HOURS})`,
+  ALERT_TIME_ZONE: `IANA time zone of working hours and of times in alert messages (default ${DEFAULT_TIME_ZONE})`,
 } as const
 
 export type SettingName = keyof typeof SETTINGS
@@ -47,6 +57,7 @@ export interface Config {
   fanoutThreshold: number
   compactTargetBytes: number
   logLevel: LogLevel
+  alerts: AlertSettings
 }
 
 /** Reads settings from the environment, with `overrides` (CLI flags) taking precedence. */
@@ -78,6 +89,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Sett
     fanoutThreshold: positive(get('FANOUT_THRESHOLD'), 200, 'FANOUT_THRESHOLD'),
     compactTargetBytes: positive(get('COMPACT_TARGET_MB'), 128, 'COMPACT_TARGET_MB') * 1024 * 1024,
     logLevel: logLevel(get('LOG_LEVEL') ?? 'info'),
+    alerts: alertSettings(get),
+  }
+}
+
+function alertSettings(get: (name: SettingName) => string | undefined): AlertSettings {
+  let workHours: AlertSettings['workHours']
+  try {
+    workHours = parseWorkHours(get('ALERT_WORK_HOURS') ?? DEFAULT_WORK_HOURS, get('ALERT_TIME_ZONE') ?? DEFAULT_TIME_ZONE)
+  } catch (error) {
+    if (!(error instanceof WindowError)) throw error
+    throw new ConfigError(error.message.startsWith('--time-zone') ? 'ALERT_TIME_ZONE' : 'ALERT_WORK_HOURS', error.message.replace(/^--[a-z-]+ /, ''))
+  }
+  const url = get('ALERT_WEBHOOK_URL')
+  const kind = get('ALERT_WEBHOOK_KIND') ?? 'dingtalk'
+  if (!WEBHOOK_KINDS.includes(kind as WebhookKind)) throw new ConfigError('ALERT_WEBHOOK_KIND', `must be ${WEBHOOK_KINDS.join(', ')}, got "${kind}"`)
+  if (url !== undefined && !/^https?:\/\//.test(url)) throw new ConfigError('ALERT_WEBHOOK_URL', 'must be an http(s):// URL')
+  return {
+    rules: loadRules(get('ALERT_RULES')),
+    workHours,
+    webhook: url ? { kind: kind as WebhookKind, url, secret: get('ALERT_WEBHOOK_SECRET') } : undefined,
   }
 }
 

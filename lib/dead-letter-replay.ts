@@ -1,11 +1,15 @@
 import { daysOf, resolveWindow } from './backfill/window.js'
 import { findTrailRoots, listDayFolder } from './backfill/list-window.js'
-import { listDeadLetters, replayOf, type DeadLetter } from './dead-letters.js'
+import { replayOf, type DeadLetter } from './dead-letters.js'
+import { DEAD_LETTER_DIR } from './layout.js'
 import { WindowError } from './errors.js'
 import { normalizePrefix } from './location.js'
 import type { Logger } from './log.js'
 import type { Outcome } from './run-archives.js'
+import { listObjects } from './storage/list.js'
 import type { Location } from './storage/open.js'
+import { readJson } from './storage/read.js'
+import type { Storage } from './storage/types.js'
 
 interface Pending {
   key: string
@@ -80,5 +84,11 @@ export class DeadLetterReplay {
     const archives: string[] = []
     for (const day of days) for (const root of roots) for (const object of await listDayFolder(this.source.storage, root, day)) archives.push(object.key)
     return archives
+  }
+}
+
+export async function* listDeadLetters(dest: Storage, destPrefix: string): AsyncGenerator<{ key: string; letter: DeadLetter }> {
+  for await (const object of listObjects(dest, destPrefix + DEAD_LETTER_DIR)) {
+    if (object.key.endsWith('.json')) yield { key: object.key, letter: await readJson<DeadLetter>(dest, object.key) }
   }
 }

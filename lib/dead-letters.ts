@@ -1,9 +1,7 @@
 import { parseBackfillEvent } from './backfill/payload.js'
 import { errorMessage } from './errors.js'
 import { parseOssEvent } from './fc/oss-event.js'
-import { DEAD_LETTER_DIR, deadLetterKey } from './layout.js'
-import { listObjects } from './storage/list.js'
-import { readJson } from './storage/read.js'
+import { deadLetterKey } from './layout.js'
 import type { Storage } from './storage/types.js'
 
 /**
@@ -52,12 +50,6 @@ export async function writeDeadLetter(dest: Storage, destPrefix: string, letter:
   return key
 }
 
-export async function* listDeadLetters(dest: Storage, destPrefix: string): AsyncGenerator<{ key: string; letter: DeadLetter }> {
-  for await (const object of listObjects(dest, destPrefix + DEAD_LETTER_DIR)) {
-    if (object.key.endsWith('.json')) yield { key: object.key, letter: await readJson<DeadLetter>(dest, object.key) }
-  }
-}
-
 /** What redoing a dead letter means: converting these archives, listing these backfill windows, or nothing known. */
 export type Replay =
   | { kind: 'archives'; keys: string[] }
@@ -80,6 +72,7 @@ export function replayOf(letter: DeadLetter): Replay {
   try {
     const request = parseBackfillEvent(typeof payload === 'string' ? payload : JSON.stringify(payload))
     if (request.kind === 'batch') return { kind: 'archives', keys: request.keys }
+    if (request.kind === 'verify-fanout') return { kind: 'unknown', reason: 'a fan-out check: nothing to redo' }
     return { kind: 'window', from: request.from, to: request.to, prefix: request.prefix, failedAt }
   } catch (error) {
     return { kind: 'unknown', reason: errorMessage(error) }

@@ -10,6 +10,10 @@ import { createHash } from 'node:crypto'
  *   _ccc_trail/checkpoints/<name>.json                      backfill progress
  *   _ccc_trail/leases/dt=<d>/event_name=<n>/<gen>.json       who may delete in that partition now (lib/ledger/lease.ts)
  *   _ccc_trail/dead-letters/<YYYY-MM-DD>/<request id>.json  an async invocation FC gave up on (replayable)
+ *   _ccc_trail/alerts/seen/<kind>/<hash>.json               when a caller or address was last seen (alert state)
+ *   _ccc_trail/alerts/counts/<rule>/<hour>/<sourceId>.json  one archive's matching rows per hour (count rules)
+ *   _ccc_trail/alerts/sent/<alert id>.json                  an alert that was delivered
+ *   _ccc_trail/alerts/failed/<message id>.json              alerts whose delivery failed, for the next run
  *   _quarantine/<source key>@<etag>.json                    what could not be read, with reasons
  *   _catalog/ccc_api_catalog.parquet                        the API name dimension table
  */
@@ -209,4 +213,30 @@ export function unescapePartitionValue(escaped: string): string | null {
 
 export function partitionPath(dt: string, eventName: string | null): string {
   return `dt=${dt}/event_name=${escapePartitionValue(eventName)}/`
+}
+
+// Alert state (lib/alerts/): small, rebuildable from the table, never data.
+
+export const ALERTS_DIR = `${META_DIR}alerts/`
+export const ALERT_FAILED_DIR = `${ALERTS_DIR}failed/`
+
+export function alertSeenKey(destPrefix: string, kind: string, value: string): string {
+  return `${destPrefix}${ALERTS_DIR}seen/${kind}/${createHash('sha1').update(value).digest('hex').slice(0, 24)}.json`
+}
+
+/** Every archive's contribution to one count rule's hour lives under this prefix. */
+export function alertCountPrefix(destPrefix: string, rule: string, hourStart: number): string {
+  return `${destPrefix}${ALERTS_DIR}counts/${rule}/${new Date(hourStart).toISOString().slice(0, 13)}/`
+}
+
+export function alertCountKey(destPrefix: string, rule: string, hourStart: number, sourceKey: string): string {
+  return `${alertCountPrefix(destPrefix, rule, hourStart)}${sourceId(sourceKey)}.json`
+}
+
+export function alertSentKey(destPrefix: string, alertId: string): string {
+  return `${destPrefix}${ALERTS_DIR}sent/${alertId}.json`
+}
+
+export function alertFailedKey(destPrefix: string, messageId: string): string {
+  return `${destPrefix}${ALERT_FAILED_DIR}${messageId}.json`
 }

@@ -2,7 +2,13 @@ import { InvalidEventError } from '../errors.js'
 import { timerOrDirectPayload } from '../fc/event-body.js'
 
 /** What an invocation of the backfill function asks for. */
-export type BackfillRequest = { kind: 'window'; from?: string; to?: string; prefix?: string; resume?: string } | { kind: 'batch'; keys: string[] }
+export type BackfillRequest =
+  | { kind: 'window'; from?: string; to?: string; prefix?: string; resume?: string }
+  | { kind: 'batch'; keys: string[] }
+  | { kind: 'verify-fanout' }
+
+/** The one key of the batch `{"verifyFanout": true}` sends the worker: not an archive, so the worker skips it without reading. */
+export const FANOUT_PROBE_KEY = 'ccc-trail/verify-fanout'
 
 const WINDOW_FIELDS = ['from', 'to', 'prefix', 'resume'] as const
 
@@ -10,7 +16,8 @@ const WINDOW_FIELDS = ['from', 'to', 'prefix', 'resume'] as const
  * Accepts a timer event `{"triggerTime","triggerName","payload":"<JSON string>"}`, a manual
  * invocation with the window JSON itself `{"from","to","prefix"}` (all optional; an empty event
  * means the default window), a continuation `{..., "resume": "<checkpoint key>"}`, or a worker
- * batch `{"batch": ["<archive key>", ...]}`. Anything else is an InvalidEventError saying why.
+ * batch `{"batch": ["<archive key>", ...]}`, or `{"verifyFanout": true}` (a check of the role after deploy).
+ * Anything else is an InvalidEventError saying why.
  */
 export function parseBackfillEvent(event: unknown): BackfillRequest {
   const { request, timer } = timerOrDirectPayload(event)
@@ -19,6 +26,11 @@ export function parseBackfillEvent(event: unknown): BackfillRequest {
     throw new InvalidEventError(`${where} must be a JSON object such as {"from":"2021-02-01","to":"2021-02-28"}, got ${JSON.stringify(request)}`)
   }
   const body = request as Record<string, unknown>
+  if (!timer && 'verifyFanout' in body) {
+    checkFields(body, ['verifyFanout'], 'verify event')
+    if (body.verifyFanout !== true) throw new InvalidEventError('verify event: "verifyFanout" must be true')
+    return { kind: 'verify-fanout' }
+  }
   return !timer && 'batch' in body ? batchRequest(body) : windowRequest(body, where)
 }
 

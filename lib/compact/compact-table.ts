@@ -1,20 +1,31 @@
 import type { Logger } from '../log.js'
 import type { Storage } from '../storage/types.js'
 import { compactPartition, type PartitionSummary } from './compact-partition.js'
+import { outputLimits } from './output.js'
+import { describeHolder, newOwnerId, withLease, type LeaseOptions } from '../ledger/lease.js'
+import type { PartitionRef } from '../layout.js'
 import { listPartitions, type DateSelection } from './partitions.js'
 
 export interface CompactOptions {
   selection: DateSelection
   targetBytes: number
+  /** MEMORY_LIMIT_MB: bounds the row groups and upload queue of the outputs (not the inputs, held compressed). */
+  memoryLimitBytes?: number
   onPartition?: (summary: PartitionSummary) => void
   /** Epoch millis after which no new partition starts (an FC invocation's time budget). */
   deadline?: number
+  /** A partition whose lease another run holds is skipped; with `wait`, compaction waits for it instead. */
+  wait?: boolean
+  /** Lease settings (tests: a clock, a short TTL). */
+  lease?: Partial<LeaseOptions>
 }
 
 export interface CompactSummary {
   partitions: number
   compacted: number
   unchanged: number
+  /** Partitions another run held the lease of (left to that run). */
+  skipped: number
   /** Partitions left for the next run because the deadline came. */
   stoppedEarly: boolean
   filesBefore: number
@@ -33,12 +44,20 @@ export interface CompactSummary {
 export async function compactTable(dest: Storage, destPrefix: string, options: CompactOptions, log: Logger): Promise<CompactSummary> {
   const started = Date.now()
   const summary = emptySummary()
+  const limits = options.memoryLimitBytes === undefined ? undefined : outputLimits(options.memoryLimitBytes)
+  const owner = newOwnerId()
   for await (const partition of listPartitions(dest, destPrefix, options.selection)) {
     if (options.deadline !== undefined && Date.now() > options.deadline) {
       summary.stoppedEarly = true
       break
     }
-    const result = await compactPartition({ dest, destPrefix, targetBytes: options.targetBytes, log }, partition)
+    const leaseOptions: LeaseOptions = { purpose: 'compaction', owner, ...(options.wait ? { waitMs: Number.MAX_SAFE_INTEGER } : {}), ...options.lease }
+    const run = await withLease(dest, destPrefix, partition, leaseOptions, (lease) =>
+      compactPartition({ dest, destPrefix, targetBytes: options.targetBytes, log, limits, lease }, partition),
+    )
+    const result = run.kind === 'done' ? run.value : skipped(partition, describeHolder(run.holder))
+    if (run.kind === 'held')
+      log.info('partition skipped: another run holds its lease', { dt: partition.dt, eventName: partition.eventName, heldBy: result.heldBy })
     addPartition(summary, result)
     options.onPartition?.(result)
   }
@@ -47,11 +66,27 @@ export async function compactTable(dest: Storage, destPrefix: string, options: C
   return summary
 }
 
-function emptySummary(): CompactSummary {
+export function skipped(partition: PartitionRef, heldBy: string): PartitionSummary {
+  const nothing = {
+    filesBefore: 0,
+    filesAfter: 0,
+    bytesBefore: 0,
+    bytesAfter: 0,
+    rowsBefore: null,
+    rowsAfter: null,
+    duplicates: 0,
+    superseded: 0,
+    recovered: 0,
+  }
+  return { ...partition, status: 'skipped', ...nothing, heldBy }
+}
+
+export function emptySummary(): CompactSummary {
   return {
     partitions: 0,
     compacted: 0,
     unchanged: 0,
+    skipped: 0,
     stoppedEarly: false,
     filesBefore: 0,
     filesAfter: 0,
@@ -66,9 +101,10 @@ function emptySummary(): CompactSummary {
   }
 }
 
-function addPartition(summary: CompactSummary, result: PartitionSummary): void {
+export function addPartition(summary: CompactSummary, result: PartitionSummary): void {
   summary.partitions++
   if (result.status === 'compacted') summary.compacted++
+  else if (result.status === 'skipped') summary.skipped++
   else summary.unchanged++
   summary.filesBefore += result.filesBefore
   summary.filesAfter += result.filesAfter

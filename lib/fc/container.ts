@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { getHeapStatistics } from 'node:v8'
+import type { DeliveryOptions } from '../alerts/deliver.js'
 import { loadConfig, type Config } from '../config.js'
 import { ConfigError } from '../errors.js'
 import type { LocationSpec } from '../location.js'
@@ -15,6 +16,8 @@ export interface InvocationDeps {
   log: Logger
   /** The clock (ms); Date.now unless a test pins it. */
   now?: () => number
+  /** Retries and backoff of alert messages; the defaults unless a test shortens them. */
+  alertDelivery?: DeliveryOptions
 }
 
 export type LineWriter = (line: string) => void

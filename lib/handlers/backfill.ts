@@ -8,13 +8,15 @@ import { normalizePrefix } from '../location.js'
 import { processArchives, type Outcome, type RunSummary } from '../run-archives.js'
 import { checkpointKey, emptyStats, loadCheckpoint, newCheckpoint, saveCheckpoint, type BackfillStats, type Checkpoint } from '../backfill/checkpoint.js'
 import { BatchDispatcher } from '../backfill/fanout.js'
-import { parseBackfillEvent, type BackfillRequest } from '../backfill/payload.js'
+import { FANOUT_PROBE_KEY, parseBackfillEvent, type BackfillRequest } from '../backfill/payload.js'
 import { planWindow, type DayPlan } from '../backfill/plan.js'
 import { resolveWindow, type DayWindow } from '../backfill/window.js'
 
 export interface FcBackfillResult {
   status: 'done' | 'continued' | 'invalid' | 'abandoned'
-  mode?: 'inline' | 'fanout' | 'batch'
+  mode?: 'inline' | 'fanout' | 'batch' | 'verify'
+  /** The worker function a `verifyFanout` request invoked. */
+  worker?: string
   window?: DayWindow
   error?: string
   checkpoint?: string
@@ -45,6 +47,7 @@ export async function handleBackfillEvent(deps: FcBackfillDeps, event: unknown):
   try {
     request = parseBackfillEvent(event)
     if (request.kind === 'batch') return await runBatch(deps, request.keys)
+    if (request.kind === 'verify-fanout') return await verifyFanout(deps)
     return await runWindow(deps, request)
   } catch (error) {
     if (!(error instanceof InvalidEventError || error instanceof WindowError)) throw error
@@ -55,6 +58,16 @@ export async function handleBackfillEvent(deps: FcBackfillDeps, event: unknown):
 
 function nothing(): Omit<FcBackfillResult, 'status'> {
   return { listed: 0, skippedDone: 0, pending: 0, stats: emptyStats() }
+}
+
+/**
+ * `{"verifyFanout": true}`: one asynchronous invocation of the worker with a batch it skips unread, so an
+ * operator learns at once whether this function's role may invoke the worker (a refusal throws).
+ */
+async function verifyFanout(deps: FcBackfillDeps): Promise<FcBackfillResult> {
+  const { requestId } = await deps.invoker.invokeAsync(deps.workerName, { batch: [FANOUT_PROBE_KEY] })
+  deps.log.info('fan-out verified: the worker accepted an asynchronous invocation', { worker: deps.workerName, workerRequestId: requestId })
+  return { ...nothing(), status: 'done', mode: 'verify', worker: deps.workerName }
 }
 
 /** A stop rule that lets at least one archive start, so every invocation makes progress. */

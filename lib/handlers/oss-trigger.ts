@@ -1,3 +1,4 @@
+import { alertAfterTrigger, type ArchiveVersion } from '../alerts/trigger-alerts.js'
 import { createPipeline } from '../pipeline-from-config.js'
 import { AccessError, CccTrailError, ConfigError, errorMessage, InvalidEventError, isRetryable } from '../errors.js'
 import type { FcContext } from '../fc/context.js'
@@ -5,6 +6,7 @@ import type { InvocationDeps } from '../fc/container.js'
 import type { LogFields } from '../log.js'
 import type { Counts } from '../ledger/manifest.js'
 import { processArchive, type ArchiveStatus } from '../pipeline.js'
+import { describeLocation } from '../location.js'
 import { addTotals } from '../util/totals.js'
 import { routeObject } from '../fc/object-route.js'
 import { parseOssEvent, type OssObjectEvent } from '../fc/oss-event.js'
@@ -51,10 +53,11 @@ export async function handle(deps: InvocationDeps, event: unknown, _context?: Fc
     return { ...summarize([]), invalidEvent: error.message }
   }
   const outcomes: ObjectOutcome[] = []
+  const committed: ArchiveVersion[] = []
   let fatal: unknown
   for (const record of records) {
     try {
-      outcomes.push(await handleObject(deps, record))
+      outcomes.push(await handleObject(deps, record, committed))
     } catch (error) {
       fatal ??= mustSurface(error) ? error : undefined
       outcomes.push({ bucket: record.bucket, key: record.key, status: 'failed', reason: failureReason(error) })
@@ -66,10 +69,30 @@ export async function handle(deps: InvocationDeps, event: unknown, _context?: Fc
       })
     }
   }
+  try {
+    await alertOnCommitted(deps, committed)
+  } catch (error) {
+    fatal ??= error
+  }
   const summary = summarize(outcomes)
   deps.log.info('OSS trigger invocation finished', finishedFields(summary, fatal !== undefined))
   if (fatal !== undefined) throw fatal
   return summary
+}
+
+/** Alerts on the rows of every archive that is in the table now (written, or done by an earlier delivery). */
+async function alertOnCommitted(deps: InvocationDeps, archives: ArchiveVersion[]): Promise<void> {
+  if (!deps.config.alerts.webhook || archives.length === 0) return
+  const dest = deps.open(deps.config.dest)
+  const setup = {
+    settings: deps.config.alerts,
+    storage: dest.storage,
+    destPrefix: dest.prefix,
+    dest: describeLocation(dest.spec),
+    log: deps.log,
+    delivery: deps.alertDelivery,
+  }
+  await alertAfterTrigger(setup, archives)
 }
 
 /** Totals of the invocation; `quarantined` counts events, as in the per-archive lines. */
@@ -88,7 +111,7 @@ function finishedFields(s: OssTriggerSummary, throwing: boolean): LogFields {
   }
 }
 
-async function handleObject(deps: InvocationDeps, record: OssObjectEvent): Promise<ObjectOutcome> {
+async function handleObject(deps: InvocationDeps, record: OssObjectEvent, committed: ArchiveVersion[]): Promise<ObjectOutcome> {
   const route = routeObject(deps.config, record)
   const log = deps.log.child({ bucket: record.bucket, source: route.key, eventName: record.eventName })
   if (route.action === 'ignore') {
@@ -102,6 +125,7 @@ async function handleObject(deps: InvocationDeps, record: OssObjectEvent): Promi
   if (route.decodedKey) log.info('object key was percent-encoded in the event; using the decoded key', { eventKey: record.key })
   const pipeline = createPipeline(deps.config, deps.open(route.source), deps.open(deps.config.dest), deps.log.child({ bucket: record.bucket }))
   const result = await processArchive(pipeline, route.key)
+  if ((result.status === 'written' || result.status === 'already_done') && result.etag) committed.push({ key: route.key, etag: result.etag })
   return { bucket: record.bucket, key: route.key, status: result.status, reason: result.reason, counts: result.counts }
 }
 

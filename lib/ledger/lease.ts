@@ -127,7 +127,12 @@ async function tryAcquire(dest: Storage, destPrefix: string, partition: Partitio
     const mine = created !== undefined || (await readLease(dest, key))?.owner === options.owner
     if (mine && (await highestGeneration(dest, destPrefix, partition)) === generation) {
       const lease = new HeldLease(dest, destPrefix, partition, body, options)
-      await removeOlder(dest, destPrefix, partition, generation)
+      try {
+        await removeOlder(dest, destPrefix, partition, generation)
+      } catch (error) {
+        await lease.release().catch(() => undefined)
+        throw error
+      }
       return { kind: 'acquired', lease }
     }
     if (mine) await dest.put(key, JSON.stringify({ ...body, released: true, expiresAt: body.acquiredAt }))

@@ -1,46 +1,114 @@
-import { createWriteStream } from 'node:fs'
-import { mkdir, readdir, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { pipeline } from 'node:stream/promises'
-import { CATALOG_KEY } from '../layout.js'
+import { CATALOG_KEY, unescapePartitionValue } from '../layout.js'
 import type { Location } from '../storage/open.js'
-import { readTableSnapshot } from './table-snapshot.js'
+import { NotFoundError } from '../errors.js'
+import { evictLeastRecentlyUsed, type MirrorObject, mirrorObjects } from './mirror.js'
+import { dayInBounds, nameInBounds, type PartitionBounds } from './partition-bounds.js'
+import { FileVanishedError, pinFiles } from './pinned-files.js'
+import { daysInBounds } from './table-days.js'
+import { readTableSnapshot, type TableSnapshot } from './table-snapshot.js'
 
-/**
- * A folder DuckDB can read holding the table at `dest`: the folder itself for a local table;
- * for OSS, a mirror under `cacheDir` refreshed incrementally (new or changed files only). The mirror
- * holds the files a reader must read (not the inputs of a compaction caught half-way) and the
- * compaction records views.ts needs to drop rows that a newer part file replaces.
- */
-export async function localTable(dest: Location, cacheDir = path.join(os.tmpdir(), 'ccc-trail-cache')): Promise<string> {
-  if (dest.spec.kind === 'fs') return path.join(dest.spec.root, dest.prefix)
-  const root = path.join(cacheDir, dest.spec.bucket, dest.prefix)
-  const snapshot = await readTableSnapshot(dest.storage, dest.prefix)
-  const keys = [...snapshot.partitions].flatMap(([folder, p]) => p.files.map((name) => folder + name))
-  const catalog = await dest.storage.head(dest.prefix + CATALOG_KEY)
-  const copies: { key: string; size?: number }[] = [
-    ...keys.map((key) => ({ key, size: snapshot.sizes.get(key) })),
-    ...snapshot.records.map((key) => ({ key })), // small, and rewritten in place: always fetched
-    ...(catalog ? [{ key: CATALOG_KEY, size: catalog.size }] : []),
-  ]
-  const wanted = new Set<string>()
-  for (const { key, size } of copies) {
-    const file = path.join(root, key)
-    wanted.add(file)
-    const local = await stat(file).catch(() => undefined)
-    if (size !== undefined && local?.size === size) continue
-    await mkdir(path.dirname(file), { recursive: true })
-    await pipeline(await dest.storage.get(dest.prefix + key), createWriteStream(file))
-  }
-  await pruneExcept(root, wanted)
-  return root
+/** The table as one query reads it: local files DuckDB opens, already reduced to the partitions in play. */
+export interface LocalTable {
+  /** Data files to read (local paths under a `dt=…/event_name=…/` folder, for DuckDB's hive partitioning). */
+  files: string[]
+  /** Rows of `source` in `file` are replaced by a newer part file: the view drops them. */
+  stale: { file: string; source: string }[]
+  /** The API catalog, when the table has one. */
+  catalog?: string
+  /** Days of the table within the bounds. */
+  days: string[]
+  /** What an OSS table cost this query: objects fetched and their bytes (0 for a folder, or a warm cache). */
+  fetched: { objects: number; bytes: number }
+  /** Drops what the query held (pinned files); call once DuckDB is done. */
+  release(): Promise<void>
 }
 
-async function pruneExcept(dir: string, keep: Set<string>): Promise<void> {
-  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
-    const file = path.join(dir, entry.name)
-    if (entry.isDirectory()) await pruneExcept(file, keep)
-    else if (!keep.has(file)) await rm(file, { force: true })
+export interface LocalTableOptions {
+  /** Only these partitions are listed, fetched and declared; default all. */
+  bounds?: PartitionBounds
+  /** Where an OSS table is mirrored; default `<system temp>/ccc-trail-cache`. */
+  cacheDir?: string
+  /** After mirroring, evict least recently used partitions until the table's cache takes at most this. */
+  cacheMaxMb?: number
+  /** A folder table: read through hard links of the planned files, so a compaction deleting them cannot fail the query. */
+  pin?: boolean
+}
+
+export const DEFAULT_CACHE_DIR = path.join(os.tmpdir(), 'ccc-trail-cache')
+
+/**
+ * The files a query reads of the table at `dest`: for a folder, the folder's own files (hard-linked into a
+ * folder of the query's own with `pin`, pinned-files.ts); for OSS, copies under `<cacheDir>/<bucket>/<prefix>`,
+ * fetched when missing or at another version (ETag). Only the partitions within `bounds` are listed (one
+ * listing per day when the bounds name days) and read. A compaction caught half-way is read as its records
+ * say (table-snapshot.ts): its outputs or its inputs, never both; one that deletes a planned file before it is
+ * fetched or pinned makes the reading start again.
+ */
+export async function localTable(dest: Location, options: LocalTableOptions | string = {}): Promise<LocalTable> {
+  const settings = typeof options === 'string' ? { cacheDir: options } : options
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readOnce(dest, settings)
+    } catch (error) {
+      const vanished = error instanceof FileVanishedError || error instanceof NotFoundError
+      if (!vanished || attempt >= ATTEMPTS) throw error
+    }
   }
+}
+
+const ATTEMPTS = 5
+
+async function readOnce(dest: Location, { bounds = {}, cacheDir = DEFAULT_CACHE_DIR, cacheMaxMb, pin = false }: LocalTableOptions): Promise<LocalTable> {
+  const days = bounds.days ? (bounds.days.length ? await daysInBounds(dest.storage, dest.prefix, bounds) : []) : undefined
+  const snapshot = await readTableSnapshot(dest.storage, dest.prefix, days)
+  const partitions = [...snapshot.partitions].filter(([folder]) => inBounds(folder, bounds))
+  const keys = partitions.flatMap(([folder, p]) => p.files.map((name) => folder + name))
+  const read = { days: [...new Set(partitions.map(([folder]) => dayOf(folder)))].sort() }
+  const catalogInfo = await dest.storage.head(dest.prefix + CATALOG_KEY)
+  if (dest.spec.kind === 'fs') {
+    const root = path.join(dest.spec.root, dest.prefix)
+    const pinned = pin && keys.length > 0 ? await pinFiles(root, keys) : undefined
+    return {
+      ...declared(partitions, (key) => pinned?.paths.get(key) ?? path.join(root, key)),
+      ...(catalogInfo && { catalog: path.join(root, CATALOG_KEY) }),
+      ...read,
+      fetched: { objects: 0, bytes: 0 },
+      release: pinned?.release ?? (async () => {}),
+    }
+  }
+  const root = path.join(cacheDir, dest.spec.bucket, dest.prefix)
+  const wanted: MirrorObject[] = keys.map((key) => ({ key, etag: snapshot.etags.get(key)!, size: snapshot.sizes.get(key)! }))
+  if (catalogInfo) wanted.push({ key: CATALOG_KEY, etag: catalogInfo.etag, size: catalogInfo.size })
+  // Listed folders (and the catalog's) are known: copies there that the table no longer lists go.
+  const listed = (folder: string) =>
+    folder === path.posix.dirname(CATALOG_KEY) + '/' || (folder.startsWith('dt=') && (!days || days.includes(dayOf(folder))) && inBounds(folder, bounds))
+  const mirror = await mirrorObjects(dest.storage, dest.prefix, root, wanted, listed)
+  if (cacheMaxMb !== undefined) await evictLeastRecentlyUsed(root, cacheMaxMb * 2 ** 20, new Set([...partitions.map(([folder]) => folder), '_catalog/']))
+  return {
+    ...declared(partitions, (key) => mirror.paths.get(key)!),
+    ...(catalogInfo && { catalog: mirror.paths.get(CATALOG_KEY) }),
+    ...read,
+    fetched: { objects: mirror.fetched, bytes: mirror.bytes },
+    release: async () => {},
+  }
+}
+
+function declared(partitions: [string, TableSnapshot['partitions'] extends Map<string, infer P> ? P : never][], local: (key: string) => string) {
+  return {
+    files: partitions.flatMap(([folder, p]) => p.files.map((name) => local(folder + name))),
+    stale: partitions.flatMap(([folder, p]) =>
+      [...p.staleSources].flatMap(([name, sources]) => [...sources].map((source) => ({ file: local(folder + name), source }))),
+    ),
+  }
+}
+
+function inBounds(folder: string, bounds: PartitionBounds): boolean {
+  const [dt, name] = folder.split('/')
+  return dayInBounds(dt!.slice('dt='.length), bounds) && (name === undefined || nameInBounds(unescapePartitionValue(name.slice('event_name='.length)), bounds))
+}
+
+function dayOf(folder: string): string {
+  return folder.slice('dt='.length, folder.indexOf('/'))
 }

@@ -9,7 +9,7 @@ import { failuresSection } from './sections/failures.js'
 import { newcomersSection } from './sections/newcomers.js'
 import { overviewSection } from './sections/overview.js'
 import { tableDaysSql, type ReportScope, type TableShape } from './sql.js'
-import { describeWorkHours, parseWorkHours, resolveWindow } from './window.js'
+import { describeWorkHours, parseWorkHours, resolveWindow, type TableDays } from './window.js'
 
 export interface ReportOptions {
   /** Where the table is, as shown on the page. */
@@ -19,6 +19,8 @@ export interface ReportOptions {
   workHours?: string
   timeZone?: string
   now?: Date
+  /** The table's first and last day, when the caller knows them (the views may hold only the window's days). */
+  tableDays?: TableDays
 }
 
 export interface BuiltReport {
@@ -33,13 +35,8 @@ const SECTIONS = [overviewSection, customerDataSection, administrationSection, f
 export async function buildReport(db: Sql, options: ReportOptions): Promise<BuiltReport> {
   const hours = parseWorkHours(options.workHours, options.timeZone)
   const shape = await tableShape(db)
-  const [{ oldest, newest }] = await db.rows(tableDaysSql)
-  const window = resolveWindow(
-    options.from,
-    options.to,
-    { oldest: (oldest as string | null) ?? undefined, newest: (newest as string | null) ?? undefined },
-    options.now,
-  )
+  const { oldest, newest } = options.tableDays ?? (await tableDaysOf(db))
+  const window = resolveWindow(options.from, options.to, { oldest, newest }, options.now)
   const scope: ReportScope = { window, hours, shape }
   await snapshotDays(db, scope)
   const context: SectionContext = { db, scope, chart: renderChart }
@@ -52,7 +49,7 @@ export async function buildReport(db: Sql, options: ReportOptions): Promise<Buil
       to: window.to,
       generatedAt: (options.now ?? new Date()).toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
       workHours: describeWorkHours(hours),
-      notes: notes(shape, newest),
+      notes: notes(shape, newest ?? null),
     },
     sections,
   )
@@ -87,6 +84,11 @@ async function snapshotDays(db: Sql, { window, shape }: ReportScope): Promise<vo
     `CREATE OR REPLACE TEMP TABLE ccc_events AS SELECT ${columns} FROM main.ccc_events WHERE dt BETWEEN DATE '${window.previousFrom}' AND DATE '${window.to}'`,
   )
   if (shape.catalog !== 'none') await db.run('CREATE OR REPLACE TEMP TABLE ccc_api_catalog AS SELECT * FROM main.ccc_api_catalog')
+}
+
+async function tableDaysOf(db: Sql): Promise<TableDays> {
+  const [{ oldest, newest }] = await db.rows(tableDaysSql)
+  return { oldest: (oldest as string | null) ?? undefined, newest: (newest as string | null) ?? undefined }
 }
 
 async function tableShape(db: Sql): Promise<TableShape> {

@@ -1,23 +1,22 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { putArchive } from '../../lib/demo/archive.js'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
-import { FsStorage } from '../../lib/storage/fs.js'
+import { processArchives } from '../../lib/run-archives.js'
 import { runCli } from '../support/cli.js'
-import { tempDir } from '../support/temp.js'
+import { testPipeline } from '../support/pipeline.js'
 
 /** `ccc-trail query`: exit codes for wrong SQL, and JSON output with numbers where they are exact. */
 
-async function tableOfOneEvent(): Promise<string> {
-  const bucket = await tempDir('ccc-bucket')
-  const lake = await tempDir('ccc-lake')
-  await putArchive(new FsStorage(bucket), [seedSampleEvent()])
-  expect((await runCli(['process', '--source', bucket, '--dest', lake])).code).toBe(0)
-  return lake
-}
+/** The table the three tests query, built once and in-process: what runs as a child process here is `query`. */
+let lake: string
+beforeAll(async () => {
+  const pipeline = await testPipeline()
+  expect((await processArchives(pipeline, [await putArchive(pipeline.source, [seedSampleEvent()])])).written).toBe(1)
+  lake = pipeline.destRoot
+})
 
 describe('ccc-trail query', () => {
   it("exits 2 with DuckDB's own message when the SQL is wrong (unknown column, syntax, unknown table, bad cast)", async () => {
-    const lake = await tableOfOneEvent()
     const cases: [string, RegExp][] = [
       ['select nope from ccc_events', /^ccc-trail query: Binder Error: Referenced column "nope" not found/m],
       ['selec count(*) from ccc_events', /^ccc-trail query: Parser Error: syntax error at or near "selec"/m],
@@ -33,14 +32,12 @@ describe('ccc-trail query', () => {
   })
 
   it('exits 1, not 2, when the table cannot be read', async () => {
-    const lake = await tableOfOneEvent()
     const run = await runCli(['query', '--dest', lake, "select count(*) from read_parquet('" + lake + "/no-such-folder/*.parquet')"])
     expect(run.code).toBe(1)
     expect(run.stderr).toMatch(/IO Error: No files found/)
   })
 
   it('prints exact numbers as JSON numbers and a BIGINT beyond 2^53 as a string', async () => {
-    const lake = await tableOfOneEvent()
     const sql = `select count(*) as n, 9007199254740991::bigint as largest_exact, 9007199254740993::bigint as beyond,
                  round(100.0 * count(*) / 3, 1) as pct, 0.25::double as ratio, event_name, null::bigint as none
                  from ccc_events group by event_name`

@@ -9,14 +9,19 @@ import { FsStorage } from '../../lib/storage/fs.js'
 import { listObjects } from '../../lib/storage/list.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import type { Storage } from '../../lib/storage/types.js'
+import { CrashingStorage } from '../support/crashing-storage.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { TEST_SEED } from '../support/seed.js'
 import { testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
-import { CrashingStorage } from '../support/crashing-storage.js'
-import { compactAll, eventKeys, filesByPartition, processAll } from './lake.js'
+import { AFTER_CRASHED_LEASES, compactAll, eventKeys, filesByPartition, processAll } from '../support/table-runs.js'
 
-const NAMES = ['ListConfig', 'ListUsers', 'Odd/Name=1', undefined]
+/**
+ * Two partitions: a crash then finds one partition done and one not yet started, or the reverse, which
+ * is all a third or fourth would add; each partition runs the same steps, so more of them only repeat
+ * crash points. The names are the awkward ones: escaped in keys, and missing.
+ */
+const NAMES = ['Odd/Name=1', undefined]
 
 /**
  * Archives whose events repeat across archives (re-deliveries), some without eventId, over four partitions.
@@ -138,8 +143,9 @@ afterAll(() => server.close())
 
 const matrix = Object.keys(drivers)
   .flatMap((driver) => targets.flatMap((target) => Object.keys(scenarios).map((scenario) => ({ driver, target, scenario }))))
-  // On OSS the several-outputs target covers what the single-output one does, at a cost the suite can afford.
-  .filter(({ driver, target }) => driver === 'folder' || target.padBytes > 0)
+  // On OSS the several-outputs re-compaction covers what the others do there (a compacted input, late
+  // part files, several outputs to roll back), at a cost the suite can afford; folders run them all.
+  .filter(({ driver, target, scenario }) => driver === 'folder' || (target.padBytes > 0 && scenario.startsWith('re-compaction')))
 
 describe.each(matrix)(`compaction interrupted at a write or delete (seed ${TEST_SEED}): $driver, $target.name, $scenario`, ({ driver, target, scenario }) => {
   it('never loses a row, and the next run ends exactly where an uninterrupted run ends', async () => {
@@ -171,7 +177,7 @@ describe.each(matrix)(`compaction interrupted at a write or delete (seed ${TEST_
       const visible = new Set(await crashed.eventKeys())
       for (const key of before) expect(visible.has(key), `event ${key} after a crash before mutation ${crashAt} (seed ${TEST_SEED})`).toBe(true)
 
-      await compactAll(pipeline, target.targetBytes, crashed.storage)
+      await compactAll(pipeline, target.targetBytes, crashed.storage, AFTER_CRASHED_LEASES)
       expect(await crashed.eventKeys(), `rows after recovering from mutation ${crashAt} (seed ${TEST_SEED})`).toEqual(expected)
       expect(await filesPerPartition(crashed.storage), `files after recovering from mutation ${crashAt}`).toEqual(expectedFiles)
       expect(await recordsLeft(crashed.storage), `records after recovering from mutation ${crashAt}`).toHaveLength(NAMES.length)

@@ -1,44 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { builtinModules } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { NOT_IN_FC_PACKAGE, withoutPackages } from '../../deploy/fc-manifest.mjs'
+import { moduleGraph } from '../support/module-graph.js'
 
 /** The FC code package (deploy/package-fc.mjs) leaves DuckDB out: no handler may ever need it. */
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-const HANDLERS = ['oss-trigger', 'backfill', 'compact']
-const SPECIFIERS = [
-  /^\s*(?:import|export)\s[^'"]*?\sfrom\s*['"]([^'"]+)['"]/gm, // import … from, export … from (across lines)
-  /^\s*import\s*['"]([^'"]+)['"]/gm, // import 'x'
-  /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g, // await import('x')
-  /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g, // require('x'), with a require from createRequire
-  /\bcreateRequire\([^)]*\)\(\s*['"]([^'"]+)['"]\s*\)/g, // createRequire(import.meta.url)('x')
-]
-
+const HANDLERS = ['dead-letter', 'oss-trigger', 'backfill', 'compact']
 /** Every package a handler's module graph can load (static imports, re-exports and literal dynamic imports). */
-function packagesReached(entry: string): Set<string> {
-  const seen = new Set<string>()
-  const packages = new Set<string>()
-  const visit = (file: string) => {
-    if (seen.has(file)) return
-    seen.add(file)
-    const text = readFileSync(file, 'utf8').replace(/^\s*(?:import|export)\s+type\s[^'"]*?from\s*['"][^'"]+['"]/gm, '')
-    for (const [, specifier] of SPECIFIERS.flatMap((pattern) => [...text.matchAll(pattern)])) {
-      if (specifier!.startsWith('.')) visit(path.resolve(path.dirname(file), specifier!.replace(/\.js$/, '.ts')))
-      else if (!specifier!.startsWith('node:') && !builtinModules.includes(specifier!))
-        packages.add(
-          specifier!
-            .split('/')
-            .slice(0, specifier!.startsWith('@') ? 2 : 1)
-            .join('/'),
-        )
-    }
-  }
-  visit(entry)
-  return packages
-}
+const packagesReached = (entry: string) => moduleGraph(entry).packages
 
 describe('the FC code package', () => {
   const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }

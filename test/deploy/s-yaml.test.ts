@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { loadConfig, SETTINGS } from '../../lib/config.js'
 import { checkedConfig } from '../../lib/fc/container.js'
+import { schemaErrors, type Schema } from '../support/json-schema.js'
 import { tempDir } from '../support/temp.js'
 
 /** The deployment description, checked as written and as Serverless Devs renders it (`s preview`, offline). */
@@ -27,8 +28,14 @@ interface Props {
   handler: string
   code: string
   memorySize: number
+  cpu: number
   timeout: number
   role: string
+  asyncInvokeConfig?: {
+    maxAsyncRetryAttempts?: number
+    maxAsyncEventAgeInSeconds?: number
+    destinationConfig?: { onFailure?: { destination?: string } }
+  }
   environmentVariables: Record<string, unknown>
   triggers: Trigger[]
 }
@@ -42,6 +49,7 @@ interface Description {
 
 const written = parse(readFileSync(path.join(root, 's.yaml'), 'utf8')) as Description
 const functions = () => Object.values(written.resources).map((r) => r.props)
+const NAMES = ['ccc-trail-dead-letter', 'ccc-trail-oss-trigger', 'ccc-trail-backfill', 'ccc-trail-compact']
 const byName = (d: Description, name: string) => Object.values(d.resources).find((r) => r.props.functionName === name)!.props
 
 /** What `s deploy` would send, rendered by the installed Serverless Devs with a throwaway access in a temp HOME. */
@@ -55,15 +63,17 @@ async function renderWithServerlessDevs(): Promise<Description> {
 }
 
 describe('s.yaml as written', () => {
-  it('is a Serverless Devs 3 description of three fc3 functions on Node.js 20', () => {
+  it('is a Serverless Devs 3 description of four fc3 functions on Node.js 20, each with its own role', () => {
     expect(written.edition).toBe('3.0.0')
-    expect(Object.values(written.resources).map((r) => r.component)).toEqual(['fc3', 'fc3', 'fc3'])
-    expect(functions().map((p) => p.functionName)).toEqual(['ccc-trail-oss-trigger', 'ccc-trail-backfill', 'ccc-trail-compact'])
+    expect(Object.values(written.resources).map((r) => r.component)).toEqual(['fc3', 'fc3', 'fc3', 'fc3'])
+    expect(functions().map((p) => p.functionName)).toEqual(NAMES)
     for (const props of functions()) {
-      expect(props).toMatchObject({ runtime: 'nodejs20', code: './.fc-build', region: '${vars.region}', role: '${vars.role}' })
+      expect(props).toMatchObject({ runtime: 'nodejs20', code: './.fc-build', region: '${vars.region}' })
       expect(props.timeout).toBeGreaterThan(0)
       expect(props.memorySize % 64).toBe(0)
     }
+    expect(functions().map((p) => p.role)).toEqual(['${vars.deadLetterRole}', '${vars.triggerRole}', '${vars.backfillRole}', '${vars.compactRole}'])
+    expect(Object.keys(written.vars).filter((name) => name.endsWith('Role'))).toHaveLength(4)
   })
 
   it('builds the uploaded folder before deploying, with the script that exists', () => {
@@ -79,13 +89,14 @@ describe('s.yaml as written', () => {
     expect(base.compilerOptions).toMatchObject({ rootDir: '.', outDir: 'dist' })
     expect(pkg.type).toBe('module')
     expect(functions().map((p) => p.handler)).toEqual([
+      'dist/functions/dead-letter.handler',
       'dist/functions/oss-trigger.handler',
       'dist/functions/backfill.handler',
       'dist/functions/compact.handler',
     ])
   })
 
-  it.each(['oss-trigger', 'backfill', 'compact'])('has functions/%s.ts exporting the handler it names', async (name) => {
+  it.each(['dead-letter', 'oss-trigger', 'backfill', 'compact'])('has functions/%s.ts exporting the handler it names', async (name) => {
     const file = path.join(root, 'functions', `${name}.ts`)
     expect(existsSync(file), `functions/${name}.ts is missing (s.yaml names dist/functions/${name}.handler)`).toBe(true)
     const module = (await import(pathToFileURL(file).href)) as { handler?: unknown }
@@ -131,23 +142,29 @@ describe('s.yaml as written', () => {
     })
   })
 
-  it('runs backfill and compaction from timer triggers with six-field cron expressions and JSON payloads', () => {
-    for (const name of ['ccc-trail-backfill', 'ccc-trail-compact']) {
+  it('runs backfill, compaction and the hourly roll-up from timer triggers with six-field cron expressions and JSON payloads', () => {
+    const payloads = { 'ccc-trail-backfill': [{}], 'ccc-trail-compact': [{}, { rollup: true }] }
+    for (const [name, expected] of Object.entries(payloads)) {
       const triggers = byName(written, name).triggers
       expect(
         triggers.map((t) => t.triggerType),
         name,
-      ).toEqual(['timer'])
-      const config = triggers[0]!.triggerConfig as { cronExpression: string; enable: boolean; payload: string }
+      ).toEqual(expected.map(() => 'timer'))
+      const configs = triggers.map((t) => t.triggerConfig as { cronExpression: string; enable: boolean; payload: string })
+      for (const config of configs) {
+        expect(
+          config.cronExpression
+            .replace(/^CRON_TZ=\S+\s+/, '')
+            .trim()
+            .split(/\s+/),
+          name,
+        ).toHaveLength(6)
+        expect(config.enable, name).toBe(true)
+      }
       expect(
-        config.cronExpression
-          .replace(/^CRON_TZ=\S+\s+/, '')
-          .trim()
-          .split(/\s+/),
+        configs.map((config) => JSON.parse(config.payload)),
         name,
-      ).toHaveLength(6)
-      expect(config.enable, name).toBe(true)
-      expect(JSON.parse(config.payload), name).toEqual({})
+      ).toEqual(expected)
     }
   })
 })
@@ -161,7 +178,8 @@ describe('s.yaml as Serverless Devs renders it', () => {
   it('resolves the account, bucket, role and filter', () => {
     const { vars } = rendered
     const props = byName(rendered, 'ccc-trail-oss-trigger')
-    expect(props.role).toBe(`acs:ram::${ACCOUNT_ID}:role/ccc-trail-fc-role`)
+    expect(props.role).toBe(`acs:ram::${ACCOUNT_ID}:role/ccc-trail-oss-trigger-role`)
+    expect(new Set(Object.values(rendered.resources).map((r) => r.props.role)).size, 'one role per function').toBe(4)
     expect(props.triggers[0]).toMatchObject({
       sourceArn: `acs:oss:${vars.region}:${ACCOUNT_ID}:${vars.bucket}`,
       invocationRole: `acs:ram::${ACCOUNT_ID}:role/aliyunosseventnotificationrole`,
@@ -190,12 +208,62 @@ describe('s.yaml as Serverless Devs renders it', () => {
   })
 })
 
+describe('s.yaml against the fc3 component schema (test/deploy/fc3-schema.json)', () => {
+  let rendered: Description
+  beforeAll(async () => {
+    rendered = await renderWithServerlessDevs()
+  })
+  // src/schema.json of github.com/devsapp/fc3 at 4ca1c1b8c33e654438bb73b64cfc95a5c9d94f5a (2026-05-28), unchanged.
+  const schema = JSON.parse(readFileSync(path.join(root, 'test/deploy/fc3-schema.json'), 'utf8')) as Schema
+
+  it('gives every function props that the schema accepts, field by field, naming no field it does not know', () => {
+    for (const { props } of Object.values(rendered.resources)) expect(schemaErrors(props, schema), props.functionName).toEqual([])
+  })
+
+  it('the checker itself refuses what fc3 refuses', () => {
+    const trigger = byName(rendered, 'ccc-trail-oss-trigger')
+    expect(schemaErrors({ ...trigger, diskSize: 1024 }, schema).join()).toContain('diskSize')
+    expect(schemaErrors({ ...trigger, cpu: 32 }, schema).join()).toContain('maximum')
+    expect(schemaErrors({ ...trigger, asyncInvokeConfig: { maxAsyncRetryAttempts: 9 } }, schema).join()).toContain('maxAsyncRetryAttempts')
+    expect(schemaErrors({ ...trigger, asyncInvokeConfig: { onFailure: {} } }, schema).join()).toContain('onFailure is not a field')
+  })
+
+  it("sets cpu for every function within FC's 1:1 to 1:4 vCPU:memory (GB) ratio, in steps of 0.05 vCPU", () => {
+    for (const props of functions()) {
+      const gbPerVcpu = props.memorySize / 1024 / props.cpu
+      expect(gbPerVcpu, props.functionName).toBeGreaterThanOrEqual(1)
+      expect(gbPerVcpu, props.functionName).toBeLessThanOrEqual(4)
+      expect(Math.abs(props.cpu * 20 - Math.round(props.cpu * 20)), props.functionName).toBeLessThan(1e-9)
+    }
+  })
+
+  it('bounds the retries and event age of the trigger and the worker, and sends what still fails to the dead-letter function', () => {
+    const deadLetter = `acs:fc:${rendered.vars.region}:${ACCOUNT_ID}:functions/ccc-trail-dead-letter`
+    const worker = byName(written, 'ccc-trail-backfill').environmentVariables.WORKER_FUNCTION_NAME
+    for (const name of ['ccc-trail-oss-trigger', worker as string]) {
+      const props = byName(rendered, name)
+      const config = props.asyncInvokeConfig
+      expect(config?.destinationConfig?.onFailure?.destination, name).toBe(deadLetter)
+      // Fewer than FC's default 3 retries and 24 h, and room for every retry to run to its timeout.
+      expect(config?.maxAsyncRetryAttempts, name).toBeLessThan(3)
+      const age = config?.maxAsyncEventAgeInSeconds ?? Infinity
+      expect(age, name).toBeLessThan(86_400)
+      expect(age, name).toBeGreaterThanOrEqual(props.timeout * ((config?.maxAsyncRetryAttempts ?? 3) + 1))
+    }
+    expect(byName(rendered, 'ccc-trail-dead-letter')).toMatchObject({ handler: 'dist/functions/dead-letter.handler' })
+    expect(byName(rendered, 'ccc-trail-dead-letter').triggers, 'FC invokes it, nothing else').toBeUndefined()
+    const order = Object.values(rendered.resources).map((r) => r.props.functionName)
+    expect(order[0], 'the destination is deployed before the functions that name it').toBe('ccc-trail-dead-letter')
+  })
+})
+
 describe('s.yaml against the fc3 schema for the nodejs20 runtime (DESIGN.md §8)', () => {
   const text = readFileSync(path.join(root, 's.yaml'), 'utf8')
   const props = () => Object.values(written.resources).map((r) => r.props as unknown as Record<string, unknown>)
 
   it('sets no field that fc3 rejects or drops for a standard runtime', () => {
-    // Standard runtimes run one request per instance; fc3 takes instanceConcurrency only for custom runtimes and containers.
+    // Standard runtimes run one request per instance: fc3's schema accepts instanceConcurrency (1-200) for any runtime,
+    // but it has no effect on nodejs20; the other fields are for custom runtimes and containers.
     const forCustomRuntimesOnly = ['instanceConcurrency', 'customRuntimeConfig', 'customContainerConfig', 'caPort']
     for (const p of props()) {
       expect(p.runtime).toBe('nodejs20')

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkpointKey, loadCheckpoint } from '../../lib/backfill/checkpoint.js'
 import type { FcBackfillDeps } from '../../lib/backfill/fc-deps.js'
+import { FANOUT_PROBE_KEY } from '../../lib/backfill/payload.js'
 import { handleBackfillEvent } from '../../lib/handlers/backfill.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import { RetryableError } from '../../lib/errors.js'
 import { jsonLogger, silentLogger } from '../../lib/log.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import type { Storage } from '../../lib/storage/types.js'
-import { startFcServer, type FcServer } from '../fc/fc-server.js'
+import { startFcServer, type FcServer } from '../support/fc-server.js'
 import { testPipeline } from '../support/pipeline.js'
-import { dataFileNames, tableShape } from '../backfill/table.js'
+import { dataFileNames, tableShape } from '../support/table-shape.js'
 
 // "Now" is early on 2021-02-02, so the default window is 2021-02-01..2021-02-02.
 const NOW = new Date('2021-02-02T03:00:00Z')
@@ -215,12 +216,29 @@ describe('FC backfill: worker batches', () => {
   })
 })
 
+describe('FC backfill: {"verifyFanout": true}', () => {
+  it('invokes the worker once with a batch it skips unread, and says which worker accepted it', async () => {
+    const d = await deps(new MemoryStorage())
+    const sent = received()
+    expect(await handleBackfillEvent(d, '{"verifyFanout":true}')).toMatchObject({ status: 'done', mode: 'verify', worker: WORKER })
+    expect(sent().map((r) => [r.functionName, r.payload])).toEqual([[WORKER, { batch: [FANOUT_PROBE_KEY] }]])
+    expect(await handleBackfillEvent(d, JSON.stringify({ batch: [FANOUT_PROBE_KEY] }))).toMatchObject({ status: 'done', stats: { written: 0, failed: 0 } })
+  })
+
+  it('throws when FC refuses the invocation, so the operator sees the refusal', async () => {
+    const d = await deps(new MemoryStorage())
+    fc.failNext(403, 'AccessDenied')
+    await expect(handleBackfillEvent(d, '{"verifyFanout":true}')).rejects.toThrow(/AccessDenied/)
+  })
+})
+
 describe('FC backfill: refused payloads', () => {
   it.each([
     ['{"from":"2021-02-30"}', 'from must be a date YYYY-MM-DD, got "2021-02-30"'],
     ['{"from":"2021-02-05","to":"2021-02-01"}', 'from (2021-02-05) is after to (2021-02-01)'],
     ['{"from":"2019-01-01","to":"2021-02-01"}', 'spans 763 days; at most 366'],
     ['{"form":"2021-02-01"}', 'unknown field "form"'],
+    ['{"verifyFanout":"yes"}', '"verifyFanout" must be true'],
     [JSON.stringify({ triggerTime: 'x', triggerName: 'daily', payload: '{oops' }), 'payload of timer trigger "daily" is not JSON'],
     ['{"from":"2021-02-01","to":"2021-02-02","resume":"elsewhere.json"}', '"resume" names "elsewhere.json"'],
   ])('answers %s as invalid, logs why, and does not throw', async (event, message) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../lib/config.js'
-import { listDeadLetters, replayOf, type DeadLetter } from '../../lib/dead-letters.js'
+import { listDeadLetters } from '../../lib/dead-letter-replay.js'
+import { replayOf, type DeadLetter } from '../../lib/dead-letters.js'
 import { ossTriggerEvent } from '../../lib/fc/oss-event.js'
 import { handle } from '../../lib/handlers/dead-letter.js'
 import { DEAD_LETTER_DIR } from '../../lib/layout.js'

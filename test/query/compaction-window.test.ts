@@ -10,9 +10,10 @@ import { listObjects } from '../../lib/storage/list.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import type { Storage } from '../../lib/storage/types.js'
-import { compactAll, eventKeys, processAll } from '../compact/lake.js'
+import { compactAll, eventKeys, processAll } from '../support/table-runs.js'
 import { runCli } from '../support/cli.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { stoppingAtFirstDelete, stoppingBefore } from '../support/stopping-storage.js'
 import { TEST_OPTIONS, testPipeline } from '../support/pipeline.js'
 import { queryTable } from '../support/duck.js'
 import { tempDir } from '../support/temp.js'
@@ -23,33 +24,6 @@ import { tempDir } from '../support/temp.js'
  * compaction is stopped at each step (a storage that refuses its n-th write or delete: the same point
  * every run) and the table is read there, the way `ccc-trail query` reads it.
  */
-
-/** The real storage, except that the n-th write or delete (from 0) stops the compaction. */
-function stoppingBefore(inner: Storage, stopAt: number): Storage & { mutations: () => number } {
-  let mutations = 0
-  const mutate = <T>(work: () => Promise<T>): Promise<T> => (mutations++ === stopAt ? Promise.reject(new Error(`stopped before mutation ${stopAt}`)) : work())
-  return {
-    description: inner.description,
-    get: (key) => inner.get(key),
-    head: (key) => inner.head(key),
-    list: (prefix, options) => inner.list(prefix, options),
-    put: (key, body) => mutate(() => inner.put(key, body)),
-    putStream: (key, body) => mutate(() => inner.putStream(key, body)),
-    putIfAbsent: (key, body) => mutate(() => inner.putIfAbsent(key, body)),
-    delete: (key) => mutate(() => inner.delete(key)),
-    // Key by key: the stop can fall inside one multi-object delete, which is not atomic.
-    deleteMany: async (keys) => {
-      for (const key of keys) await mutate(() => inner.delete(key))
-    },
-    mutations: () => mutations,
-  }
-}
-
-/** The real storage, except that deleting stops the compaction: every output and the `written` record exist, every input too. */
-function stoppingAtFirstDelete(inner: Storage): Storage {
-  const stop = (key: string | undefined) => Promise.reject(new Error(`stopped before deleting ${key}`))
-  return { ...stoppingBefore(inner, Infinity), delete: stop, deleteMany: (keys) => stop(keys[0]) }
-}
 
 const NAMES = ['ListConfig', 'ListUsers']
 

@@ -1,5 +1,6 @@
 import { expect } from 'vitest'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
+import type { LocalTable } from '../../lib/query/local-table.js'
 import { MANIFEST_DIR, QUARANTINE_DIR } from '../../lib/layout.js'
 import { jsonLogger, type Logger } from '../../lib/log.js'
 import type { Counts } from '../../lib/ledger/manifest.js'
@@ -66,7 +67,7 @@ export function archiveLine(lines: LogLine[], source: string): LogLine {
 }
 
 /** Every event_id in the table, sorted, duplicates kept: equal lists mean no loss and no duplicates. */
-export async function tableIds(root: string): Promise<string[]> {
+export async function tableIds(root: string | LocalTable): Promise<string[]> {
   const rows = await queryTable(root, 'SELECT event_id FROM ccc_events ORDER BY event_id')
   return rows.map((row) => String(row.event_id))
 }

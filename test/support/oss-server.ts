@@ -60,6 +60,8 @@ export interface RecordedRequest {
   keys?: string[]
   /** 0 when the socket was reset before a status was sent. */
   status: number
+  /** Bytes of the response body sent (0 for HEAD and for a reset before the answer). */
+  bytesSent?: number
   fault?: FaultKind
   requestId: string
 }
@@ -454,6 +456,7 @@ function send(req: IncomingMessage, res: ServerResponse, reply: Reply, record: R
   record.status = reply.status
   res.writeHead(reply.status, headers)
   if (req.method === 'HEAD') return void res.end()
+  record.bytesSent = fault === 'truncate' || fault === 'stall' ? Math.floor(body.length / 2) : body.length
   if (fault !== 'truncate' && fault !== 'stall') return void res.end(body)
   res.write(body.subarray(0, Math.floor(body.length / 2)), () => fault === 'truncate' && req.socket.destroy())
 }

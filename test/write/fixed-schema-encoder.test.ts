@@ -35,6 +35,13 @@ const AWKWARD_TEXT = [
   'ascii then 😀',
 ]
 
+/**
+ * Where `hugeEvery` puts values past a page (1 MiB): one column of each way a byte-array column is
+ * written (string or JSON, with or without a dictionary tried first). Every string column would only
+ * repeat these paths, at seconds of DuckDB reading apiece.
+ */
+const HUGE_COLUMNS = new Set(['event_id', 'user_agent', 'request_parameters', 'additional_event_data'])
+
 /** Rows in COLUMNS order with nulls, empty strings, unicode and repeats mixed in by `seed`; sorted by event_time. */
 function generatedRows(count: number, seed: number, options: { hugeEvery?: number } = {}): Value[][] {
   const next = random(seed)
@@ -52,10 +59,10 @@ function generatedRows(count: number, seed: number, options: { hugeEvery?: numbe
           case 'boolean':
             return next() < 0.5
           case 'json':
-            if (options.hugeEvery && r % options.hugeEvery === 0) return JSON.stringify({ blob: 'é'.repeat(700_000) })
+            if (options.hugeEvery && r % options.hugeEvery === 0 && HUGE_COLUMNS.has(column.name)) return JSON.stringify({ blob: 'é'.repeat(700_000) })
             return JSON.stringify({ k: Math.floor(next() * 1e6), s: pick(AWKWARD_TEXT) })
           default:
-            if (options.hugeEvery && r % options.hugeEvery === 1) return 'ü'.repeat(600_000)
+            if (options.hugeEvery && r % options.hugeEvery === 1 && HUGE_COLUMNS.has(column.name)) return 'ü'.repeat(600_000)
             return next() < 0.3 ? pick(AWKWARD_TEXT) : `${column.name}-${Math.floor(next() * (column.name.endsWith('_id') ? 1e9 : 20))}`
         }
       }),
@@ -78,11 +85,13 @@ async function writeBoth(groups: Value[][][]): Promise<{ reference: string; cand
   return { reference: reference.at, candidate: candidate.at, bytes: candidate.bytes }
 }
 
+/** The same rows (as multisets, compared inside DuckDB), column types and Parquet schema. */
 async function expectSameTable(db: Sql, reference: string, candidate: string, rows: number): Promise<void> {
-  const read = (at: string) => db.rows(`SELECT * FROM read_parquet(${at}) ORDER BY ALL`)
-  const [a, b] = [await read(reference), await read(candidate)]
-  expect(b.length).toBe(rows)
-  expect(b).toEqual(a)
+  const [count] = await db.rows(`SELECT count(*)::INTEGER AS n FROM read_parquet(${candidate})`)
+  expect(count.n).toBe(rows)
+  const only = (a: string, b: string) => db.rows(`SELECT * FROM read_parquet(${a}) EXCEPT ALL SELECT * FROM read_parquet(${b}) LIMIT 3`)
+  expect(await only(candidate, reference), 'rows only the candidate holds').toEqual([])
+  expect(await only(reference, candidate), 'rows only the reference holds').toEqual([])
   const describe = (at: string) => db.rows(`DESCRIBE SELECT * FROM read_parquet(${at})`)
   expect(await describe(candidate)).toEqual(await describe(reference))
   const schema = (at: string) => db.rows(`SELECT * EXCLUDE (file_name) FROM parquet_schema(${at})`)

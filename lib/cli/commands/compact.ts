@@ -3,7 +3,8 @@ import { UsageError, WindowError } from '../../errors.js'
 import type { PartitionSummary } from '../../compact/compact-partition.js'
 import { compactTable, type CompactSummary } from '../../compact/compact-table.js'
 import type { DateSelection } from '../../compact/partitions.js'
-import { compactionWindow } from '../../compact/window.js'
+import { compactionWindow, rollUpWindow } from '../../compact/window.js'
+import { rollUpTable } from '../../compact/rollup-table.js'
 import { loadConfig, type Settings } from '../../config.js'
 import { locationOpener } from '../../storage/open.js'
 import { partitionPath } from '../../layout.js'
@@ -19,6 +20,11 @@ export const compactCommand: Command = {
     before: { type: 'string', description: 'compact days before this one (default: days at least 2 days old)', placeholder: 'YYYY-MM-DD' },
     since: { type: 'string', description: 'with --before: from this day on', placeholder: 'YYYY-MM-DD' },
     'target-mb': { type: 'string', description: 'target file size in MB (env COMPACT_TARGET_MB, default 128)', placeholder: 'MB' },
+    rollup: {
+      type: 'boolean',
+      description: 'roll up the part files that arrived since the last roll-up, of today and yesterday (or --date), instead of compacting',
+    },
+    wait: { type: 'boolean', description: 'wait for a partition another run is compacting instead of skipping it' },
     json: { type: 'boolean', description: 'print one JSON object per partition and a JSON summary' },
   },
   async run(input) {
@@ -26,33 +32,40 @@ export const compactCommand: Command = {
     if (typeof input.values.dest === 'string') overrides.DEST = input.values.dest
     if (typeof input.values['target-mb'] === 'string') overrides.COMPACT_TARGET_MB = input.values['target-mb']
     const config = loadConfig(input.env, overrides)
-    const selection = window(input.values, config.timeZone)
+    const rollUp = Boolean(input.values.rollup)
+    const selection = window(input.values, config.timeZone, rollUp)
     const dest = locationOpener(config.oss)(config.dest)
     const json = Boolean(input.values.json)
-    if (!json) input.out(`compacting ${describeSelection(selection)}, target ${(config.compactTargetBytes / 1024 / 1024).toFixed(0)} MB`)
-    const summary = await compactTable(
+    if (!json)
+      input.out(`${rollUp ? 'rolling up' : 'compacting'} ${describeSelection(selection)}, target ${(config.compactTargetBytes / 1024 / 1024).toFixed(0)} MB`)
+    const summary = await (rollUp ? rollUpTable : compactTable)(
       dest.storage,
       dest.prefix,
       {
         selection,
         targetBytes: config.compactTargetBytes,
+        memoryLimitBytes: config.memoryLimitBytes,
+        wait: Boolean(input.values.wait),
         onPartition: (p) => {
           if (json) input.out(JSON.stringify(p))
-          else if (p.status === 'compacted' || p.recovered > 0) input.out(partitionLine(p))
+          else if (p.status !== 'unchanged' || p.recovered > 0) input.out(partitionLine(p))
         },
       },
       input.log,
     )
-    await writeCatalog(dest.storage, dest.prefix)
+    if (!rollUp) await writeCatalog(dest.storage, dest.prefix)
     if (json) input.out(JSON.stringify({ summary }))
     else for (const line of summaryLines(summary)) input.out(line)
     return EXIT.ok
   },
 }
 
-function window(values: Record<string, unknown>, timeZone: string): DateSelection {
+function window(values: Record<string, unknown>, timeZone: string, rollUp: boolean): DateSelection {
   const pick = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined)
   try {
+    if (rollUp && (pick('before') || pick('since')))
+      throw new WindowError('--rollup takes the days still receiving archives, or --date; not --before or --since')
+    if (rollUp) return rollUpWindow(timeZone, Date.now(), pick('date'))
     return compactionWindow({ date: pick('date'), before: pick('before'), since: pick('since') }, timeZone)
   } catch (error) {
     if (error instanceof WindowError) throw new UsageError(error.message)
@@ -67,6 +80,7 @@ function describeSelection(selection: DateSelection): string {
 
 export function partitionLine(p: PartitionSummary): string {
   const where = partitionPath(p.dt, p.eventName).slice(0, -1)
+  if (p.status === 'skipped') return `${'skipped'.padEnd(10)} ${where}  another run holds its lease: ${p.heldBy} (--wait waits for it)`
   const rows =
     p.rowsBefore === null
       ? ''
@@ -77,7 +91,7 @@ export function partitionLine(p: PartitionSummary): string {
 
 export function summaryLines(s: CompactSummary): string[] {
   return [
-    `partitions ${s.partitions}: compacted ${s.compacted}, unchanged ${s.unchanged}${s.recovered ? `, interrupted compactions finished ${s.recovered}` : ''}${s.stoppedEarly ? ' (stopped early: time budget)' : ''}`,
+    `partitions ${s.partitions}: compacted ${s.compacted}, unchanged ${s.unchanged}${s.skipped ? `, skipped ${s.skipped} (another run holds them)` : ''}${s.recovered ? `, interrupted compactions finished ${s.recovered}` : ''}${s.stoppedEarly ? ' (stopped early: time budget)' : ''}`,
     `files ${s.filesBefore} -> ${s.filesAfter}, bytes ${size(s.bytesBefore)} -> ${size(s.bytesAfter)}`,
     `rows of compacted partitions ${s.rowsBefore} -> ${s.rowsAfter} (duplicate event ids dropped ${s.duplicates}, superseded rows dropped ${s.superseded}) in ${(s.millis / 1000).toFixed(1)} s`,
   ]

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js'
+import { alertsCommand } from './alerts.js'
 import { backfillCommand } from './backfill.js'
 import { demoCommand } from './demo.js'
 import { compactCommand } from './compact.js'
@@ -8,4 +9,13 @@ import { queryCommand } from './query.js'
 import { reportCommand } from './report.js'
 
 /** Every CLI command, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [processCommand, backfillCommand, queryCommand, reportCommand, compactCommand, ddlCommand, demoCommand]
+export const COMMANDS: readonly Command[] = [
+  processCommand,
+  backfillCommand,
+  queryCommand,
+  reportCommand,
+  alertsCommand,
+  compactCommand,
+  ddlCommand,
+  demoCommand,
+]

@@ -1,13 +1,13 @@
-import { UsageError } from '../../errors.js'
 import { loadConfig } from '../../config.js'
+import { UsageError } from '../../errors.js'
 import { SqlError, withDuckDb } from '../../query/duckdb.js'
 import { formatRows, type OutputFormat } from '../../query/format.js'
-import { localTable } from '../../query/local-table.js'
 import { missingRawColumns, rawEventLines } from '../../query/raw-events.js'
-import { createViews } from '../../query/views.js'
+import { viewsForStatement } from '../../query/statement-table.js'
 import { locationOpener } from '../../storage/open.js'
 import { EXIT, type Command } from '../command.js'
 import { LOCATION_OPTIONS } from '../flags.js'
+import { CACHE_OPTIONS, cacheMaxMb, PARTITION_OPTIONS, partitionFlags } from '../partition-flags.js'
 
 export const queryCommand: Command = {
   name: 'query',
@@ -16,7 +16,8 @@ export const queryCommand: Command = {
   options: {
     dest: LOCATION_OPTIONS.dest,
     format: { type: 'string', description: 'table (default), json (one object a line; a BIGINT beyond 2^53 stays a string) or csv', placeholder: 'format' },
-    cache: { type: 'string', description: 'local mirror folder for an OSS table (default: the system temp folder)', placeholder: 'folder' },
+    ...PARTITION_OPTIONS,
+    ...CACHE_OPTIONS,
     raw: {
       type: 'boolean',
       description: 'print the rows as the original ActionTrail events, one JSON a line (select whole rows: select * from ccc_events ...)',
@@ -29,13 +30,24 @@ export const queryCommand: Command = {
     if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv, got "${format}"`)
     const raw = input.values.raw === true
     if (raw && input.values.format !== undefined) throw new UsageError('--raw prints events as JSON lines; leave out --format')
+    const flags = partitionFlags(input.values)
+    const maxMb = cacheMaxMb(input.values)
     const config = loadConfig(input.env, typeof input.values.dest === 'string' ? { DEST: input.values.dest } : {})
-    const root = await localTable(locationOpener(config.oss)(config.dest), input.values.cache as string | undefined)
+    const dest = locationOpener(config.oss)(config.dest)
     let rows: Record<string, unknown>[]
     try {
       rows = await withDuckDb(async (db) => {
-        await createViews(db, root)
-        return raw ? db.values(sql) : format === 'json' ? db.jsonRows(sql) : db.rows(sql)
+        const table = await viewsForStatement(db, dest, sql, {
+          flags,
+          cacheDir: input.values.cache as string | undefined,
+          cacheMaxMb: maxMb,
+          note: (line) => input.err(`ccc-trail query: ${line}`),
+        })
+        try {
+          return await (raw ? db.values(sql) : format === 'json' ? db.jsonRows(sql) : db.rows(sql))
+        } finally {
+          await table.release()
+        }
       })
     } catch (error) {
       if (!(error instanceof SqlError)) throw error

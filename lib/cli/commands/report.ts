@@ -5,6 +5,7 @@ import { writeReport } from '../../report/write-report.js'
 import { UsageError, WindowError } from '../../errors.js'
 import { EXIT, type Command } from '../command.js'
 import { LOCATION_OPTIONS } from '../flags.js'
+import { CACHE_OPTIONS, cacheMaxMb } from '../partition-flags.js'
 
 export const reportCommand: Command = {
   name: 'report',
@@ -24,7 +25,7 @@ export const reportCommand: Command = {
     out: { type: 'string', description: 'the HTML file to write (default report.html)', placeholder: 'file' },
     'work-hours': { type: 'string', description: `working hours, start-end on the local clock (default ${DEFAULT_WORK_HOURS})`, placeholder: 'HH-HH' },
     'time-zone': { type: 'string', description: `IANA time zone of working hours and shown times (default ${DEFAULT_TIME_ZONE})`, placeholder: 'zone' },
-    cache: { type: 'string', description: 'local mirror folder for an OSS table (default: the system temp folder)', placeholder: 'folder' },
+    ...CACHE_OPTIONS,
   },
   async run(input) {
     const config = loadConfig(input.env, typeof input.values.dest === 'string' ? { DEST: input.values.dest } : {})
@@ -35,6 +36,7 @@ export const reportCommand: Command = {
       workHours: input.values['work-hours'] as string | undefined,
       timeZone: input.values['time-zone'] as string | undefined,
       cache: input.values.cache as string | undefined,
+      cacheMaxMb: cacheMaxMb(input.values),
     }).catch((error: unknown) => {
       // The report's own checks of --from/--to/--work-hours/--time-zone.
       throw error instanceof WindowError ? new UsageError(error.message) : error

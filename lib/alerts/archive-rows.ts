@@ -1,0 +1,38 @@
+import { NotFoundError } from '../errors.js'
+import { manifestKey } from '../layout.js'
+import { readManifest, type Manifest } from '../ledger/manifest.js'
+import { readAll } from '../storage/read.js'
+import type { Storage } from '../storage/types.js'
+import { openParquet } from '../compact/parquet-read.js'
+import { ALERT_COLUMNS, alertRow, type AlertRow } from './alert-row.js'
+
+/**
+ * The rows one archive version committed, read back from the files its manifest lists: an alert
+ * then always points at rows that are in the table. Files a later compaction already replaced are
+ * skipped (their rows were read when they were new).
+ */
+export async function committedRows(storage: Storage, destPrefix: string, sourceKey: string, etag: string): Promise<AlertRow[]> {
+  let manifest: Manifest
+  try {
+    manifest = await readManifest(storage, manifestKey(destPrefix, sourceKey, etag))
+  } catch (error) {
+    if (error instanceof NotFoundError) return []
+    throw error
+  }
+  const rows: AlertRow[] = []
+  for (const output of manifest.outputs) {
+    if (output.rows === 0) continue
+    let bytes: Buffer
+    try {
+      bytes = await readAll(storage, output.key)
+    } catch (error) {
+      if (error instanceof NotFoundError) continue
+      throw error
+    }
+    const table = openParquet(bytes)
+    const columns = new Map<string, unknown[]>()
+    for (const name of ALERT_COLUMNS) columns.set(name, await table.readColumn(name))
+    for (let i = 0; i < table.rows; i++) rows.push(alertRow((column) => columns.get(column)?.[i], output.dt, output.eventName))
+  }
+  return rows
+}

@@ -1,0 +1,43 @@
+import { UsageError } from '../errors.js'
+import { describeLocation } from '../location.js'
+import type { Location } from '../storage/open.js'
+import type { Sql } from './duckdb.js'
+import { type LocalTable, localTable } from './local-table.js'
+import { intersect, type PartitionBounds, statementBounds } from './partition-bounds.js'
+import { daysInBounds } from './table-days.js'
+import { createViews } from './views.js'
+
+export interface StatementTableOptions {
+  /** Explicit bounds (`--from`, `--to`, `--event-name`): they win over the statement's. */
+  flags?: PartitionBounds
+  cacheDir?: string
+  cacheMaxMb?: number
+  /** Where the note about an unbounded statement on OSS goes. */
+  note?: (line: string) => void
+}
+
+/**
+ * Declares the views `sql` runs against in `db`, over only the partitions it can read: the statement is
+ * parsed first (a SqlError before anything is listed or fetched), bounded by its own predicates on dt and
+ * event_name and by the flags, then those partitions are listed, fetched (OSS) or pinned (folder) and
+ * declared. Call `release` on the result once the statement has run.
+ */
+export async function viewsForStatement(db: Sql, dest: Location, sql: string, options: StatementTableOptions = {}): Promise<LocalTable> {
+  const flags = options.flags ?? {}
+  const bounds = intersect(statementBounds(await db.parse(sql)), flags)
+  if (flags.days && (await daysInBounds(dest.storage, dest.prefix, flags)).length === 0) {
+    const [{ from, to }] = flags.days as [{ from?: string; to?: string }]
+    throw new UsageError(`${describeLocation(dest.spec)} has no day (dt) ${from && to ? `from ${from} to ${to}` : from ? `from ${from} on` : `up to ${to}`}`)
+  }
+  if (!bounds.days && dest.spec.kind === 'oss') options.note?.(unboundedNote(bounds.eventNames !== undefined))
+  const table = await localTable(dest, { bounds, cacheDir: options.cacheDir, cacheMaxMb: options.cacheMaxMb, pin: true })
+  await createViews(db, table)
+  return table
+}
+
+/** On OSS only: there, reading every partition means fetching every partition first. */
+function unboundedNote(namesBounded: boolean): string {
+  const what = namesBounded ? 'every day of its event names' : 'every partition'
+  const flags = namesBounded ? '--from D --to D' : '--from D --to D or --event-name N'
+  return `the SQL does not bound dt, so ${what} of the table is mirrored; ${flags} (or WHERE dt = ... on ccc_events) would bound it`
+}

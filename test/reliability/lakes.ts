@@ -1,0 +1,36 @@
+import { localTable } from '../../lib/query/local-table.js'
+import { FsStorage } from '../../lib/storage/fs.js'
+import { OssStorage } from '../../lib/storage/oss.js'
+import type { Storage } from '../../lib/storage/types.js'
+import type { OssServer } from '../support/oss-server.js'
+import { tempDir } from '../support/temp.js'
+import { tableIds } from './harness.js'
+
+/** A table destination (a folder, or an OSS bucket through ali-oss) and the event ids `ccc-trail query` reads from it. */
+export interface Lake {
+  driver: 'folder' | 'oss'
+  dest: Storage
+  /** Every event_id a reader sees, sorted, duplicates kept; on OSS through a fresh mirror each time. */
+  ids(): Promise<string[]>
+}
+
+export const LAKE_CREDENTIALS = { accessKeyId: 'LTAI5tLakeTestKey', accessKeySecret: 'lake-secret-8Rm3' }
+
+export async function folderLake(): Promise<Lake> {
+  const root = await tempDir('ccc-lake')
+  return { driver: 'folder', dest: new FsStorage(root), ids: () => tableIds(root) }
+}
+
+let buckets = 0
+
+/** A fresh bucket on `server` (started with LAKE_CREDENTIALS). */
+export function ossLake(server: OssServer): Lake {
+  const bucket = `lake-${++buckets}`
+  server.bucket(bucket)
+  const dest = new OssStorage({ bucket, endpoint: server.endpoint, ...LAKE_CREDENTIALS, retryBaseMs: 5, timeoutMs: 5_000 })
+  return {
+    driver: 'oss',
+    dest,
+    ids: async () => tableIds(await localTable({ storage: dest, prefix: '', spec: { kind: 'oss', bucket, prefix: '' } }, await tempDir('ccc-mirror'))),
+  }
+}
