@@ -61,7 +61,7 @@ describe('rebuildEvent: every field of every event survives the table', () => {
     const keys: string[] = []
     for (let i = 0; i < EVENTS; i += PER_ARCHIVE)
       keys.push(await putArchive(pipeline.source, originals.slice(i, i + PER_ARCHIVE), { deliveredAt: new Date(Date.UTC(2021, 1, 3, 4, i)) }))
-    const summary = await processArchives(pipeline, keys, { concurrency: 2 })
+    const summary = await processArchives(pipeline, keys, { concurrency: 2, perArchive: true })
     expect(summary.counts).toMatchObject({ events: EVENTS, rows: EVENTS, quarantined: 0, nonCcc: 0 })
   }, 120_000)
 

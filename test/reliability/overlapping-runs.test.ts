@@ -35,7 +35,7 @@ async function threeArchives(lake: Lake): Promise<{ expected: string[] }> {
   const batches: TestEvent[][] = [first, [...first.slice(0, 2), ...cccEvents('B', 5)], cccEvents('C', 4)]
   const keys: string[] = []
   for (const [i, events] of batches.entries()) keys.push(await putArchive(pipeline.source, events, { deliveredAt: new Date(Date.UTC(2021, 1, 3, 5, i)) }))
-  await processArchives(pipeline, keys, { concurrency: 1 })
+  await processArchives(pipeline, keys, { concurrency: 1, perArchive: true })
   return { expected: sorted([...new Set(batches.flatMap(idsOf))]) }
 }
 
