@@ -11,7 +11,7 @@ import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
 import { TEST_SEED } from '../support/seed.js'
 import { tempDir } from '../support/temp.js'
-import { AFTER_CRASHED_LEASES, filesByPartition, processAll } from './lake.js'
+import { AFTER_CRASHED_LEASES, filesByPartition, processAll } from '../support/table-runs.js'
 import { DAY, putHourlyArchives, rollUp, visibleEventIds } from './rollup-lake.js'
 
 /** A table root the crash matrix can copy. */

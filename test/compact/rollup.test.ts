@@ -9,7 +9,7 @@ import { listObjects } from '../../lib/storage/list.js'
 import type { ListOptions, Storage } from '../../lib/storage/types.js'
 import { CrashingStorage } from '../support/crashing-storage.js'
 import { testPipeline } from '../support/pipeline.js'
-import { filesByPartition, processAll } from './lake.js'
+import { filesByPartition, processAll } from '../support/table-runs.js'
 import { ageRecords, DAY, eventIds, NAMES, putHourlyArchives, rollUp } from './rollup-lake.js'
 
 /** Data files of each partition folder, as [part files, compacted files]. */
