@@ -10,7 +10,7 @@ import { readTableSnapshot } from '../../lib/query/table-snapshot.js'
 import { EVENT_ID_INDEX, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX } from '../../lib/schema/columns.js'
 import { readAll } from '../../lib/storage/read.js'
 import type { Storage } from '../../lib/storage/types.js'
-import { queryTable } from '../support/duck.js'
+import { queryTable } from './duck.js'
 
 /** Builders shared by the roll-up tests: a day of small archives arriving hour by hour. */
 
