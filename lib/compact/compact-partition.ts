@@ -1,12 +1,10 @@
 import type { Logger } from '../log.js'
-import { EVENT_ID_INDEX, SOURCE_OBJECT_INDEX } from '../schema/columns.js'
 import type { Storage } from '../storage/types.js'
-import { loadInputs, runsOf, supersededSources } from './inputs.js'
-import { compactedFileKey, compactionId, type PartitionRef } from '../layout.js'
-import { mergeRuns } from './merge.js'
-import { OutputFiles } from './output.js'
+import { loadInputs, supersededSources } from './inputs.js'
+import type { PartitionRef } from '../layout.js'
+import type { OutputLimits } from './output.js'
+import { sum, writeGroup } from './write-group.js'
 import { listDataFiles, type DataFile } from './partitions.js'
-import { writeRecord, type CompactionRecord } from '../ledger/compaction-records.js'
 import { recoverPartition } from './recover.js'
 import type { Lease } from '../ledger/lease.js'
 
@@ -15,6 +13,8 @@ export interface CompactContext {
   destPrefix: string
   targetBytes: number
   log: Logger
+  /** What the outputs buffer (from MEMORY_LIMIT_MB); defaults otherwise. */
+  limits?: OutputLimits
   /** The partition's lease, held by the caller for the whole call (recovery included); checked before deleting. */
   lease: Pick<Lease, 'check'>
 }
@@ -56,44 +56,7 @@ export async function compactPartition(ctx: CompactContext, partition: Partition
     return { ...base, status: 'unchanged', filesAfter: before.files, bytesAfter: before.bytes, rowsBefore: null, rowsAfter: null, duplicates: 0, superseded: 0 }
   }
   const inputs = await loadInputs(dest, files)
-  const record: CompactionRecord = {
-    version: 1,
-    id: compactionId(files),
-    dt: partition.dt,
-    eventName: partition.eventName,
-    state: 'writing',
-    startedAt: new Date().toISOString(),
-    inputs: files.map((f) => ({ key: f.key, etag: f.etag, bytes: f.bytes })),
-    outputs: [],
-    sources: [],
-    rows: { in: sum(inputs.map((i) => i.table.rows)), out: 0, duplicates: 0, superseded: 0 },
-  }
-  const recordKey = await writeRecord(dest, destPrefix, record)
-  const output = new OutputFiles(ctx.targetBytes, async (index, bytes, rows) => {
-    const key = compactedFileKey(destPrefix, partition, record.id, index)
-    await dest.put(key, bytes)
-    return { key, rows, bytes: bytes.length }
-  })
-  const dropped = { rows: 0 }
-  const seen = new Set<string>()
-  const sources = new Set<string>()
-  await mergeRuns(runsOf(inputs, supersededSources(inputs, recovery.records), dropped), (row) => {
-    sources.add(row[SOURCE_OBJECT_INDEX] as string)
-    const id = row[EVENT_ID_INDEX]
-    if (typeof id === 'string') {
-      if (seen.has(id)) {
-        record.rows.duplicates++
-        return
-      }
-      seen.add(id)
-    }
-    return output.add(row)
-  })
-  record.outputs = await output.finish()
-  Object.assign(record, { state: 'written', finishedAt: new Date().toISOString(), sources: [...sources].sort() })
-  record.rows.out = sum(record.outputs.map((o) => o.rows))
-  record.rows.superseded = dropped.rows
-  await writeRecord(dest, destPrefix, record)
+  const { record, key: recordKey } = await writeGroup(ctx, partition, files, inputs, supersededSources(inputs, recovery.records))
   await ctx.lease.check()
   await deleteInputs(ctx, partition, files, recovery.live, recordKey)
   if (record.outputs.length === 0) await dest.delete(recordKey)
@@ -136,8 +99,4 @@ async function deleteInputs(
   await ctx.dest.deleteMany(consumed.map((file) => file.key))
   const records = new Set(files.map((file) => live.get(file.key)).filter((record): record is string => record !== undefined && record !== current))
   await ctx.dest.deleteMany([...records])
-}
-
-function sum(values: readonly number[]): number {
-  return values.reduce((total, value) => total + value, 0)
 }

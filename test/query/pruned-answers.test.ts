@@ -73,7 +73,11 @@ async function uploadedCopy(root: string, bucket: string): Promise<Location> {
 async function pruned(dest: Location, sql: string, cacheDir?: string, db?: Sql): Promise<{ rows: Record<string, unknown>[]; files: number; days: string[] }> {
   const run = async (db: Sql) => {
     const table = await viewsForStatement(db, dest, sql, { cacheDir })
-    return { rows: await db.rows(sql), files: table.files.length, days: table.days }
+    try {
+      return { rows: await db.rows(sql), files: table.files.length, days: table.days }
+    } finally {
+      await table.release()
+    }
   }
   return db ? run(db) : withDuckDb(run)
 }
