@@ -3,7 +3,7 @@ import { manifestKey } from '../layout.js'
 import { readManifest, type Manifest } from '../ledger/manifest.js'
 import { readAll } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'
-import { openParquet } from '../compact/parquet-read.js'
+import { openParquet } from '../read/parquet-read.js'
 import { ALERT_COLUMNS, alertRow, type AlertRow } from './alert-row.js'
 
 /**

@@ -95,7 +95,7 @@ async function readablePartition(
 ): Promise<ReadablePartition> {
   let visible = partitionVisibility({ files, records })
   if (visible.needsSources.length > 0 && mayOverlap(files.keys())) {
-    const { openParquet } = await import('../compact/parquet-read.js')
+    const { openParquet } = await import('../read/parquet-read.js')
     const sourcesOf = new Map<string, string[]>()
     for (const name of visible.needsSources) {
       const column = await openParquet(await readAll(storage, folderPrefix + name)).readColumn('source_object')

@@ -12,7 +12,7 @@ import { testPipeline } from '../support/pipeline.js'
 import { TEST_SEED } from '../support/seed.js'
 import { tempDir } from '../support/temp.js'
 import { AFTER_CRASHED_LEASES, filesByPartition, processAll } from '../support/table-runs.js'
-import { DAY, putHourlyArchives, rollUp, visibleEventIds } from './rollup-lake.js'
+import { DAY, putHourlyArchives, rollUp, visibleEventIds } from '../support/rollup-day.js'
 
 /** A table root the crash matrix can copy. */
 interface Lake {

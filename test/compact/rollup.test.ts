@@ -10,7 +10,7 @@ import type { ListOptions, Storage } from '../../lib/storage/types.js'
 import { CrashingStorage } from '../support/crashing-storage.js'
 import { testPipeline } from '../support/pipeline.js'
 import { filesByPartition, processAll } from '../support/table-runs.js'
-import { ageRecords, DAY, eventIds, NAMES, putHourlyArchives, rollUp } from './rollup-lake.js'
+import { ageRecords, DAY, eventIds, NAMES, putHourlyArchives, rollUp } from '../support/rollup-day.js'
 
 /** Data files of each partition folder, as [part files, compacted files]. */
 async function shape(dest: Storage): Promise<[number, number][]> {

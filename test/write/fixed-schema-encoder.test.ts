@@ -6,7 +6,7 @@ import { sqlString, withDuckDb, type Sql } from '../../lib/query/duckdb.js'
 import { compareUtf8, FixedSchemaEncoder } from '../../lib/write/fixed-schema-encoder.js'
 import type { FileEncoder } from '../../lib/write/file-encoder.js'
 import { ParquetFileBuilder } from '../../lib/write/parquet.js'
-import { openParquet } from '../../lib/compact/parquet-read.js'
+import { openParquet } from '../../lib/read/parquet-read.js'
 import { tempDir } from '../support/temp.js'
 
 /** Deterministic pseudo-random numbers (mulberry32). */
