@@ -2,7 +2,7 @@ import { loadRules } from './alerts/rules.js'
 import type { AlertSettings } from './alerts/settings.js'
 import { WEBHOOK_KINDS, type WebhookKind } from './alerts/webhook.js'
 import { ConfigError, WindowError } from './errors.js'
-import { normalizePrefix, parseLocation, type LocationSpec } from './location.js'
+import { type LocationSpec, normalizePrefix, parseLocation } from './location.js'
 import type { LogLevel } from './log.js'
 import { DEFAULT_TIME_ZONE, DEFAULT_WORK_HOURS, parseWorkHours } from './report/window.js'
 

@@ -1,7 +1,7 @@
 import { NotFoundError, RetryableError } from '../errors.js'
 import { COMPACTION_DIR, parseDataFileKey } from '../layout.js'
 import type { CompactionRecord } from '../ledger/compaction-records.js'
-import { mayOverlap, partitionVisibility, type FileVersion } from '../ledger/visibility.js'
+import { type FileVersion, mayOverlap, partitionVisibility } from '../ledger/visibility.js'
 import { listObjects } from '../storage/list.js'
 import { readAll, readJson } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'
