@@ -1,16 +1,16 @@
 import { readdir, stat, utimes } from 'node:fs/promises'
 import path from 'node:path'
+import type { CompactOptions, CompactSummary } from '../../lib/compact/compact-table.js'
+import { rollUpTable } from '../../lib/compact/rollup-table.js'
 import { putArchive } from '../../lib/demo/archive.js'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
-import { rollUpTable } from '../../lib/compact/rollup-table.js'
-import type { CompactOptions, CompactSummary } from '../../lib/compact/compact-table.js'
-import { openParquet } from '../../lib/compact/parquet-read.js'
 import { silentLogger } from '../../lib/log.js'
 import { readTableSnapshot } from '../../lib/query/table-snapshot.js'
+import { openParquet } from '../../lib/read/parquet-read.js'
 import { EVENT_ID_INDEX, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX } from '../../lib/schema/columns.js'
 import { readAll } from '../../lib/storage/read.js'
 import type { Storage } from '../../lib/storage/types.js'
-import { queryTable } from '../support/duck.js'
+import { queryTable } from './duck.js'
 
 /** Builders shared by the roll-up tests: a day of small archives arriving hour by hour. */
 
