@@ -4,7 +4,7 @@ import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import { processArchives } from '../../lib/run-archives.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import { runCli } from '../support/cli.js'
-import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
 

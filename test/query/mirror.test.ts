@@ -1,9 +1,9 @@
 import { readdir, readFile, utimes } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { evictLeastRecentlyUsed, mirrorObjects, type MirrorObject } from '../../lib/query/mirror.js'
+import { evictLeastRecentlyUsed, type MirrorObject, mirrorObjects } from '../../lib/query/mirror.js'
 import { OssStorage } from '../../lib/storage/oss.js'
-import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { tempDir } from '../support/temp.js'
 
 /** The local mirror of an OSS table: content identity by ETag, never size; copies the table no longer lists go; LRU eviction by partition. */
