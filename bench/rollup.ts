@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
 import { generateCorpus } from '../lib/demo/corpus.js'
@@ -10,8 +12,10 @@ const USAGE = `Usage: node dist/bench/rollup.js [--hours N] [--archives-per-hour
   The trigger path over one day at the real delivery cadence, then hourly roll-ups: every archive (default
   24 h x 12 archives of 300 events, CCC share 0.25) goes through the OSS trigger handler, and after each
   hour's archives the compaction function rolls up the day ({"rollup": true}); then the day is finalized
-  ({"date"}). One process stands in for the warm containers of both functions, against the OSS-protocol
-  test server through the real ali-oss client. Reports, per roll-up, wall, CPU-s and OSS requests, the
+  ({"date"}). The trigger handler runs in this process (one warm container); each roll-up runs in a
+  container of its own (a fresh process: its time and CPU include loading the handler, the same for
+  every hour), against the OSS-protocol test server (in this process) through the real ali-oss client.
+  Reports, per roll-up, wall, CPU-s and OSS requests, the
   data files per partition-day after the day, and the roll-up cost with 2 and with 20 hours already rolled.`
 
 const CREDENTIALS = { accessKeyId: 'LTAI5tRollUpBenchKey', accessKeySecret: 'rollup-bench-secret', securityToken: 'rollup-bench-token' }
@@ -62,6 +66,7 @@ async function run(): Promise<void> {
     Object.assign(process.env, { SOURCE_BUCKET: BUCKET, DEST_BUCKET: BUCKET, DEST_PREFIX, OSS_ENDPOINT: server.endpoint, LOG_LEVEL: 'error' })
     const trigger = ((await import('../functions/oss-trigger.js')) as { handler: Handler }).handler
     const compact = ((await import('../functions/compact.js')) as { handler: Handler }).handler
+    const compactFile = path.join(import.meta.dirname, '..', 'functions', 'compact.js')
     const context = (name: string) => ({ requestId: `bench-${name}`, credentials: CREDENTIALS, function: { name, timeout: 1800, memory: 2048 } })
     const byHour = new Map<number, string[]>()
     for (const key of corpus.keys) {
@@ -78,23 +83,20 @@ async function run(): Promise<void> {
         await trigger(Buffer.from(JSON.stringify(ossTriggerEvent([{ bucket: BUCKET, key, size: 0, eTag: 'x' }]))), context('ccc-trail-oss-trigger'))
       }
       triggerSeconds += (performance.now() - started) / 1000
+      const before = await dayFiles(storage)
       const requestsBefore = server.requests.length
-      const cpu = process.cpuUsage()
-      const t0 = performance.now()
-      const summary = (await compact(Buffer.from(JSON.stringify({ rollup: true, date: DAY })), context('ccc-trail-compact'))) as {
-        compacted: number
-        filesBefore: number
-        filesAfter: number
-      }
-      const used = process.cpuUsage(cpu)
+      // Its own process (a compaction container), so that the test server's CPU is not counted in it.
+      const child = await runContainer(compactFile, [JSON.stringify({ rollup: true, date: DAY })])
+      const requests = server.requests.length - requestsBefore
+      const after = await dayFiles(storage)
       costs.push({
         hour,
         hoursPresent: hour,
-        seconds: (performance.now() - t0) / 1000,
-        cpuSeconds: (used.user + used.system) / 1e6,
-        requests: server.requests.length - requestsBefore,
-        partitionsRolled: summary.compacted,
-        filesMerged: summary.filesBefore - summary.filesAfter + summary.compacted,
+        seconds: child.seconds[0]!,
+        cpuSeconds: child.cpuSeconds,
+        requests,
+        partitionsRolled: after.groups - before.groups,
+        filesMerged: before.parts - after.parts,
       })
       if (!values.json) {
         const c = costs.at(-1)!
@@ -144,6 +146,44 @@ async function run(): Promise<void> {
   } finally {
     await server.close()
   }
+}
+
+/** Part files and compacted files of the day. */
+async function dayFiles(storage: OssStorage): Promise<{ parts: number; groups: number }> {
+  const files = { parts: 0, groups: 0 }
+  for await (const info of listObjects(storage, `${DEST_PREFIX}dt=${DAY}/`)) {
+    const name = info.key.slice(info.key.lastIndexOf('/') + 1)
+    if (name.startsWith('part-')) files.parts++
+    else if (name.startsWith('compact-')) files.groups++
+  }
+  return files
+}
+
+interface ContainerResult {
+  seconds: number[]
+  cpuSeconds: number
+  peakRssMB: number
+}
+
+/** One compaction container (bench/trigger-container.ts): a fresh process that loads the handler and handles `payloads`. */
+function runContainer(handler: string, payloads: string[]): Promise<ContainerResult> {
+  const script = path.join(import.meta.dirname, 'trigger-container.js')
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, handler, JSON.stringify(payloads), JSON.stringify(CREDENTIALS)], {
+      env: { ...process.env, LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    let errors = ''
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text))
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (errors += text))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const last = out.trimEnd().split('\n').at(-1) ?? ''
+      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as ContainerResult)
+      else reject(new Error(`the compaction container exited with ${code}: ${errors.trim() || out.trim()}`))
+    })
+  })
 }
 
 /** Data files in each partition folder of the day. */
