@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type { BenchCorpus } from './corpus.js'
-import { lakeShape, type LakeShape } from './lake-shape.js'
+import { type LakeShape, lakeShape } from './lake-shape.js'
 import { measure } from './measure.js'
 
 /** One bulk conversion of the real-cadence corpus, as the issue-27 targets read it. */

@@ -3,14 +3,14 @@ import { readFile, rm } from 'node:fs/promises'
 import { availableParallelism, cpus } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { sqlString, withDuckDb } from '../lib/query/duckdb.js'
 import { heapFlagsNeeded } from '../lib/cli/heap.js'
-import { bigArchive, type BigArchiveKind } from './big-archive.js'
+import { sqlString, withDuckDb } from '../lib/query/duckdb.js'
+import { type BigArchiveKind, bigArchive } from './big-archive.js'
 import { BULK_VARIANTS, cadenceLines, runCadence } from './cadence.js'
-import { benchCorpus, cadenceCorpus, REAL_CADENCE, type BenchCorpus, type CadenceParameters } from './corpus.js'
+import { type BenchCorpus, benchCorpus, type CadenceParameters, cadenceCorpus, REAL_CADENCE } from './corpus.js'
 import { measure } from './measure.js'
 import { archiveFiles, benchDir } from './paths.js'
-import { cpuRatiosOf, cpuSecondsOf, ratiosOf, resultOf, tableLines, type BenchReport, type BoundedMemory } from './report.js'
+import { type BenchReport, type BoundedMemory, cpuRatiosOf, cpuSecondsOf, ratiosOf, resultOf, tableLines } from './report.js'
 
 const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--ccc-share S] [--repeat N] [--big-mb MB] [--huge-mb MB] [--only names] [--dir folder] [--json]
        npm run bench -- --cadence real [--days N] [--archives-per-day N] [--events-per-archive N] [--seed N] [--ccc-share S] [--repeat N] [--only names] [--dir folder] [--json]

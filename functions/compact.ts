@@ -1,6 +1,6 @@
-import { handle, type CompactInvocationResult } from '../lib/handlers/compact-timer.js'
 import { fcContainer } from '../lib/fc/container.js'
 import type { FcContext } from '../lib/fc/context.js'
+import { type CompactInvocationResult, handle } from '../lib/handlers/compact-timer.js'
 
 /**
  * FC 3.0 timer triggers. Daily: merges the small per-archive files of finished dt partitions (at least

@@ -1,18 +1,11 @@
 import { batchesOf } from './batch/batches.js'
-import { processAlone, processBatch } from './batch/convert-batch.js'
+import { type Outcome, processAlone, processBatch } from './batch/convert-batch.js'
+import type { Counts } from './ledger/manifest.js'
+import type { Pipeline } from './pipeline.js'
 import { forEachLimit } from './util/concurrency.js'
 import { addTotals } from './util/totals.js'
-import type { Counts } from './ledger/manifest.js'
-import type { ArchiveResult, Pipeline } from './pipeline.js'
 
-export interface FailedArchive {
-  key: string
-  status: 'failed'
-  retryable: boolean
-  message: string
-}
-
-export type Outcome = ArchiveResult | FailedArchive
+export type { FailedArchive, Outcome } from './batch/convert-batch.js'
 
 export interface RunSummary {
   archives: number

@@ -1,10 +1,10 @@
 import { NotFoundError } from '../errors.js'
 import { manifestKey } from '../layout.js'
-import { readManifest, type Manifest } from '../ledger/manifest.js'
+import { type Manifest, readManifest } from '../ledger/manifest.js'
+import { openParquet } from '../read/parquet-read.js'
 import { readAll } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'
-import { openParquet } from '../compact/parquet-read.js'
-import { ALERT_COLUMNS, alertRow, type AlertRow } from './alert-row.js'
+import { ALERT_COLUMNS, type AlertRow, alertRow } from './alert-row.js'
 
 /**
  * The rows one archive version committed, read back from the files its manifest lists: an alert
@@ -29,10 +29,9 @@ export async function committedRows(storage: Storage, destPrefix: string, source
       if (error instanceof NotFoundError) continue
       throw error
     }
-    const table = openParquet(bytes)
-    const columns = new Map<string, unknown[]>()
-    for (const name of ALERT_COLUMNS) columns.set(name, await table.readColumn(name))
-    for (let i = 0; i < table.rows; i++) rows.push(alertRow((column) => columns.get(column)?.[i], output.dt, output.eventName))
+    const index = new Map<string, number>(ALERT_COLUMNS.map((name, i) => [name, i]))
+    for (const values of await openParquet(bytes).readColumns(ALERT_COLUMNS))
+      rows.push(alertRow((column) => values[index.get(column) ?? -1], output.dt, output.eventName))
   }
   return rows
 }

@@ -1,33 +1,41 @@
 import { randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
-import { readElements, type DecodeStats } from '../decode/read-elements.js'
-import { CccTrailError, PermanentInputError, errorMessage, isRetryable } from '../errors.js'
+import { type DecodeStats, readElements } from '../decode/read-elements.js'
+import type { ByteFilter } from '../decode/splitter.js'
+import { CccTrailError, errorMessage, isRetryable, PermanentInputError } from '../errors.js'
 import { batchFileKey, batchId } from '../layout.js'
-import { BatchRecords, type BatchPartition } from '../ledger/batch-records.js'
+import { type BatchPartition, BatchRecords } from '../ledger/batch-records.js'
 import type { Counts, OutputFile } from '../ledger/manifest.js'
 import { memoryPlan } from '../memory-plan.js'
-import type { ByteFilter } from '../decode/splitter.js'
 import { cccByteFilter } from '../normalize/prefilter.js'
 import {
+  type ArchiveResult,
   convertOpened,
   countsOf,
   finish,
   manifestOf,
+  type OpenedArchive,
   openArchive,
+  type Pipeline,
   processArchive,
   quarantineArchive,
   streamingRouter,
   writeEventQuarantine,
-  type ArchiveResult,
-  type OpenedArchive,
-  type Pipeline,
 } from '../pipeline.js'
 import { readAll } from '../storage/read.js'
 import { boundedTasks, forEachLimit } from '../util/concurrency.js'
 import type { FileEncoder } from '../write/file-encoder.js'
 import { ArchiveRouter } from '../write/router.js'
 import { StreamedOutputs } from '../write/streamed-outputs.js'
-import type { FailedArchive, Outcome } from '../run-archives.js'
+
+export interface FailedArchive {
+  key: string
+  status: 'failed'
+  retryable: boolean
+  message: string
+}
+
+export type Outcome = ArchiveResult | FailedArchive
 
 export interface BatchOptions {
   force?: boolean

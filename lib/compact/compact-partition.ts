@@ -1,12 +1,12 @@
+import type { PartitionRef } from '../layout.js'
+import type { Lease } from '../ledger/lease.js'
 import type { Logger } from '../log.js'
 import type { Storage } from '../storage/types.js'
 import { loadInputs, supersededSources } from './inputs.js'
-import type { PartitionRef } from '../layout.js'
 import type { OutputLimits } from './output.js'
-import { sum, writeGroup } from './write-group.js'
-import { listDataFiles, type DataFile } from './partitions.js'
+import { type DataFile, listDataFiles } from './partitions.js'
 import { recoverPartition } from './recover.js'
-import type { Lease } from '../ledger/lease.js'
+import { sum, writeGroup } from './write-group.js'
 
 export interface CompactContext {
   dest: Storage

@@ -1,10 +1,10 @@
+import type { PartitionRef } from '../layout.js'
+import { describeHolder, type LeaseOptions, newOwnerId, withLease } from '../ledger/lease.js'
 import type { Logger } from '../log.js'
 import type { Storage } from '../storage/types.js'
 import { compactPartition, type PartitionSummary } from './compact-partition.js'
 import { outputLimits } from './output.js'
-import { describeHolder, newOwnerId, withLease, type LeaseOptions } from '../ledger/lease.js'
-import type { PartitionRef } from '../layout.js'
-import { listPartitions, type DateSelection } from './partitions.js'
+import { type DateSelection, listPartitions } from './partitions.js'
 
 export interface CompactOptions {
   selection: DateSelection

@@ -1,9 +1,9 @@
+import type { CompactionOutput } from '../ledger/compaction-records.js'
 import { memoryPlan } from '../memory-plan.js'
 import { toColumns, type Value } from '../schema/columns.js'
 import type { Storage } from '../storage/types.js'
 import { FixedSchemaEncoder } from '../write/fixed-schema-encoder.js'
-import { StreamedOutputs, type OutputSink } from '../write/streamed-outputs.js'
-import type { CompactionOutput } from '../ledger/compaction-records.js'
+import { type OutputSink, StreamedOutputs } from '../write/streamed-outputs.js'
 
 const MAX_GROUP_ROWS = 100_000
 const MIN_GROUP_BYTES = 64 * 1024

@@ -1,7 +1,7 @@
 import type { PartitionRef } from '../layout.js'
 import type { CompactContext, PartitionSummary } from './compact-partition.js'
 import { loadInputs } from './inputs.js'
-import { listDataFiles, type DataFile } from './partitions.js'
+import { type DataFile, listDataFiles } from './partitions.js'
 import { settleNewest } from './settle-newest.js'
 import { sum, writeGroup } from './write-group.js'
 

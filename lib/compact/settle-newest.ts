@@ -1,6 +1,6 @@
-import { compactionRecordPrefix, fileNameOf, partitionPrefix, type PartitionRef } from '../layout.js'
+import { compactionRecordPrefix, fileNameOf, type PartitionRef, partitionPrefix } from '../layout.js'
 import type { CompactionRecord } from '../ledger/compaction-records.js'
-import { partitionVisibility, type FileVersion } from '../ledger/visibility.js'
+import { type FileVersion, partitionVisibility } from '../ledger/visibility.js'
 import type { Logger } from '../log.js'
 import { listObjects } from '../storage/list.js'
 import { readJson } from '../storage/read.js'

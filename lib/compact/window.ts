@@ -1,6 +1,5 @@
 import { WindowError } from '../errors.js'
-import { dateInZone } from '../util/days.js'
-import { addDays, isDay } from '../util/days.js'
+import { addDays, dateInZone, isDay } from '../util/days.js'
 import type { DateSelection } from './partitions.js'
 
 /** Partitions younger than this many days may still receive late archives; they are left alone by default. */

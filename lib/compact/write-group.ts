@@ -1,8 +1,9 @@
 import { compactedFileKey, compactionId, type PartitionRef } from '../layout.js'
-import { writeRecord, type CompactionRecord } from '../ledger/compaction-records.js'
+import { type CompactionRecord, writeRecord } from '../ledger/compaction-records.js'
 import { EVENT_ID_INDEX, SOURCE_OBJECT_INDEX } from '../schema/columns.js'
+import { FingerprintSet } from '../util/fingerprint-set.js'
 import type { CompactContext } from './compact-partition.js'
-import { runsOf, type LoadedInput } from './inputs.js'
+import { type LoadedInput, runsOf } from './inputs.js'
 import { mergeRuns } from './merge.js'
 import { OutputFiles } from './output.js'
 import type { DataFile } from './partitions.js'
@@ -36,18 +37,18 @@ export async function writeGroup(
   const key = await writeRecord(dest, destPrefix, record)
   const output = new OutputFiles(ctx.targetBytes, dest, (index) => compactedFileKey(destPrefix, partition, record.id, index), ctx.limits)
   const dropped = { rows: 0 }
-  const seen = new Set<string>()
+  // Event ids as fingerprints, as the router keeps them: a partition's ids stay small however many.
+  const seen = new FingerprintSet()
   const sources = new Set<string>()
   try {
     await mergeRuns(runsOf(inputs, stale, dropped), (row) => {
       sources.add(row[SOURCE_OBJECT_INDEX] as string)
       const id = row[EVENT_ID_INDEX]
       if (typeof id === 'string') {
-        if (seen.has(id)) {
+        if (!seen.add(id)) {
           record.rows.duplicates++
           return
         }
-        seen.add(id)
       }
       return output.add(row)
     })

@@ -1,11 +1,11 @@
 import { writeCatalog } from '../catalog/write-catalog.js'
-import { InvalidEventError, WindowError } from '../errors.js'
-import { timerOrDirectPayload } from '../fc/event-body.js'
-import type { FcContext } from '../fc/context.js'
-import type { InvocationDeps } from '../fc/container.js'
-import { compactTable, type CompactSummary } from '../compact/compact-table.js'
-import { compactionWindow, rollUpWindow, type WindowRequest } from '../compact/window.js'
+import { type CompactSummary, compactTable } from '../compact/compact-table.js'
 import { rollUpTable } from '../compact/rollup-table.js'
+import { compactionWindow, rollUpWindow, type WindowRequest } from '../compact/window.js'
+import { InvalidEventError, WindowError } from '../errors.js'
+import type { InvocationDeps } from '../fc/container.js'
+import type { FcContext } from '../fc/context.js'
+import { timerOrDirectPayload } from '../fc/event-body.js'
 
 /** Without `since`, a timer run looks this many days back from `before`: late archives older than that are rare. */
 export const DEFAULT_LOOKBACK_DAYS = 14

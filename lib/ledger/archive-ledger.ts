@@ -1,7 +1,7 @@
 import { isSharedDataFile, manifestKey } from '../layout.js'
 import type { Storage } from '../storage/types.js'
 import { compactionGuard } from './compaction-guard.js'
-import { findManifests, readManifest, writeManifest, type Manifest, type OutputFile } from './manifest.js'
+import { findManifests, type Manifest, type OutputFile, readManifest, writeManifest } from './manifest.js'
 
 /**
  * What the table already knows about one archive version, and the one place that decides what a run

@@ -1,7 +1,7 @@
 import { compactionRecordKey, type PartitionRef } from '../layout.js'
 import type { Storage } from '../storage/types.js'
 import { boundedTasks } from '../util/concurrency.js'
-import { writeRecord, type CompactionOutput, type CompactionRecord } from './compaction-records.js'
+import { type CompactionOutput, type CompactionRecord, writeRecord } from './compaction-records.js'
 
 export interface BatchPartition {
   /** The partition's id in the batch's router. */

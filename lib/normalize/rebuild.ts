@@ -1,5 +1,5 @@
 import { parseExactJson } from '../decode/exact-json.js'
-import { FIELD_COLUMNS, type ColumnKind, type Event } from '../schema/columns.js'
+import { type ColumnKind, type Event, FIELD_COLUMNS } from '../schema/columns.js'
 import { eventTimeText } from '../schema/exact.js'
 
 /** A row of ccc_events by column name, as an engine returns it (event_time as a Date, epoch millis or text). */

@@ -1,12 +1,12 @@
 import { ExactNumber } from '../decode/exact-number.js'
 import { parseEvent } from '../decode/parse-event.js'
-import { MAX_EVENT_DEPTH, type Element } from '../decode/splitter.js'
+import { type Element, MAX_EVENT_DEPTH } from '../decode/splitter.js'
 import type { QuarantineReason } from '../errors.js'
-import { isCccEvent } from './ccc-filter.js'
-import { camelCaseEvent, isPascalCaseEvent } from './key-case.js'
 import { wellFormed } from '../schema/coerce.js'
-import { COLUMNS, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX, UNMAPPED_INDEX, type Event, type Value } from '../schema/columns.js'
+import { COLUMNS, EVENT_TIME_INDEX, type Event, SOURCE_OBJECT_INDEX, UNMAPPED_INDEX, type Value } from '../schema/columns.js'
+import { isCccEvent } from './ccc-filter.js'
 import { parseEventTime } from './event-time.js'
+import { camelCaseEvent, isPascalCaseEvent } from './key-case.js'
 import { unmappedOf } from './unmapped.js'
 
 export type Verdict =

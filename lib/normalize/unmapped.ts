@@ -1,5 +1,5 @@
 import { canonicalJson, field, setOwn } from '../schema/coerce.js'
-import { FIELD_COLUMNS, type Event, type Value } from '../schema/columns.js'
+import { type Event, FIELD_COLUMNS, type Value } from '../schema/columns.js'
 
 /**
  * The `unmapped` column: the event minus every field a column holds exactly, as canonical JSON, NULL

@@ -1,6 +1,6 @@
-import { isDay } from '../util/days.js'
 import { listFolders } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
+import { isDay } from '../util/days.js'
 import { dayInBounds, type PartitionBounds } from './partition-bounds.js'
 
 /** The days (`dt=` folders) of the table, sorted: one listing of folder names, whatever the number of files. */

@@ -1,7 +1,7 @@
 import { NotFoundError, RetryableError } from '../errors.js'
 import { COMPACTION_DIR, parseDataFileKey } from '../layout.js'
 import type { CompactionRecord } from '../ledger/compaction-records.js'
-import { mayOverlap, partitionVisibility, type FileVersion } from '../ledger/visibility.js'
+import { type FileVersion, mayOverlap, partitionVisibility } from '../ledger/visibility.js'
 import { listObjects } from '../storage/list.js'
 import { readAll, readJson } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'
@@ -95,7 +95,7 @@ async function readablePartition(
 ): Promise<ReadablePartition> {
   let visible = partitionVisibility({ files, records })
   if (visible.needsSources.length > 0 && mayOverlap(files.keys())) {
-    const { openParquet } = await import('../compact/parquet-read.js')
+    const { openParquet } = await import('../read/parquet-read.js')
     const sourcesOf = new Map<string, string[]>()
     for (const name of visible.needsSources) {
       const column = await openParquet(await readAll(storage, folderPrefix + name)).readColumn('source_object')

@@ -1,5 +1,5 @@
 import { asBoolean, asInt32, asNonEmptyString, asString, canonicalJson, field } from './coerce.js'
-import { HOLDS_BY_KIND, holdsErrorCode, holdsIdentifier, type Holds } from './exact.js'
+import { HOLDS_BY_KIND, type Holds, holdsErrorCode, holdsIdentifier } from './exact.js'
 
 /** Logical column kinds; the Parquet writer and every DDL generator map these to their own types. */
 export type ColumnKind = 'string' | 'json' | 'timestamp' | 'int32' | 'boolean'

@@ -10,11 +10,11 @@ import { listObjects } from '../../lib/storage/list.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import type { Storage } from '../../lib/storage/types.js'
 import { CrashingStorage } from '../support/crashing-storage.js'
-import { startOssServer, type OssServer } from '../support/oss-server.js'
-import { TEST_SEED } from '../support/seed.js'
+import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
-import { tempDir } from '../support/temp.js'
+import { TEST_SEED } from '../support/seed.js'
 import { AFTER_CRASHED_LEASES, compactAll, eventKeys, filesByPartition, processAll } from '../support/table-runs.js'
+import { tempDir } from '../support/temp.js'
 
 /**
  * Two partitions: a crash then finds one partition done and one not yet started, or the reverse, which

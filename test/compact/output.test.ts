@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { openParquet } from '../../lib/compact/parquet-read.js'
 import { OutputFiles } from '../../lib/compact/output.js'
+import { openParquet } from '../../lib/read/parquet-read.js'
 import { COLUMNS, EVENT_ID_INDEX, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX, type Value } from '../../lib/schema/columns.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import { readAll } from '../../lib/storage/read.js'

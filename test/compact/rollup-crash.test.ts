@@ -7,12 +7,12 @@ import { FsStorage } from '../../lib/storage/fs.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import type { Storage } from '../../lib/storage/types.js'
 import { CrashingStorage } from '../support/crashing-storage.js'
-import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
-import { TEST_SEED } from '../support/seed.js'
-import { tempDir } from '../support/temp.js'
-import { AFTER_CRASHED_LEASES, filesByPartition, processAll } from '../support/table-runs.js'
 import { DAY, putHourlyArchives, rollUp, visibleEventIds } from '../support/rollup-day.js'
+import { TEST_SEED } from '../support/seed.js'
+import { AFTER_CRASHED_LEASES, filesByPartition, processAll } from '../support/table-runs.js'
+import { tempDir } from '../support/temp.js'
 
 /** A table root the crash matrix can copy. */
 interface Lake {

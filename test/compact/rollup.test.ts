@@ -3,14 +3,14 @@ import { compactTable } from '../../lib/compact/compact-table.js'
 import { putArchive } from '../../lib/demo/archive.js'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import { silentLogger } from '../../lib/log.js'
+import { listObjects } from '../../lib/storage/list.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import { readAll } from '../../lib/storage/read.js'
-import { listObjects } from '../../lib/storage/list.js'
 import type { ListOptions, Storage } from '../../lib/storage/types.js'
 import { CrashingStorage } from '../support/crashing-storage.js'
 import { testPipeline } from '../support/pipeline.js'
-import { filesByPartition, processAll } from '../support/table-runs.js'
 import { ageRecords, DAY, eventIds, NAMES, putHourlyArchives, rollUp } from '../support/rollup-day.js'
+import { filesByPartition, processAll } from '../support/table-runs.js'
 
 /** Data files of each partition folder, as [part files, compacted files]. */
 async function shape(dest: Storage): Promise<[number, number][]> {

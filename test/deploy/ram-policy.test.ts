@@ -19,9 +19,9 @@ import type { LocationSpec } from '../../lib/location.js'
 import { silentLogger } from '../../lib/log.js'
 import type { Location } from '../../lib/storage/open.js'
 import { OssStorage } from '../../lib/storage/oss.js'
-import { startFcServer, type FcServer } from '../support/fc-server.js'
+import { type FcServer, startFcServer } from '../support/fc-server.js'
 import { moduleGraph } from '../support/module-graph.js'
-import { startOssServer, type OssServer, type RecordedRequest } from '../support/oss-server.js'
+import { type OssServer, type RecordedRequest, startOssServer } from '../support/oss-server.js'
 
 /**
  * deploy/ram/<function>.json, one RAM policy per function, each granting exactly what that function's code

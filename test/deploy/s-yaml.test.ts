@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { loadConfig, SETTINGS } from '../../lib/config.js'
 import { checkedConfig } from '../../lib/fc/container.js'
-import { schemaErrors, type Schema } from '../support/json-schema.js'
+import { type Schema, schemaErrors } from '../support/json-schema.js'
 import { tempDir } from '../support/temp.js'
 
 /** The deployment description, checked as written and as Serverless Devs renders it (`s preview`, offline). */

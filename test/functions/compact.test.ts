@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { handler } from '../../functions/compact.js'
-import { handle as handleCompactTimer } from '../../lib/handlers/compact-timer.js'
 import { loadConfig } from '../../lib/config.js'
-import { CATALOG_KEY } from '../../lib/layout.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import type { FcContext } from '../../lib/fc/context.js'
+import { handle as handleCompactTimer } from '../../lib/handlers/compact-timer.js'
+import { CATALOG_KEY } from '../../lib/layout.js'
 import { silentLogger } from '../../lib/log.js'
 import { locationOpener } from '../../lib/storage/open.js'
-import { filesByPartition, processAll } from '../support/table-runs.js'
 import { testPipeline } from '../support/pipeline.js'
+import { filesByPartition, processAll } from '../support/table-runs.js'
 
 const context: FcContext = { requestId: 'req-1', region: 'cn-shanghai', function: { name: 'ccc-trail-compact', timeout: 1800, memory: 2048 } }
 const timer = (payload: object) =>

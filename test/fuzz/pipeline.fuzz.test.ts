@@ -4,18 +4,18 @@ import path from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { silentLogger } from '../../lib/log.js'
-import { processArchive, type Pipeline } from '../../lib/pipeline.js'
+import { type Pipeline, processArchive } from '../../lib/pipeline.js'
 import { listQuarantine, type QuarantineRecord } from '../../lib/quarantine.js'
 import { archiveKey } from '../../lib/source/archive-key.js'
 import { FsStorage } from '../../lib/storage/fs.js'
+import { type ArchiveSpec, archiveBytes, archiveSpec } from '../support/archive-specs.js'
 import { queryTable } from '../support/duck.js'
 import { expectAccounted, TEST_OPTIONS } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
-import { archiveBytes, archiveSpec, type ArchiveSpec } from '../support/archive-specs.js'
 import { FUZZ } from './settings.js'
 
 const DEST_PREFIX = 'table/'
-const DATA_FILE = /^table\/dt=\d{4}-\d{2}-\d{2}\/event_name=(?!\.\.?\/)[^/]+\/part-[0-9a-f]+\.parquet$/
+const DATA_FILE = /^table\/dt=\d{4}-\d{2}-\d{2}\/event_name=(?!\.\.?\/)[^/]+\/part-[0-9a-f]+-[0-9a-f]{8}\.parquet$/
 
 /** Every file under `root`, relative, with a digest of its bytes. */
 async function snapshot(root: string): Promise<Map<string, string>> {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { putArchive } from '../../lib/demo/archive.js'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import { camelCaseEvent, isPascalCaseEvent } from '../../lib/normalize/key-case.js'
 import { rebuildEvent } from '../../lib/normalize/rebuild.js'
 import { eventToRow } from '../../lib/normalize/to-row.js'
-import { COLUMN_NAMES } from '../../lib/schema/columns.js'
-import { putArchive } from '../../lib/demo/archive.js'
 import { processArchive } from '../../lib/pipeline.js'
+import { COLUMN_NAMES } from '../../lib/schema/columns.js'
 import { testPipeline } from '../support/pipeline.js'
 
 type Event = Record<string, unknown>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
-import { COLUMN_NAMES } from '../../lib/schema/columns.js'
 import { eventToRow } from '../../lib/normalize/to-row.js'
+import { COLUMN_NAMES } from '../../lib/schema/columns.js'
 
 type Event = Record<string, unknown>
 

@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { writeCatalog } from '../../lib/catalog/write-catalog.js'
@@ -16,9 +16,9 @@ import { processArchives } from '../../lib/run-archives.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import type { Location } from '../../lib/storage/open.js'
 import { OssStorage } from '../../lib/storage/oss.js'
-import { startOssServer, type OssServer } from '../support/oss-server.js'
-import { stoppingAtFirstDelete } from '../support/stopping-storage.js'
+import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
+import { stoppingAtFirstDelete } from '../support/stopping-storage.js'
 import { tempDir } from '../support/temp.js'
 
 /**

@@ -9,10 +9,10 @@ import { FsStorage } from '../../lib/storage/fs.js'
 import type { Location } from '../../lib/storage/open.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import type { Storage } from '../../lib/storage/types.js'
-import { compactAll } from '../support/table-runs.js'
-import { startOssServer, type OssServer } from '../support/oss-server.js'
-import { stoppingBefore } from '../support/stopping-storage.js'
+import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
+import { stoppingBefore } from '../support/stopping-storage.js'
+import { compactAll } from '../support/table-runs.js'
 import { tempDir } from '../support/temp.js'
 
 /**

@@ -3,8 +3,8 @@ import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { encodeBody, putArchive } from '../../lib/demo/archive.js'
-import { processArchive, type PipelineOptions } from '../../lib/pipeline.js'
 import { HIVE_DEFAULT_PARTITION } from '../../lib/layout.js'
+import { type PipelineOptions, processArchive } from '../../lib/pipeline.js'
 import { queryTable } from '../support/duck.js'
 import { expectAccounted, testPipeline } from '../support/pipeline.js'
 import {
@@ -20,8 +20,8 @@ import {
   maskedAccountIdJson,
   quarantineRecords,
   sorted,
-  tableIds,
   type TestEvent,
+  tableIds,
 } from './harness.js'
 
 /**
@@ -176,7 +176,7 @@ describe('hostile event names', () => {
     expect(r.result).toMatchObject({ status: 'written', files: NAMES.length + 1, counts: { rows: NAMES.length + 1, quarantined: 0 } })
     const files = await dataFiles(r.pipeline.dest)
     expect(files).toHaveLength(NAMES.length + 1)
-    for (const file of files) expect(file).toMatch(/^dt=2021-02-03\/event_name=[^/]+\/part-[0-9a-f]{16}\.parquet$/)
+    for (const file of files) expect(file).toMatch(/^dt=2021-02-03\/event_name=[^/]+\/part-[0-9a-f]{16}-[0-9a-f]{8}\.parquet$/)
     expect(files.filter((f) => f.includes(`event_name=${HIVE_DEFAULT_PARTITION}/`))).toHaveLength(1)
     // Nothing but the table, its metadata and quarantine at the top of the destination.
     expect(sorted(await readdir(r.pipeline.destRoot))).toEqual(['_ccc_trail', 'dt=2021-02-03'])

@@ -1,5 +1,5 @@
-import { listObjects } from '../../lib/storage/list.js'
 import { FsStorage } from '../../lib/storage/fs.js'
+import { listObjects } from '../../lib/storage/list.js'
 import { queryTable } from './duck.js'
 
 /**

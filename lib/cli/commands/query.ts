@@ -5,7 +5,7 @@ import { formatRows, type OutputFormat } from '../../query/format.js'
 import { missingRawColumns, rawEventLines } from '../../query/raw-events.js'
 import { viewsForStatement } from '../../query/statement-table.js'
 import { locationOpener } from '../../storage/open.js'
-import { EXIT, type Command } from '../command.js'
+import { type Command, EXIT } from '../command.js'
 import { LOCATION_OPTIONS } from '../flags.js'
 import { CACHE_OPTIONS, cacheMaxMb, PARTITION_OPTIONS, partitionFlags } from '../partition-flags.js'
 
