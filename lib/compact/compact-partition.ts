@@ -8,6 +8,7 @@ import { OutputFiles } from './output.js'
 import { listDataFiles, type DataFile } from './partitions.js'
 import { writeRecord, type CompactionRecord } from '../ledger/compaction-records.js'
 import { recoverPartition } from './recover.js'
+import { StandIns } from './stand-ins.js'
 import type { Lease } from '../ledger/lease.js'
 
 export interface CompactContext {
@@ -75,20 +76,29 @@ export async function compactPartition(ctx: CompactContext, partition: Partition
     return { key, rows, bytes: bytes.length }
   })
   const dropped = { rows: 0 }
-  const seen = new Set<string>()
+  const keptFrom = new Map<string, string>()
   const sources = new Set<string>()
-  await mergeRuns(runsOf(inputs, supersededSources(inputs, recovery.records), dropped), (row) => {
-    sources.add(row[SOURCE_OBJECT_INDEX] as string)
-    const id = row[EVENT_ID_INDEX]
-    if (typeof id === 'string') {
-      if (seen.has(id)) {
-        record.rows.duplicates++
-        return
+  const standIns = new StandIns(recovery.records, files)
+  await mergeRuns(
+    runsOf(inputs, supersededSources(inputs, recovery.records), dropped, (row) => standIns.restore(row)),
+    (row) => {
+      const source = row[SOURCE_OBJECT_INDEX] as string
+      sources.add(source)
+      const id = row[EVENT_ID_INDEX]
+      if (typeof id === 'string') {
+        const kept = keptFrom.get(id)
+        if (kept !== undefined) {
+          standIns.dropped(id, source, kept)
+          record.rows.duplicates++
+          return
+        }
+        keptFrom.set(id, source)
+        standIns.kept(id, source)
       }
-      seen.add(id)
-    }
-    return output.add(row)
-  })
+      return output.add(row)
+    },
+  )
+  record.standIns = standIns.toRecord()
   record.outputs = await output.finish()
   Object.assign(record, { state: 'written', finishedAt: new Date().toISOString(), sources: [...sources].sort() })
   record.rows.out = sum(record.outputs.map((o) => o.rows))
