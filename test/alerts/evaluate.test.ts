@@ -87,4 +87,14 @@ describe('evaluateRules with the default rules', () => {
     expect(sightings.get(sightingKey('caller', 'alice'))?.time).toBe(Date.parse('2021-02-03T18:30:00Z'))
     expect([...sightings.values()].map((s) => s.value).sort()).toEqual([...QUIET_CALLERS, ...QUIET_ADDRESSES].sort())
   })
+
+  it('reads working hours on the local clock, a night shift across midnight included', () => {
+    const rules = DEFAULT_RULES.filter((r) => r.name === 'sensitive-after-hours')
+    const night = parseWorkHours('22-06', 'Asia/Shanghai')
+    const at = (time: string) => callRow({ id: time, time, eventName: 'DownloadRecording' })
+    // 23:30 and 05:30 in Shanghai are the night shift's working time; 12:00 is outside it.
+    const fire = (time: string, hours = night) => evaluateRules(rules, [at(time)], { workHours: hours, seen }).alerts.length
+    expect([fire('2021-02-03T15:30:00Z'), fire('2021-02-02T21:30:00Z'), fire('2021-02-03T04:00:00Z')]).toEqual([0, 0, 1])
+    expect(fire('2021-02-03T04:00:00Z', workHours)).toBe(0)
+  })
 })

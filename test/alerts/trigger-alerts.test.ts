@@ -173,4 +173,19 @@ describe('alerts in the OSS trigger', () => {
     expect(bursts.length).toBeGreaterThanOrEqual(1)
     expect(markdownOf(bursts[0])).toContain('bob · 60 calls')
   })
+
+  it('alerts on a new caller seen by two concurrent archives, and knows the caller afterwards', async () => {
+    server = await startWebhookServer('dingtalk', SECRET)
+    const h = await harness(server.url)
+    const read = (id: string, time: string) => ({ id, time, eventName: 'ListCallDetailRecords', user: 'mallory', address: '198.51.100.7' })
+    const a = await h.archive([read('m-1', '2021-02-03T03:00:00Z')], 15)
+    const b = await h.archive([read('m-2', '2021-02-03T03:04:00Z')], 20)
+    await Promise.all([h.deliver(a), h.deliver(b)])
+    const newCaller = server.messages.filter((m) => markdownOf(m).includes('] new-caller-customer-data:'))
+    // A race may repeat the alert; it never loses it.
+    expect(newCaller.length).toBeGreaterThanOrEqual(1)
+    const before = server.messages.length
+    await h.deliver(await h.archive([read('m-3', '2021-02-03T03:09:00Z')], 25))
+    expect(server.messages).toHaveLength(before)
+  })
 })

@@ -7,7 +7,7 @@ import { OssStorage } from '../../lib/storage/oss.js'
 import { REPO, runCli, type CliRun } from '../support/cli.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { tempDir } from '../support/temp.js'
-import { tableShape } from './table.js'
+import { tableShape } from '../support/table-shape.js'
 
 async function corpusFolder(archivesPerDay: number) {
   const bucket = await tempDir('ccc-bucket')

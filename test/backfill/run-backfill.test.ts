@@ -3,7 +3,7 @@ import { runBackfill } from '../../lib/backfill/run-backfill.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import { testPipeline } from '../support/pipeline.js'
-import { tableShape } from './table.js'
+import { tableShape } from '../support/table-shape.js'
 
 const WINDOW = { from: '2021-01-31', to: '2021-02-02' }
 

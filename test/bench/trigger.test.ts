@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { ensureBuilt } from '../parallel/built.js'
+import { ensureBuilt } from '../support/built.js'
 import { REPO } from '../support/cli.js'
 
 const run = promisify(execFile)

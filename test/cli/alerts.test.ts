@@ -5,7 +5,7 @@ import { ALERT_FAILED_DIR, ALERTS_DIR } from '../../lib/layout.js'
 import { alarmingCalls, cccCall, quietCalls } from '../support/alert-events.js'
 import { runCli } from '../support/cli.js'
 import { startWebhookServer, type WebhookServer } from '../support/webhook-server.js'
-import { buildLake } from '../report/lake.js'
+import { buildLake } from '../support/audit-lake.js'
 import { tempDir } from '../support/temp.js'
 
 const SECRET = 'SECcli-alerts-secret-55'

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { buildLake, event } from '../report/lake.js'
+import { buildLake, event } from '../support/audit-lake.js'
 import { runCli } from '../support/cli.js'
 import { tempDir } from '../support/temp.js'
 

@@ -7,7 +7,7 @@ import { generateCorpus } from '../../lib/demo/corpus.js'
 import { COOKBOOK } from '../../lib/query/cookbook.js'
 import { queryTable } from '../support/duck.js'
 import { testPipeline } from '../support/pipeline.js'
-import { compactAll, filesByPartition, processAll, rowCount } from './lake.js'
+import { compactAll, filesByPartition, processAll, rowCount } from '../support/table-runs.js'
 
 describe('three days of archives, processed and compacted', () => {
   it('one file per partition, rows = rows before minus duplicate event ids, a forced rerun adds nothing, every cookbook query runs', async () => {

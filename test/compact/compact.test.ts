@@ -7,7 +7,7 @@ import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import type { Storage } from '../../lib/storage/types.js'
 import { queryTable } from '../support/duck.js'
 import { testPipeline } from '../support/pipeline.js'
-import { compactAll, eventKeys, filesByPartition, processAll, rowCount } from './lake.js'
+import { compactAll, eventKeys, filesByPartition, processAll, rowCount } from '../support/table-runs.js'
 
 async function archiveEvents(source: Storage, key: string): Promise<Record<string, unknown>[]> {
   return JSON.parse(gunzipSync(await readAll(source, key)).toString('utf8')) as Record<string, unknown>[]

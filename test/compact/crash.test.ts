@@ -15,7 +15,7 @@ import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { TEST_SEED } from '../support/seed.js'
 import { testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
-import { AFTER_CRASHED_LEASES, compactAll, eventKeys, filesByPartition, processAll } from './lake.js'
+import { AFTER_CRASHED_LEASES, compactAll, eventKeys, filesByPartition, processAll } from '../support/table-runs.js'
 
 /**
  * A real storage driver, except that the process "dies" just before its n-th write or delete. Writes

@@ -8,7 +8,7 @@ import { OssStorage } from '../../lib/storage/oss.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { TEST_OPTIONS } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
-import { filesByPartition, processAll, rowCount } from './lake.js'
+import { filesByPartition, processAll, rowCount } from '../support/table-runs.js'
 
 const credentials = { accessKeyId: 'LTAI5tCompactTestKey', accessKeySecret: 'compact-secret-7Hq2' }
 let server: OssServer

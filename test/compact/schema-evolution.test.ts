@@ -8,7 +8,7 @@ import { withDuckDb } from '../../lib/query/duckdb.js'
 import { queryTable } from '../support/duck.js'
 import { FIRST_RELEASE_COLUMNS, rewriteAsFirstRelease } from '../support/first-release.js'
 import { testPipeline } from '../support/pipeline.js'
-import { compactAll, filesByPartition, processAll } from './lake.js'
+import { compactAll, filesByPartition, processAll } from '../support/table-runs.js'
 
 const ADDED = COLUMN_NAMES.slice(FIRST_RELEASE_COLUMNS.length)
 

@@ -4,7 +4,7 @@ import { parseExactJson } from '../../lib/decode/exact-json.js'
 import { ExactNumber } from '../../lib/decode/exact-number.js'
 import { parseEvent } from '../../lib/decode/parse-event.js'
 import { ElementSplitter, MAX_EVENT_DEPTH } from '../../lib/decode/splitter.js'
-import { numberLiteral } from '../fuzz/archives.js'
+import { numberLiteral } from '../support/archive-specs.js'
 
 /** The exact parser's value with every ExactNumber read as a double: what JSON.parse gives. */
 function asDoubles(value: unknown): unknown {

@@ -19,7 +19,7 @@ import type { LocationSpec } from '../../lib/location.js'
 import { silentLogger } from '../../lib/log.js'
 import type { Location } from '../../lib/storage/open.js'
 import { OssStorage } from '../../lib/storage/oss.js'
-import { startFcServer, type FcServer } from '../fc/fc-server.js'
+import { startFcServer, type FcServer } from '../support/fc-server.js'
 import { moduleGraph } from '../support/module-graph.js'
 import { startOssServer, type OssServer, type RecordedRequest } from '../support/oss-server.js'
 

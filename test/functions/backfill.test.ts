@@ -5,7 +5,7 @@ import { ConfigError } from '../../lib/errors.js'
 import type { FcContext } from '../../lib/fc/context.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import { tempDir } from '../support/temp.js'
-import { tableShape } from '../backfill/table.js'
+import { tableShape } from '../support/table-shape.js'
 
 const context: FcContext = {
   requestId: 'req-1',

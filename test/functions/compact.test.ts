@@ -7,7 +7,7 @@ import { generateCorpus } from '../../lib/demo/corpus.js'
 import type { FcContext } from '../../lib/fc/context.js'
 import { silentLogger } from '../../lib/log.js'
 import { locationOpener } from '../../lib/storage/open.js'
-import { filesByPartition, processAll } from '../compact/lake.js'
+import { filesByPartition, processAll } from '../support/table-runs.js'
 import { testPipeline } from '../support/pipeline.js'
 
 const context: FcContext = { requestId: 'req-1', region: 'cn-shanghai', function: { name: 'ccc-trail-compact', timeout: 1800, memory: 2048 } }

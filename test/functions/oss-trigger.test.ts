@@ -19,7 +19,7 @@ import { queryTable } from '../support/duck.js'
 import { startOssServer, type OssServer } from '../support/oss-server.js'
 import { resetFaultsAfterEach } from '../support/oss-fixture.js'
 import { tempDir } from '../support/temp.js'
-import { archiveBytes, archiveSpec, type ArchiveSpec } from '../fuzz/archives.js'
+import { archiveBytes, archiveSpec, type ArchiveSpec } from '../support/archive-specs.js'
 import { FUZZ } from '../fuzz/settings.js'
 
 const ACCESS_KEY_ID = 'LTAI5tTriggerTestKeyId'

@@ -11,7 +11,7 @@ import { FsStorage } from '../../lib/storage/fs.js'
 import { queryTable } from '../support/duck.js'
 import { expectAccounted, TEST_OPTIONS } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
-import { archiveBytes, archiveSpec, type ArchiveSpec } from './archives.js'
+import { archiveBytes, archiveSpec, type ArchiveSpec } from '../support/archive-specs.js'
 import { FUZZ } from './settings.js'
 
 const DEST_PREFIX = 'table/'

@@ -8,9 +8,9 @@ import { RetryableError } from '../../lib/errors.js'
 import { jsonLogger, silentLogger } from '../../lib/log.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import type { Storage } from '../../lib/storage/types.js'
-import { startFcServer, type FcServer } from '../fc/fc-server.js'
+import { startFcServer, type FcServer } from '../support/fc-server.js'
 import { testPipeline } from '../support/pipeline.js'
-import { tableShape } from '../backfill/table.js'
+import { tableShape } from '../support/table-shape.js'
 
 // "Now" is early on 2021-02-02, so the default window is 2021-02-01..2021-02-02.
 const NOW = new Date('2021-02-02T03:00:00Z')

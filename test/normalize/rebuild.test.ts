@@ -6,7 +6,7 @@ import { rebuildEvent } from '../../lib/normalize/rebuild.js'
 import { withDuckDb } from '../../lib/query/duckdb.js'
 import { createViews } from '../../lib/query/views.js'
 import { processArchives } from '../../lib/run-archives.js'
-import { compactAll } from '../compact/lake.js'
+import { compactAll } from '../support/table-runs.js'
 import { oddCccEvent } from '../support/odd-events.js'
 import { testPipeline } from '../support/pipeline.js'
 

@@ -4,7 +4,7 @@ import { FsStorage } from '../../lib/storage/fs.js'
 import { runCli } from '../support/cli.js'
 import { queryTable } from '../support/duck.js'
 import { tempDir } from '../support/temp.js'
-import { ensureBuilt } from './built.js'
+import { ensureBuilt } from '../support/built.js'
 
 beforeAll(() => ensureBuilt('dist/lib/cli/commands/process.js'), 120_000)
 

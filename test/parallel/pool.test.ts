@@ -11,7 +11,7 @@ import { archiveKey } from '../../lib/source/archive-key.js'
 import { locationOpener } from '../../lib/storage/open.js'
 import { queryTable } from '../support/duck.js'
 import { tempDir } from '../support/temp.js'
-import { ensureBuilt } from './built.js'
+import { ensureBuilt } from '../support/built.js'
 
 let bucket: string
 let corpus: CorpusSummary

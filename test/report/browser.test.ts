@@ -6,7 +6,7 @@ import { loadConfig } from '../../lib/config.js'
 import { writeReport } from '../../lib/report/write-report.js'
 import { BROWSER_FLAGS, browserExecutable } from '../support/browser.js'
 import { tempDir } from '../support/temp.js'
-import { buildLake, intrusion } from './lake.js'
+import { buildLake, intrusion } from '../support/audit-lake.js'
 
 const SECTIONS = ['overview', 'customer-data', 'administration', 'failures', 'newcomers', 'after-hours']
 

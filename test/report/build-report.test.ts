@@ -7,7 +7,7 @@ import { createViews } from '../../lib/query/views.js'
 import { buildReport, type BuiltReport, type ReportOptions } from '../../lib/report/build-report.js'
 import type { ReportSection } from '../../lib/report/model.js'
 import { queryTable } from '../support/duck.js'
-import { buildLake, event, intrusion, MALLORY_IP, RESOURCES } from './lake.js'
+import { buildLake, event, intrusion, MALLORY_IP, RESOURCES } from '../support/audit-lake.js'
 
 const names = (pick: (e: (typeof CCC_API_CATALOG)[number]) => boolean) => [...new Set(CCC_API_CATALOG.filter(pick).map((e) => `'${e.eventName}'`))].join(', ')
 const CUSTOMER_DATA = names((e) => e.sensitive && (e.category === 'customer_data' || e.category === 'reporting'))

@@ -1,4 +1,4 @@
-import { ensureBuilt } from '../parallel/built.js'
+import { ensureBuilt } from './built.js'
 
 /** vitest global setup: the CLI tests execute dist/, so build it first whenever a source is newer. */
 export default async function setup(): Promise<void> {

@@ -8,7 +8,7 @@ import { createRng } from '../../lib/demo/rng.js'
 import { CATALOG_KEY } from '../../lib/layout.js'
 import { processArchives } from '../../lib/run-archives.js'
 import { listArchiveTree } from '../../lib/source/list-archives.js'
-import { testPipeline } from '../support/pipeline.js'
+import { testPipeline } from './pipeline.js'
 
 const rng = createRng(7)
 

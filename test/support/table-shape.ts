@@ -1,6 +1,6 @@
 import { listObjects } from '../../lib/storage/list.js'
 import { FsStorage } from '../../lib/storage/fs.js'
-import { queryTable } from '../support/duck.js'
+import { queryTable } from './duck.js'
 
 /** What must be equal between two runs over the same archives: the rows and the data files. */
 export interface TableShape {

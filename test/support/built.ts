@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { REPO } from '../support/cli.js'
+import { REPO } from './cli.js'
 
 const run = promisify(execFile)
 const LOCK = path.join(tmpdir(), 'ccc-trail-build.lock')

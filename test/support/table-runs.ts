@@ -6,7 +6,7 @@ import type { LocalTable } from '../../lib/query/local-table.js'
 import { processArchives, type RunSummary } from '../../lib/run-archives.js'
 import { listObjects } from '../../lib/storage/list.js'
 import type { Storage } from '../../lib/storage/types.js'
-import { queryTable } from '../support/duck.js'
+import { queryTable } from './duck.js'
 
 /** Builders shared by the compaction tests: run the pipeline and compaction, look at the table the way a reader does. */
 
