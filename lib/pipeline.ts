@@ -97,8 +97,13 @@ export async function processArchive(pipeline: Pipeline, key: string, options: {
       millis: Date.now() - started,
     })
   }
-  const result = await convert(pipeline, verdict.archive, info, entry.run)
-  await entry.run.commit(result.manifest)
+  let result: Converted
+  try {
+    result = await convert(pipeline, verdict.archive, info, entry.run)
+    await entry.run.commit(result.manifest)
+  } finally {
+    await entry.run.release()
+  }
   return finish(pipeline, { ...result.summary, millis: Date.now() - started })
 }
 
