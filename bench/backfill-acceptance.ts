@@ -9,7 +9,7 @@
  * 3. backfills into a second table, stops it with SIGTERM partway, reruns it, and checks that both
  *    tables hold the same rows, distinct event ids and partition files.
  */
-import { addDays } from '../lib/util/days.js'
+
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -22,6 +22,7 @@ import { withDuckDb } from '../lib/query/duckdb.js'
 import { createViews } from '../lib/query/views.js'
 import { FsStorage } from '../lib/storage/fs.js'
 import { listObjects } from '../lib/storage/list.js'
+import { addDays } from '../lib/util/days.js'
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const START = '2021-02-01'

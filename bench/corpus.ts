@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { generateCorpus, type CorpusSummary } from '../lib/demo/corpus.js'
+import { type CorpusSummary, generateCorpus } from '../lib/demo/corpus.js'
 import { FsStorage } from '../lib/storage/fs.js'
 
 export interface CorpusParameters {

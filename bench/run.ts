@@ -3,13 +3,13 @@ import { readFile, rm } from 'node:fs/promises'
 import { availableParallelism, cpus } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { sqlString, withDuckDb } from '../lib/query/duckdb.js'
 import { heapFlagsNeeded } from '../lib/cli/heap.js'
-import { bigArchive, type BigArchiveKind } from './big-archive.js'
-import { benchCorpus, type BenchCorpus } from './corpus.js'
+import { sqlString, withDuckDb } from '../lib/query/duckdb.js'
+import { type BigArchiveKind, bigArchive } from './big-archive.js'
+import { type BenchCorpus, benchCorpus } from './corpus.js'
 import { measure } from './measure.js'
 import { archiveFiles, benchDir } from './paths.js'
-import { cpuRatiosOf, cpuSecondsOf, ratiosOf, resultOf, tableLines, type BenchReport, type BoundedMemory } from './report.js'
+import { type BenchReport, type BoundedMemory, cpuRatiosOf, cpuSecondsOf, ratiosOf, resultOf, tableLines } from './report.js'
 
 const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--ccc-share S] [--repeat N] [--big-mb MB] [--huge-mb MB] [--only names] [--dir folder] [--json]
   --events    events in the corpus (default 200000)

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
+import { parseArgs } from 'node:util'
 import { generateCorpus } from '../lib/demo/corpus.js'
 import { ossTriggerEvent } from '../lib/fc/oss-event.js'
 import { OssStorage } from '../lib/storage/oss.js'

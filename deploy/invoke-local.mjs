@@ -12,8 +12,8 @@
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { key: { type: 'string' }, code: { type: 'string', default: '.' } } })

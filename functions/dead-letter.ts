@@ -1,6 +1,6 @@
 import { fcContainer } from '../lib/fc/container.js'
 import type { FcContext } from '../lib/fc/context.js'
-import { handle, type DeadLetterResult } from '../lib/handlers/dead-letter.js'
+import { type DeadLetterResult, handle } from '../lib/handlers/dead-letter.js'
 
 /**
  * FC 3.0 failure destination (asyncInvokeConfig.destinationConfig.onFailure of the trigger and backfill

@@ -2,7 +2,8 @@ import { loadRules } from './alerts/rules.js'
 import type { AlertSettings } from './alerts/settings.js'
 import { WEBHOOK_KINDS, type WebhookKind } from './alerts/webhook.js'
 import { ConfigError, WindowError } from './errors.js'
-import { normalizePrefix, parseLocation, type LocationSpec } from './location.js'
+import { type LocationSpec, normalizePrefix, parseLocation } from './location.js'
+import type { LogLevel } from './log.js'
 import { DEFAULT_TIME_ZONE, DEFAULT_WORK_HOURS, parseWorkHours } from './report/window.js'
 
 /**
@@ -41,7 +42,6 @@ export type SettingName = keyof typeof SETTINGS
 export type Settings = Partial<Record<SettingName, string>>
 
 export const DEFAULT_DEST_PREFIX = 'ccc-parquet/ccc_events/'
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
 
 export interface Config {
   source?: LocationSpec

@@ -34,6 +34,7 @@ export type QuarantineReason =
   | 'unexpected_error'
   | 'empty_object'
   | 'duplicate_event_id'
+  | 'event_key_case_conflict'
 
 /** One event an archive could not place in the table, as its quarantine record lists it. */
 export interface QuarantinedEvent {

@@ -1,5 +1,3 @@
-import type { LogLevel } from './config.js'
-
 export type LogFields = Record<string, unknown>
 
 export interface Logger {
@@ -12,6 +10,8 @@ export interface Logger {
 }
 
 /** Where a logger's lines go: the context fields and the line's own fields, kept apart until a line is really written. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+
 export type LogSink = (level: LogLevel, message: string, context: LogFields, fields: LogFields | undefined) => void
 
 /** A logger over a sink; every logger here is one, so `child` behaves the same everywhere. */

@@ -1,8 +1,8 @@
-import { readJson } from './storage/read.js'
 import type { QuarantinedEvent, QuarantineReason } from './errors.js'
 import { QUARANTINE_DIR, quarantineKey } from './layout.js'
 import type { Counts } from './ledger/manifest.js'
 import { listObjects } from './storage/list.js'
+import { readJson } from './storage/read.js'
 import type { Storage } from './storage/types.js'
 
 /**

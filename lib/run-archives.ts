@@ -1,8 +1,8 @@
 import { errorMessage, isRetryable } from './errors.js'
+import type { Counts } from './ledger/manifest.js'
+import { type ArchiveResult, type Pipeline, processArchive } from './pipeline.js'
 import { forEachLimit } from './util/concurrency.js'
 import { addTotals } from './util/totals.js'
-import type { Counts } from './ledger/manifest.js'
-import { processArchive, type ArchiveResult, type Pipeline } from './pipeline.js'
 
 export interface FailedArchive {
   key: string

@@ -1,10 +1,10 @@
-import { readJson } from '../lib/storage/read.js'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { putArchive } from '../lib/demo/archive.js'
 import { seedSampleEvent } from '../lib/demo/sample-event.js'
 import { processArchive } from '../lib/pipeline.js'
 import { listObjects } from '../lib/storage/list.js'
+import { readJson } from '../lib/storage/read.js'
 import { queryTable } from './support/duck.js'
 import { expectAccounted, testPipeline } from './support/pipeline.js'
 

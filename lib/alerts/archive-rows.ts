@@ -1,10 +1,10 @@
 import { NotFoundError } from '../errors.js'
 import { manifestKey } from '../layout.js'
-import { readManifest, type Manifest } from '../ledger/manifest.js'
+import { type Manifest, readManifest } from '../ledger/manifest.js'
+import { openParquet } from '../read/parquet-read.js'
 import { readAll } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'
-import { openParquet } from '../compact/parquet-read.js'
-import { ALERT_COLUMNS, alertRow, type AlertRow } from './alert-row.js'
+import { ALERT_COLUMNS, type AlertRow, alertRow } from './alert-row.js'
 
 /**
  * The rows one archive version committed, read back from the files its manifest lists: an alert

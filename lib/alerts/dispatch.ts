@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js'
 import type { Storage } from '../storage/types.js'
-import { deliverMessage, type DeliveryOptions } from './deliver.js'
+import { type DeliveryOptions, deliverMessage } from './deliver.js'
 import type { Alert } from './evaluate.js'
 import { alertMessage, type MessageOptions } from './message.js'
 import { dropFailed, failedMessages, keepFailed, markSent, unsentAlerts } from './outbox.js'

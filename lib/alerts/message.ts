@@ -3,7 +3,7 @@ import { outsideHours } from '../report/sql.js'
 import type { WorkHours } from '../report/window.js'
 import type { AlertRow } from './alert-row.js'
 import type { Alert } from './evaluate.js'
-import { SEVERITIES, type RuleFilter } from './rules.js'
+import { type RuleFilter, SEVERITIES } from './rules.js'
 
 /** One message per invocation: every alert of it, grouped, in markdown (DingTalk) and plain text (Lark, generic). */
 export interface AlertMessage {

@@ -4,7 +4,7 @@ import { listObjects } from '../storage/list.js'
 import { readJson } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'
 import { forEachLimit } from '../util/concurrency.js'
-import { sightingKey, type Evaluation, type HourCounts } from './evaluate.js'
+import { type Evaluation, type HourCounts, sightingKey } from './evaluate.js'
 import type { SightingKind } from './rules.js'
 
 /**

@@ -1,6 +1,6 @@
 import type { Sql } from '../query/duckdb.js'
 import { addDays } from '../util/days.js'
-import { ALERT_COLUMNS, alertRow, type AlertRow } from './alert-row.js'
+import { ALERT_COLUMNS, type AlertRow, alertRow } from './alert-row.js'
 import { sightingKey } from './evaluate.js'
 import type { Rule } from './rules.js'
 

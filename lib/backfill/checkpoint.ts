@@ -1,7 +1,7 @@
-import { readJson } from '../storage/read.js'
 import { createHash } from 'node:crypto'
 import { NotFoundError } from '../errors.js'
 import { CHECKPOINT_DIR } from '../layout.js'
+import { readJson } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'
 import type { DayWindow } from './window.js'
 

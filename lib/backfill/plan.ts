@@ -2,9 +2,9 @@ import { MANIFEST_DIR, parseRecordKey } from '../layout.js'
 import { classifyKey } from '../source/archive-key.js'
 import { listObjects } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
-import { dayFolder, findTrailRoots, LIST_CONCURRENCY, listDayFolder, type TrailRoot } from './list-window.js'
 import { mapLimit } from '../util/concurrency.js'
-import { daysOf, type DayWindow } from './window.js'
+import { dayFolder, findTrailRoots, LIST_CONCURRENCY, listDayFolder, type TrailRoot } from './list-window.js'
+import { type DayWindow, daysOf } from './window.js'
 
 export interface PendingArchive {
   key: string

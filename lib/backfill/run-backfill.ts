@@ -1,6 +1,6 @@
 import type { Pipeline } from '../pipeline.js'
-import { processArchives, type Outcome, type RunOptions, type RunSummary } from '../run-archives.js'
-import { planWindow, type DayPlan, type PendingArchive } from './plan.js'
+import { type Outcome, processArchives, type RunOptions, type RunSummary } from '../run-archives.js'
+import { type DayPlan, type PendingArchive, planWindow } from './plan.js'
 import type { DayWindow } from './window.js'
 
 export interface BackfillOptions {

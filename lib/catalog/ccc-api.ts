@@ -6,7 +6,7 @@
  * Every other name was confirmed in Alibaba Cloud SDK source (sources noted above each list);
  * Chinese and English meanings of those rows are our own short translations.
  */
-import { classifyApi, type ApiCategory, type ApiClass } from './api-category.js'
+import { type ApiCategory, type ApiClass, classifyApi } from './api-category.js'
 
 export interface CatalogEntry {
   eventName: string

@@ -1,7 +1,6 @@
-import { loadConfig, type Config, type Settings } from '../config.js'
-import type { OptionSpec } from './command.js'
+import { type Config, loadConfig, type Settings } from '../config.js'
 import { UsageError } from '../errors.js'
-import type { CommandInput } from './command.js'
+import type { CommandInput, OptionSpec } from './command.js'
 
 /** Flags shared by commands that read configuration; each maps to a setting of lib/config.ts. */
 export const LOCATION_OPTIONS = {

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util'
 import { ConfigError, errorMessage, UsageError } from '../errors.js'
 import { jsonLogger, silentLogger } from '../log.js'
-import { EXIT, type Command, type CommandInput } from './command.js'
-import { heapFlagsNeeded, relaunch } from './heap.js'
+import { type Command, type CommandInput, EXIT } from './command.js'
 import { COMMANDS } from './commands/index.js'
+import { heapFlagsNeeded, relaunch } from './heap.js'
 
 export interface MainOptions {
   /** The CLI script (bin/ccc-trail.js): given, a converting command can relaunch it with a sized heap. */

@@ -1,21 +1,20 @@
-import type { Logger } from '../log.js'
-import { EVENT_ID_INDEX, SOURCE_OBJECT_INDEX } from '../schema/columns.js'
-import type { Storage } from '../storage/types.js'
-import { loadInputs, runsOf, supersededSources } from './inputs.js'
-import { compactedFileKey, compactionId, type PartitionRef } from '../layout.js'
-import { mergeRuns } from './merge.js'
-import { OutputFiles } from './output.js'
-import { listDataFiles, type DataFile } from './partitions.js'
-import { writeRecord, type CompactionRecord } from '../ledger/compaction-records.js'
-import { recoverPartition } from './recover.js'
-import { StandIns } from './stand-ins.js'
+import type { PartitionRef } from '../layout.js'
 import type { Lease } from '../ledger/lease.js'
+import type { Logger } from '../log.js'
+import type { Storage } from '../storage/types.js'
+import { loadInputs, supersededSources } from './inputs.js'
+import type { OutputLimits } from './output.js'
+import { type DataFile, listDataFiles } from './partitions.js'
+import { recoverPartition } from './recover.js'
+import { sum, writeGroup } from './write-group.js'
 
 export interface CompactContext {
   dest: Storage
   destPrefix: string
   targetBytes: number
   log: Logger
+  /** What the outputs buffer (from MEMORY_LIMIT_MB); defaults otherwise. */
+  limits?: OutputLimits
   /** The partition's lease, held by the caller for the whole call (recovery included); checked before deleting. */
   lease: Pick<Lease, 'check'>
 }
@@ -57,53 +56,7 @@ export async function compactPartition(ctx: CompactContext, partition: Partition
     return { ...base, status: 'unchanged', filesAfter: before.files, bytesAfter: before.bytes, rowsBefore: null, rowsAfter: null, duplicates: 0, superseded: 0 }
   }
   const inputs = await loadInputs(dest, files)
-  const record: CompactionRecord = {
-    version: 1,
-    id: compactionId(files),
-    dt: partition.dt,
-    eventName: partition.eventName,
-    state: 'writing',
-    startedAt: new Date().toISOString(),
-    inputs: files.map((f) => ({ key: f.key, etag: f.etag, bytes: f.bytes })),
-    outputs: [],
-    sources: [],
-    rows: { in: sum(inputs.map((i) => i.table.rows)), out: 0, duplicates: 0, superseded: 0 },
-  }
-  const recordKey = await writeRecord(dest, destPrefix, record)
-  const output = new OutputFiles(ctx.targetBytes, async (index, bytes, rows) => {
-    const key = compactedFileKey(destPrefix, partition, record.id, index)
-    await dest.put(key, bytes)
-    return { key, rows, bytes: bytes.length }
-  })
-  const dropped = { rows: 0 }
-  const keptFrom = new Map<string, string>()
-  const sources = new Set<string>()
-  const standIns = new StandIns(recovery.records, files)
-  await mergeRuns(
-    runsOf(inputs, supersededSources(inputs, recovery.records), dropped, (row) => standIns.restore(row)),
-    (row) => {
-      const source = row[SOURCE_OBJECT_INDEX] as string
-      sources.add(source)
-      const id = row[EVENT_ID_INDEX]
-      if (typeof id === 'string') {
-        const kept = keptFrom.get(id)
-        if (kept !== undefined) {
-          standIns.dropped(id, source, kept)
-          record.rows.duplicates++
-          return
-        }
-        keptFrom.set(id, source)
-        standIns.kept(id, source)
-      }
-      return output.add(row)
-    },
-  )
-  record.standIns = standIns.toRecord()
-  record.outputs = await output.finish()
-  Object.assign(record, { state: 'written', finishedAt: new Date().toISOString(), sources: [...sources].sort() })
-  record.rows.out = sum(record.outputs.map((o) => o.rows))
-  record.rows.superseded = dropped.rows
-  await writeRecord(dest, destPrefix, record)
+  const { record, key: recordKey } = await writeGroup(ctx, partition, files, inputs, supersededSources(inputs, recovery.records), recovery.records)
   await ctx.lease.check()
   await deleteInputs(ctx, partition, files, recovery.live, recordKey)
   if (record.outputs.length === 0) await dest.delete(recordKey)
@@ -146,8 +99,4 @@ async function deleteInputs(
   await ctx.dest.deleteMany(consumed.map((file) => file.key))
   const records = new Set(files.map((file) => live.get(file.key)).filter((record): record is string => record !== undefined && record !== current))
   await ctx.dest.deleteMany([...records])
-}
-
-function sum(values: readonly number[]): number {
-  return values.reduce((total, value) => total + value, 0)
 }

@@ -1,13 +1,16 @@
+import type { PartitionRef } from '../layout.js'
+import { describeHolder, type LeaseOptions, newOwnerId, withLease } from '../ledger/lease.js'
 import type { Logger } from '../log.js'
 import type { Storage } from '../storage/types.js'
 import { compactPartition, type PartitionSummary } from './compact-partition.js'
-import { describeHolder, newOwnerId, withLease, type LeaseOptions } from '../ledger/lease.js'
-import type { PartitionRef } from '../layout.js'
-import { listPartitions, type DateSelection } from './partitions.js'
+import { outputLimits } from './output.js'
+import { type DateSelection, listPartitions } from './partitions.js'
 
 export interface CompactOptions {
   selection: DateSelection
   targetBytes: number
+  /** MEMORY_LIMIT_MB: bounds the row groups and upload queue of the outputs (not the inputs, held compressed). */
+  memoryLimitBytes?: number
   onPartition?: (summary: PartitionSummary) => void
   /** Epoch millis after which no new partition starts (an FC invocation's time budget). */
   deadline?: number
@@ -41,6 +44,7 @@ export interface CompactSummary {
 export async function compactTable(dest: Storage, destPrefix: string, options: CompactOptions, log: Logger): Promise<CompactSummary> {
   const started = Date.now()
   const summary = emptySummary()
+  const limits = options.memoryLimitBytes === undefined ? undefined : outputLimits(options.memoryLimitBytes)
   const owner = newOwnerId()
   for await (const partition of listPartitions(dest, destPrefix, options.selection)) {
     if (options.deadline !== undefined && Date.now() > options.deadline) {
@@ -49,7 +53,7 @@ export async function compactTable(dest: Storage, destPrefix: string, options: C
     }
     const leaseOptions: LeaseOptions = { purpose: 'compaction', owner, ...(options.wait ? { waitMs: Number.MAX_SAFE_INTEGER } : {}), ...options.lease }
     const run = await withLease(dest, destPrefix, partition, leaseOptions, (lease) =>
-      compactPartition({ dest, destPrefix, targetBytes: options.targetBytes, log, lease }, partition),
+      compactPartition({ dest, destPrefix, targetBytes: options.targetBytes, log, limits, lease }, partition),
     )
     const result = run.kind === 'done' ? run.value : skipped(partition, describeHolder(run.holder))
     if (run.kind === 'held')
@@ -62,7 +66,7 @@ export async function compactTable(dest: Storage, destPrefix: string, options: C
   return summary
 }
 
-function skipped(partition: PartitionRef, heldBy: string): PartitionSummary {
+export function skipped(partition: PartitionRef, heldBy: string): PartitionSummary {
   const nothing = {
     filesBefore: 0,
     filesAfter: 0,
@@ -77,7 +81,7 @@ function skipped(partition: PartitionRef, heldBy: string): PartitionSummary {
   return { ...partition, status: 'skipped', ...nothing, heldBy }
 }
 
-function emptySummary(): CompactSummary {
+export function emptySummary(): CompactSummary {
   return {
     partitions: 0,
     compacted: 0,
@@ -97,7 +101,7 @@ function emptySummary(): CompactSummary {
   }
 }
 
-function addPartition(summary: CompactSummary, result: PartitionSummary): void {
+export function addPartition(summary: CompactSummary, result: PartitionSummary): void {
   summary.partitions++
   if (result.status === 'compacted') summary.compacted++
   else if (result.status === 'skipped') summary.skipped++

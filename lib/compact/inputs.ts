@@ -1,10 +1,10 @@
-import { readAll } from '../storage/read.js'
-import { SOURCE_OBJECT_INDEX, type Value } from '../schema/columns.js'
-import type { Storage } from '../storage/types.js'
-import type { ParquetTable } from './parquet-read.js'
 import { fileNameOf } from '../layout.js'
 import type { CompactionRecord } from '../ledger/compaction-records.js'
 import { partitionVisibility } from '../ledger/visibility.js'
+import type { ParquetTable } from '../read/parquet-read.js'
+import { SOURCE_OBJECT_INDEX, type Value } from '../schema/columns.js'
+import { readAll } from '../storage/read.js'
+import type { Storage } from '../storage/types.js'
 import type { Run } from './merge.js'
 import type { DataFile } from './partitions.js'
 
@@ -28,7 +28,7 @@ export async function loadInputs(dest: Storage, files: readonly DataFile[]): Pro
 
 async function loadInput(dest: Storage, file: DataFile): Promise<LoadedInput> {
   // hyparquet is loaded by the first compaction that reads a file, not by every command that might.
-  const { openParquet } = await import('./parquet-read.js')
+  const { openParquet } = await import('../read/parquet-read.js')
   const table = openParquet(await readAll(dest, file.key))
   const sources =
     file.kind === 'compact' ? new Set((await table.readColumn('source_object')).filter((s): s is string => typeof s === 'string')) : new Set<string>()

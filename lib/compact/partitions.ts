@@ -1,8 +1,7 @@
-import { isDay } from '../util/days.js'
+import { COMPACT_PREFIX, PART_PREFIX, type PartitionRef, partitionPrefix, unescapePartitionValue } from '../layout.js'
 import { listFolders, listObjects } from '../storage/list.js'
 import type { Storage } from '../storage/types.js'
-import { unescapePartitionValue } from '../layout.js'
-import { COMPACT_PREFIX, PART_PREFIX, partitionPrefix, type PartitionRef } from '../layout.js'
+import { isDay } from '../util/days.js'
 
 /** Which dt partitions to look at: one day, or a half-open range [since, before). */
 export interface DateSelection {

@@ -1,8 +1,8 @@
+import { fileNameOf, type PartitionRef, partitionPrefix } from '../layout.js'
+import { type CompactionRecord, listRecords } from '../ledger/compaction-records.js'
+import { type FileVersion, partitionVisibility } from '../ledger/visibility.js'
 import type { Logger } from '../log.js'
 import type { Storage } from '../storage/types.js'
-import { fileNameOf, partitionPrefix, type PartitionRef } from '../layout.js'
-import { listRecords, type CompactionRecord } from '../ledger/compaction-records.js'
-import { partitionVisibility, type FileVersion } from '../ledger/visibility.js'
 import { listDataFiles } from './partitions.js'
 
 export interface Recovery {

@@ -1,6 +1,5 @@
 import { WindowError } from '../errors.js'
-import { dateInZone } from '../util/days.js'
-import { addDays, isDay } from '../util/days.js'
+import { addDays, dateInZone, isDay } from '../util/days.js'
 import type { DateSelection } from './partitions.js'
 
 /** Partitions younger than this many days may still receive late archives; they are left alone by default. */
@@ -32,4 +31,17 @@ export function compactionWindow(request: WindowRequest, timeZone: string, now =
   const before = request.before ?? addDays(today, -(MIN_AGE_DAYS - 1))
   const since = request.since ?? (request.lookbackDays !== undefined ? addDays(before, -request.lookbackDays) : undefined)
   return { before, since }
+}
+
+/**
+ * The days a roll-up takes: those the default compaction window leaves alone because archives still
+ * arrive for them (younger than MIN_AGE_DAYS), today included. `date` picks one of them, or any day.
+ */
+export function rollUpWindow(timeZone: string, now = Date.now(), date?: string): DateSelection {
+  if (date !== undefined) {
+    if (!isDay(date)) throw new WindowError(`date must be a day YYYY-MM-DD, got ${JSON.stringify(date)}`)
+    return { date }
+  }
+  const today = dateInZone(timeZone)(now)
+  return { since: addDays(today, -(MIN_AGE_DAYS - 1)), before: addDays(today, 1) }
 }

@@ -2,7 +2,7 @@ import { UsageError } from '../errors.js'
 import { duckdbView } from './duckdb.js'
 import { hiveTable, maxComputeTable, sparkTable } from './hive-family.js'
 import { checkedTableName, folderUri } from './sql-text.js'
-import { tableSpecs, type TableSpec } from './tables.js'
+import { type TableSpec, tableSpecs } from './tables.js'
 import { trinoTable } from './trino.js'
 import type { Engine } from './types.js'
 

@@ -1,6 +1,6 @@
-import { ENGINE_TYPES, PARTITION_TYPES } from './types.js'
 import { columnLines, folderUri, quoted } from './sql-text.js'
 import type { TableSpec } from './tables.js'
+import { ENGINE_TYPES, PARTITION_TYPES } from './types.js'
 
 type HiveEngine = 'hive' | 'spark' | 'maxcompute'
 

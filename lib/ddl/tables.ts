@@ -1,6 +1,6 @@
 import { CATALOG_COLUMNS } from '../catalog/write-catalog.js'
 import { CATALOG_KEY } from '../layout.js'
-import { COLUMNS, PARTITION_COLUMNS, type ColumnKind } from '../schema/columns.js'
+import { COLUMNS, type ColumnKind, PARTITION_COLUMNS } from '../schema/columns.js'
 
 /** What a DDL generator needs to know about a table: its columns in file order, partitions, and folder. */
 export interface TableSpec {

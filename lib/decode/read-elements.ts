@@ -2,8 +2,8 @@ import type { Readable } from 'node:stream'
 import { Transform, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip } from 'node:zlib'
-import { CccTrailError, PermanentInputError, RetryableError, asInputFault, errorMessage } from '../errors.js'
-import { ElementSplitter, type BodyForm, type ByteFilter, type Element } from './splitter.js'
+import { asInputFault, CccTrailError, errorMessage, PermanentInputError, RetryableError } from '../errors.js'
+import { type BodyForm, type ByteFilter, type Element, ElementSplitter } from './splitter.js'
 
 export interface DecodeStats {
   form: BodyForm | undefined

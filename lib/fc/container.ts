@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto'
 import { getHeapStatistics } from 'node:v8'
 import type { DeliveryOptions } from '../alerts/deliver.js'
-import { loadConfig, type Config } from '../config.js'
+import { type Config, loadConfig } from '../config.js'
 import { ConfigError } from '../errors.js'
 import type { LocationSpec } from '../location.js'
 import { forwardingLogger, jsonLogger, type Logger } from '../log.js'
-import { locationOpener, type Location } from '../storage/open.js'
-import { invocationFields, type FcContext } from './context.js'
+import { type Location, locationOpener } from '../storage/open.js'
+import { type FcContext, invocationFields } from './context.js'
 
 /** What every handler core gets: `handle(deps, event, context)`. Built here, once per container in FC. */
 export interface InvocationDeps {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { Readable } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type * as FcModule from '@alicloud/fc20230330'
 import type * as OpenApiModule from '@alicloud/openapi-client'
 import type * as UtilModule from '@alicloud/tea-util'

@@ -1,6 +1,6 @@
 import { deadLetterOf, writeDeadLetter } from '../dead-letters.js'
-import type { FcContext } from '../fc/context.js'
 import type { InvocationDeps } from '../fc/container.js'
+import type { FcContext } from '../fc/context.js'
 
 export interface DeadLetterResult {
   key: string

@@ -1,9 +1,9 @@
 import { RetryableError } from '../errors.js'
-import { manifestKey, partitionPath, type PartitionRef } from '../layout.js'
+import { manifestKey, type PartitionRef, partitionPath } from '../layout.js'
 import type { Storage } from '../storage/types.js'
 import { compactionGuard } from './compaction-guard.js'
-import { acquireLease, describeHolder, newOwnerId, type Lease } from './lease.js'
-import { findManifests, readManifest, writeManifest, type Manifest, type OutputFile } from './manifest.js'
+import { acquireLease, describeHolder, type Lease, newOwnerId } from './lease.js'
+import { findManifests, type Manifest, type OutputFile, readManifest, writeManifest } from './manifest.js'
 
 /**
  * What the table already knows about one archive version, and the one place that decides what a run

@@ -1,9 +1,8 @@
-import type { Manifest, OutputFile } from './manifest.js'
+import { compactionRecordDayPrefix, partitionPath } from '../layout.js'
 import type { Storage } from '../storage/types.js'
-import { partitionPath } from '../layout.js'
 import { FixedSchemaEncoder } from '../write/fixed-schema-encoder.js'
-import { compactionRecordDayPrefix } from '../layout.js'
 import { listRecords } from './compaction-records.js'
+import type { Manifest, OutputFile } from './manifest.js'
 
 /**
  * How the pipeline keeps compacted partitions exact when it converts an archive it converted before

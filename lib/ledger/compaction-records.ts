@@ -1,7 +1,7 @@
-import { readJson } from '../storage/read.js'
-import { listObjects } from '../storage/list.js'
-import type { Storage } from '../storage/types.js'
 import { compactionRecordKey, compactionRecordPrefix, type PartitionRef } from '../layout.js'
+import { listObjects } from '../storage/list.js'
+import { readJson } from '../storage/read.js'
+import type { Storage } from '../storage/types.js'
 
 export interface CompactionInput {
   key: string

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import { NotFoundError, RetryableError } from '../errors.js'
-import { leaseKey, leasePrefix, parseLeaseGeneration, type PartitionRef } from '../layout.js'
+import { leaseKey, leasePrefix, type PartitionRef, parseLeaseGeneration } from '../layout.js'
 import { listObjects } from '../storage/list.js'
 import { readJson } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'

@@ -1,6 +1,6 @@
-import { readJson } from '../storage/read.js'
 import { manifestKey, manifestPrefix } from '../layout.js'
 import { listObjects } from '../storage/list.js'
+import { readJson } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'
 
 export interface Counts {

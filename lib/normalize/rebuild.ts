@@ -1,5 +1,5 @@
 import { parseExactJson } from '../decode/exact-json.js'
-import { FIELD_COLUMNS, type ColumnKind, type Event } from '../schema/columns.js'
+import { type ColumnKind, type Event, FIELD_COLUMNS } from '../schema/columns.js'
 import { eventTimeText } from '../schema/exact.js'
 
 /** A row of ccc_events by column name, as an engine returns it (event_time as a Date, epoch millis or text). */
@@ -13,7 +13,8 @@ export interface PartitionValues {
 /**
  * The ActionTrail event a row came from: `unmapped`, plus every field a column holds, plus eventName
  * from the partition. Equal to the original up to the documented coercions ("1" -> 1 for eventVersion,
- * "true"/"false" -> boolean, a numeric id -> exact text, errorCode "" -> missing, key order).
+ * "true"/"false" -> boolean, a numeric id -> exact text, errorCode "" -> missing, a column's fallback
+ * path -> its main path, the PascalCase export form -> camelCase, key order).
  * A field present in `unmapped` wins over its column: it is there because the column could not hold it.
  */
 export function rebuildEvent(row: RowRecord, partition: PartitionValues): Event {

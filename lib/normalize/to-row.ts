@@ -1,11 +1,12 @@
 import { ExactNumber } from '../decode/exact-number.js'
 import { parseEvent } from '../decode/parse-event.js'
-import { MAX_EVENT_DEPTH, type Element } from '../decode/splitter.js'
+import { type Element, MAX_EVENT_DEPTH } from '../decode/splitter.js'
 import type { QuarantineReason } from '../errors.js'
-import { isCccEvent } from './ccc-filter.js'
 import { wellFormed } from '../schema/coerce.js'
-import { COLUMNS, EVENT_TIME_INDEX, SOURCE_OBJECT_INDEX, UNMAPPED_INDEX, type Event, type Value } from '../schema/columns.js'
+import { COLUMNS, EVENT_TIME_INDEX, type Event, SOURCE_OBJECT_INDEX, UNMAPPED_INDEX, type Value } from '../schema/columns.js'
+import { isCccEvent } from './ccc-filter.js'
 import { parseEventTime } from './event-time.js'
+import { camelCaseEvent, isPascalCaseEvent } from './key-case.js'
 import { unmappedOf } from './unmapped.js'
 
 export type Verdict =
@@ -35,7 +36,20 @@ export function elementToRow(element: Element, sourceKey: string, services?: Rea
   return eventToRow(event as Event, sourceKey, services)
 }
 
-export function eventToRow(event: Event, sourceKey: string, services?: ReadonlySet<string>): Verdict {
+export function eventToRow(delivered: Event, sourceKey: string, services?: ReadonlySet<string>): Verdict {
+  let event = delivered
+  if (isPascalCaseEvent(delivered)) {
+    const converted = camelCaseEvent(delivered)
+    if (converted.kind === 'conflict') {
+      const [a, b] = converted.keys
+      return {
+        kind: 'quarantine',
+        reason: 'event_key_case_conflict',
+        message: `event in the PascalCase form has both ${JSON.stringify(a)} and ${JSON.stringify(b)}`,
+      }
+    }
+    event = converted.event
+  }
   if (!isCccEvent(event, services)) return { kind: 'not_ccc' }
   const time = parseEventTime(event.eventTime)
   if (!time.ok) {

@@ -1,5 +1,5 @@
-import { canonicalJson, setOwn } from '../schema/coerce.js'
-import { FIELD_COLUMNS, type Event, type Value } from '../schema/columns.js'
+import { canonicalJson, field, setOwn } from '../schema/coerce.js'
+import { type Event, FIELD_COLUMNS, type Value } from '../schema/columns.js'
 
 /**
  * The `unmapped` column: the event minus every field a column holds exactly, as canonical JSON, NULL
@@ -8,7 +8,7 @@ import { FIELD_COLUMNS, type Event, type Value } from '../schema/columns.js'
  * attributes), and nothing is copied unless a field is removed from it.
  */
 export function unmappedOf(event: Event, row: readonly Value[]): string | null {
-  const rest = residual(event, ROOT, row)
+  const rest = residual(event, ROOT, row, event)
   return rest === GONE ? null : canonicalJson(rest)
 }
 
@@ -23,7 +23,7 @@ export function partitionHoldsName(name: unknown): boolean {
 const PLAIN_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/
 const NULL_NAME = /^null$/i
 
-type Holder = (raw: unknown, row: readonly Value[]) => boolean
+type Holder = (raw: unknown, row: readonly Value[], event: Event) => boolean
 interface Node {
   holds?: Holder
   children?: Map<string, Node>
@@ -44,13 +44,17 @@ function fieldTree(): Map<string, Node> {
     }
     level.set(path[path.length - 1], { holds })
   }
-  for (const { index, path, holds } of FIELD_COLUMNS) add(path, (raw, row) => holds(raw, row[index]))
+  for (const { index, path, fallback, holds } of FIELD_COLUMNS) {
+    add(path, (raw, row) => holds(raw, row[index]))
+    // The column read the fallback only when its own path was absent; only then does it hold it.
+    if (fallback) add(fallback, (raw, row, event) => valueAt(event, path) === undefined && holds(raw, row[index]))
+  }
   add(['eventName'], partitionHoldsName)
   return root
 }
 
 /** The object without the fields held, the object itself when none is, GONE when every field is. */
-function residual(object: Record<string, unknown>, level: Map<string, Node>, row: readonly Value[]): Record<string, unknown> | typeof GONE {
+function residual(object: Record<string, unknown>, level: Map<string, Node>, row: readonly Value[], event: Event): Record<string, unknown> | typeof GONE {
   const keys = Object.keys(object)
   let out: Record<string, unknown> | undefined
   let kept = 0
@@ -61,9 +65,9 @@ function residual(object: Record<string, unknown>, level: Map<string, Node>, row
     const node = level.get(key)
     if (node !== undefined) {
       if (node.holds !== undefined) {
-        if (node.holds(value, row)) rest = GONE
+        if (node.holds(value, row, event)) rest = GONE
       } else if (node.children !== undefined && isPlainObject(value)) {
-        rest = residual(value, node.children, row)
+        rest = residual(value, node.children, row, event)
       }
     }
     if (rest !== value && out === undefined) {
@@ -76,6 +80,10 @@ function residual(object: Record<string, unknown>, level: Map<string, Node>, row
   }
   if (out === undefined) return object
   return kept === 0 ? GONE : out
+}
+
+function valueAt(event: Event, path: readonly string[]): unknown {
+  return path.reduce<unknown>((object, key) => field(object, key), event)
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

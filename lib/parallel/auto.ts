@@ -3,7 +3,7 @@ import type { Logger } from '../log.js'
 import type { Pipeline } from '../pipeline.js'
 import { processArchives, type RunOptions, type RunSummary } from '../run-archives.js'
 import { classifyKey } from '../source/archive-key.js'
-import { processArchivesParallel, type PoolSpec } from './pool.js'
+import { type PoolSpec, processArchivesParallel } from './pool.js'
 
 /** Up to this many archives run in-process: starting worker threads would cost more than it saves. */
 export const FEW_ARCHIVES = 3

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import type { Config } from '../config.js'
 import type { LocationSpec } from '../location.js'
-import { silentLogger, type Logger } from '../log.js'
+import { type Logger, silentLogger } from '../log.js'
 import { addOutcome, emptySummary, type Outcome, type RunOptions, type RunSummary } from '../run-archives.js'
 import type { OssCredentials } from '../storage/oss.js'
 import type { WorkerSpec } from './protocol.js'

@@ -1,4 +1,4 @@
-import { Worker, type ResourceLimits } from 'node:worker_threads'
+import { type ResourceLimits, Worker } from 'node:worker_threads'
 import type { Logger } from '../log.js'
 import type { Outcome } from '../run-archives.js'
 import type { FromWorker, ToWorker, WorkerSpec } from './protocol.js'

@@ -1,11 +1,12 @@
 import os from 'node:os'
 import path from 'node:path'
+import { NotFoundError } from '../errors.js'
 import { CATALOG_KEY, unescapePartitionValue } from '../layout.js'
 import type { Location } from '../storage/open.js'
-import { RetryableError } from '../errors.js'
 import { evictLeastRecentlyUsed, type MirrorObject, mirrorObjects } from './mirror.js'
 import { dayInBounds, nameInBounds, type PartitionBounds } from './partition-bounds.js'
-import { objectsOfDays } from './table-days.js'
+import { FileVanishedError, pinFiles } from './pinned-files.js'
+import { daysInBounds } from './table-days.js'
 import { readTableSnapshot, type TableSnapshot } from './table-snapshot.js'
 
 /** The table as one query reads it: local files DuckDB opens, already reduced to the partitions in play. */
@@ -20,6 +21,8 @@ export interface LocalTable {
   days: string[]
   /** What an OSS table cost this query: objects fetched and their bytes (0 for a folder, or a warm cache). */
   fetched: { objects: number; bytes: number }
+  /** Drops what the query held (pinned files); call once DuckDB is done. */
+  release(): Promise<void>
 }
 
 export interface LocalTableOptions {
@@ -29,52 +32,66 @@ export interface LocalTableOptions {
   cacheDir?: string
   /** After mirroring, evict least recently used partitions until the table's cache takes at most this. */
   cacheMaxMb?: number
+  /** A folder table: read through hard links of the planned files, so a compaction deleting them cannot fail the query. */
+  pin?: boolean
 }
 
 export const DEFAULT_CACHE_DIR = path.join(os.tmpdir(), 'ccc-trail-cache')
 
 /**
- * The files a query reads of the table at `dest`: for a folder, the folder's own files; for OSS, copies
- * under `<cacheDir>/<bucket>/<prefix>`, fetched when missing or at another version (ETag). Only the
- * partitions within `bounds` are read. A compaction caught half-way is read as its records say
- * (table-snapshot.ts): its outputs or its inputs, never both.
+ * The files a query reads of the table at `dest`: for a folder, the folder's own files (hard-linked into a
+ * folder of the query's own with `pin`, pinned-files.ts); for OSS, copies under `<cacheDir>/<bucket>/<prefix>`,
+ * fetched when missing or at another version (ETag). Only the partitions within `bounds` are listed (one
+ * listing per day when the bounds name days) and read. A compaction caught half-way is read as its records
+ * say (table-snapshot.ts): its outputs or its inputs, never both; one that deletes a planned file before it is
+ * fetched or pinned makes the reading start again.
  */
 export async function localTable(dest: Location, options: LocalTableOptions | string = {}): Promise<LocalTable> {
-  const { bounds = {}, cacheDir = DEFAULT_CACHE_DIR, cacheMaxMb } = typeof options === 'string' ? { cacheDir: options } : options
-  const snapshot = await readTableSnapshot(dest.storage, dest.prefix)
+  const settings = typeof options === 'string' ? { cacheDir: options } : options
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readOnce(dest, settings)
+    } catch (error) {
+      const vanished = error instanceof FileVanishedError || error instanceof NotFoundError
+      if (!vanished || attempt >= ATTEMPTS) throw error
+    }
+  }
+}
+
+const ATTEMPTS = 5
+
+async function readOnce(dest: Location, { bounds = {}, cacheDir = DEFAULT_CACHE_DIR, cacheMaxMb, pin = false }: LocalTableOptions): Promise<LocalTable> {
+  const days = bounds.days ? (bounds.days.length ? await daysInBounds(dest.storage, dest.prefix, bounds) : []) : undefined
+  const snapshot = await readTableSnapshot(dest.storage, dest.prefix, days)
   const partitions = [...snapshot.partitions].filter(([folder]) => inBounds(folder, bounds))
-  const days = [...new Set(partitions.map(([folder]) => dayOf(folder)))].sort()
+  const keys = partitions.flatMap(([folder, p]) => p.files.map((name) => folder + name))
+  const read = { days: [...new Set(partitions.map(([folder]) => dayOf(folder)))].sort() }
   const catalogInfo = await dest.storage.head(dest.prefix + CATALOG_KEY)
   if (dest.spec.kind === 'fs') {
     const root = path.join(dest.spec.root, dest.prefix)
+    const pinned = pin && keys.length > 0 ? await pinFiles(root, keys) : undefined
     return {
-      ...declared(partitions, (key) => path.join(root, key)),
+      ...declared(partitions, (key) => pinned?.paths.get(key) ?? path.join(root, key)),
       ...(catalogInfo && { catalog: path.join(root, CATALOG_KEY) }),
-      days,
+      ...read,
       fetched: { objects: 0, bytes: 0 },
+      release: pinned?.release ?? (async () => {}),
     }
   }
   const root = path.join(cacheDir, dest.spec.bucket, dest.prefix)
-  const versions = await objectsOfDays(dest.storage, dest.prefix, days)
-  const wanted: MirrorObject[] = []
-  for (const [folder, p] of partitions) {
-    for (const name of p.files) {
-      const info = versions.get(folder + name)
-      // Gone since the snapshot was read (a compaction deleting its inputs): the snapshot is read again.
-      if (!info) throw new RetryableError(`${dest.storage.description}: ${folder + name} changed while the table was read; run the query again`)
-      wanted.push({ key: folder + name, etag: info.etag, size: info.size })
-    }
-  }
+  const wanted: MirrorObject[] = keys.map((key) => ({ key, etag: snapshot.etags.get(key)!, size: snapshot.sizes.get(key)! }))
   if (catalogInfo) wanted.push({ key: CATALOG_KEY, etag: catalogInfo.etag, size: catalogInfo.size })
   // Listed folders (and the catalog's) are known: copies there that the table no longer lists go.
-  const listed = (folder: string) => folder === path.posix.dirname(CATALOG_KEY) + '/' || (folder.startsWith('dt=') && inBounds(folder, bounds))
+  const listed = (folder: string) =>
+    folder === path.posix.dirname(CATALOG_KEY) + '/' || (folder.startsWith('dt=') && (!days || days.includes(dayOf(folder))) && inBounds(folder, bounds))
   const mirror = await mirrorObjects(dest.storage, dest.prefix, root, wanted, listed)
   if (cacheMaxMb !== undefined) await evictLeastRecentlyUsed(root, cacheMaxMb * 2 ** 20, new Set([...partitions.map(([folder]) => folder), '_catalog/']))
   return {
     ...declared(partitions, (key) => mirror.paths.get(key)!),
     ...(catalogInfo && { catalog: mirror.paths.get(CATALOG_KEY) }),
-    days,
+    ...read,
     fetched: { objects: mirror.fetched, bytes: mirror.bytes },
+    release: async () => {},
   }
 }
 

@@ -1,6 +1,6 @@
+import { rebuildEvent } from '../normalize/rebuild.js'
 import { canonicalJson } from '../schema/coerce.js'
 import { FIELD_COLUMNS } from '../schema/columns.js'
-import { rebuildEvent } from '../normalize/rebuild.js'
 
 /** What a row must carry for its event to be rebuilt: every column that holds a field, unmapped, and the event_name partition. */
 export const RAW_COLUMNS: readonly string[] = [...FIELD_COLUMNS.map((c) => c.column.name), 'unmapped', 'event_name']

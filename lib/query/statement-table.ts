@@ -19,7 +19,8 @@ export interface StatementTableOptions {
 /**
  * Declares the views `sql` runs against in `db`, over only the partitions it can read: the statement is
  * parsed first (a SqlError before anything is listed or fetched), bounded by its own predicates on dt and
- * event_name and by the flags, then those partitions are listed, fetched (OSS) and declared.
+ * event_name and by the flags, then those partitions are listed, fetched (OSS) or pinned (folder) and
+ * declared. Call `release` on the result once the statement has run.
  */
 export async function viewsForStatement(db: Sql, dest: Location, sql: string, options: StatementTableOptions = {}): Promise<LocalTable> {
   const flags = options.flags ?? {}
@@ -29,7 +30,7 @@ export async function viewsForStatement(db: Sql, dest: Location, sql: string, op
     throw new UsageError(`${describeLocation(dest.spec)} has no day (dt) ${from && to ? `from ${from} to ${to}` : from ? `from ${from} on` : `up to ${to}`}`)
   }
   if (!bounds.days && dest.spec.kind === 'oss') options.note?.(unboundedNote(bounds.eventNames !== undefined))
-  const table = await localTable(dest, { bounds, cacheDir: options.cacheDir, cacheMaxMb: options.cacheMaxMb })
+  const table = await localTable(dest, { bounds, cacheDir: options.cacheDir, cacheMaxMb: options.cacheMaxMb, pin: true })
   await createViews(db, table)
   return table
 }

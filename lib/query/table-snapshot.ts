@@ -1,7 +1,7 @@
 import { NotFoundError, RetryableError } from '../errors.js'
 import { COMPACTION_DIR, parseDataFileKey } from '../layout.js'
 import type { CompactionRecord } from '../ledger/compaction-records.js'
-import { mayOverlap, partitionVisibility, type FileVersion } from '../ledger/visibility.js'
+import { type FileVersion, mayOverlap, partitionVisibility } from '../ledger/visibility.js'
 import { listObjects } from '../storage/list.js'
 import { readAll, readJson } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'
@@ -17,8 +17,9 @@ export interface ReadablePartition {
 /** The table as one consistent reading: per partition folder (`dt=…/event_name=…/`), what to read. */
 export interface TableSnapshot {
   partitions: Map<string, ReadablePartition>
-  /** Size of every data file listed, readable or not, by key relative to the table. */
+  /** Size and ETag of every data file listed, readable or not, by key relative to the table. */
   sizes: Map<string, number>
+  etags: Map<string, string>
   /** Compaction records (keys relative to the table) of the partitions that needed them. */
   records: string[]
 }
@@ -26,36 +27,60 @@ export interface TableSnapshot {
 const ATTEMPTS = 5
 
 /**
- * Lists the table's data files and, where compacted files sit beside others, the compaction records, so
- * that a compaction in progress is read as before it or as after it, never both. The record versions are
- * listed before and after: if a compaction changed state in between, the reading is taken again.
+ * Lists the table's data files (only the given days' folders, when `days` is given: one listing per day)
+ * and, where compacted files sit beside others, the compaction records, so that a compaction in progress
+ * is read as before it or as after it, never both. Each partition's record versions are listed before and
+ * after its files: a partition whose compaction changed state in between is read again, alone; compaction
+ * goes one partition at a time, so the rest of the reading stands.
  */
-export async function readTableSnapshot(storage: Storage, prefix: string): Promise<TableSnapshot> {
-  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const before = await recordVersions(storage, prefix)
-    const { folders, sizes } = await dataFiles(storage, prefix)
-    const records = new Map<string, CompactionRecord[]>()
-    const read: string[] = []
-    let gone = false
-    for (const [key] of before) {
-      const folder = key.slice(COMPACTION_DIR.length, key.lastIndexOf('/') + 1)
-      const files = folders.get(folder)
-      if (!files || !mayOverlap(files.keys())) continue
-      const record = await readJson<CompactionRecord>(storage, prefix + key).catch((error: unknown) => {
-        if (error instanceof NotFoundError) return undefined
-        throw error
-      })
-      if (!record) gone = true
-      else records.set(folder, [...(records.get(folder) ?? []), record])
-      read.push(key)
-    }
-    if (!gone && sameVersions(before, await recordVersions(storage, prefix))) {
-      const partitions = new Map<string, ReadablePartition>()
-      for (const [folder, files] of folders) partitions.set(folder, await readablePartition(storage, prefix + folder, files, records.get(folder) ?? []))
-      return { partitions, sizes, records: read }
+export async function readTableSnapshot(storage: Storage, prefix: string, days?: readonly string[]): Promise<TableSnapshot> {
+  const snapshot: TableSnapshot = { partitions: new Map(), sizes: new Map(), etags: new Map(), records: [] }
+  for (const scope of days ? days.map((day) => `dt=${day}/`) : ['']) {
+    let changed = await readScope(storage, prefix, scope, snapshot)
+    for (let attempt = 2; changed.length > 0; attempt++) {
+      if (attempt > ATTEMPTS)
+        throw new RetryableError(
+          `${storage.description}: compaction kept changing ${changed.join(', ')} while it was read (${ATTEMPTS} attempts); run the query again`,
+        )
+      const again: string[] = []
+      for (const folder of changed) again.push(...(await readScope(storage, prefix, folder, snapshot)))
+      changed = again
     }
   }
-  throw new RetryableError(`${storage.description}: compaction kept changing the table while it was read (${ATTEMPTS} attempts); run the query again`)
+  return snapshot
+}
+
+/**
+ * Reads the partitions under `scope` (the whole table, a day or one partition folder) into `snapshot`, and
+ * returns the folders whose records changed while they were read (to read again).
+ */
+async function readScope(storage: Storage, prefix: string, scope: string, snapshot: TableSnapshot): Promise<string[]> {
+  const before = await recordVersions(storage, prefix, scope)
+  const folders = await dataFiles(storage, prefix, scope, snapshot)
+  const records = new Map<string, CompactionRecord[]>()
+  const changed = new Set<string>()
+  for (const [key] of before) {
+    const folder = key.slice(COMPACTION_DIR.length, key.lastIndexOf('/') + 1)
+    const files = folders.get(folder)
+    if (!files || !mayOverlap(files.keys())) continue
+    const record = await readJson<CompactionRecord>(storage, prefix + key).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined
+      throw error
+    })
+    if (!record) changed.add(folder)
+    else records.set(folder, [...(records.get(folder) ?? []), record])
+    if (!snapshot.records.includes(key)) snapshot.records.push(key)
+  }
+  const after = await recordVersions(storage, prefix, scope)
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
+    if (before.get(key) !== after.get(key)) changed.add(key.slice(COMPACTION_DIR.length, key.lastIndexOf('/') + 1))
+  }
+  for (const [folder, files] of folders) {
+    if (changed.has(folder)) snapshot.partitions.delete(folder)
+    else snapshot.partitions.set(folder, await readablePartition(storage, prefix + folder, files, records.get(folder) ?? []))
+  }
+  // A folder emptied since (its last files deleted) has nothing to read.
+  return [...changed].filter((folder) => folders.has(folder) || snapshot.partitions.has(folder))
 }
 
 /**
@@ -70,7 +95,7 @@ async function readablePartition(
 ): Promise<ReadablePartition> {
   let visible = partitionVisibility({ files, records })
   if (visible.needsSources.length > 0 && mayOverlap(files.keys())) {
-    const { openParquet } = await import('../compact/parquet-read.js')
+    const { openParquet } = await import('../read/parquet-read.js')
     const sourcesOf = new Map<string, string[]>()
     for (const name of visible.needsSources) {
       const column = await openParquet(await readAll(storage, folderPrefix + name)).readColumn('source_object')
@@ -81,31 +106,28 @@ async function readablePartition(
   return { files: visible.read, staleSources: visible.staleSources }
 }
 
-/** Partition folder -> data file name -> version. */
-async function dataFiles(storage: Storage, prefix: string): Promise<{ folders: Map<string, Map<string, FileVersion>>; sizes: Map<string, number> }> {
+/** Partition folder -> data file name -> version, of the data files under `scope`; their sizes and ETags go into `snapshot`. */
+async function dataFiles(storage: Storage, prefix: string, scope: string, snapshot: TableSnapshot): Promise<Map<string, Map<string, FileVersion>>> {
   const folders = new Map<string, Map<string, FileVersion>>()
-  const sizes = new Map<string, number>()
   // One page as large as the driver allows: OSS caps it at 1000, a folder then lists itself once instead of once a page.
-  for await (const info of listObjects(storage, prefix + 'dt=', { limit: 1_000_000 })) {
-    const parsed = parseDataFileKey(info.key.slice(prefix.length))
+  for await (const info of listObjects(storage, prefix + (scope || 'dt='), { limit: 1_000_000 })) {
+    const key = info.key.slice(prefix.length)
+    const parsed = parseDataFileKey(key)
     if (!parsed) continue
-    sizes.set(info.key.slice(prefix.length), info.size)
+    snapshot.sizes.set(key, info.size)
+    snapshot.etags.set(key, info.etag)
     const { folder, name } = parsed
     if (!folders.has(folder)) folders.set(folder, new Map())
     folders.get(folder)!.set(name, { etag: info.etag, lastModified: info.lastModified?.getTime() })
   }
-  return { folders, sizes }
+  return folders
 }
 
-/** Record key (relative to the table) -> etag. */
-async function recordVersions(storage: Storage, prefix: string): Promise<Map<string, string>> {
+/** Record key (relative to the table) -> etag, of the records under `scope`. */
+async function recordVersions(storage: Storage, prefix: string, scope: string): Promise<Map<string, string>> {
   const versions = new Map<string, string>()
-  for await (const info of listObjects(storage, prefix + COMPACTION_DIR, { limit: 1_000_000 })) {
+  for await (const info of listObjects(storage, prefix + COMPACTION_DIR + scope, { limit: 1_000_000 })) {
     if (info.key.endsWith('.json')) versions.set(info.key.slice(prefix.length), info.etag)
   }
   return versions
-}
-
-function sameVersions(a: Map<string, string>, b: Map<string, string>): boolean {
-  return a.size === b.size && [...a].every(([key, etag]) => b.get(key) === etag)
 }

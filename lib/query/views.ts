@@ -1,7 +1,7 @@
 import { ENGINE_TYPES } from '../ddl/types.js'
 import { COLUMNS } from '../schema/columns.js'
 import { FsStorage } from '../storage/fs.js'
-import { sqlString, type Sql } from './duckdb.js'
+import { type Sql, sqlString } from './duckdb.js'
 import { type LocalTable, localTable } from './local-table.js'
 
 // Not a column of the table: the file each row comes from, while stale rows are filtered out.

@@ -1,14 +1,14 @@
 import type { Sql } from '../query/duckdb.js'
-import { renderChart } from './render-chart.js'
 import { renderPage } from './html.js'
 import type { ReportSection, SectionContext } from './model.js'
+import { renderChart } from './render-chart.js'
 import { administrationSection } from './sections/administration.js'
 import { afterHoursSection } from './sections/after-hours.js'
 import { customerDataSection } from './sections/customer-data.js'
 import { failuresSection } from './sections/failures.js'
 import { newcomersSection } from './sections/newcomers.js'
 import { overviewSection } from './sections/overview.js'
-import { tableDaysSql, type ReportScope, type TableShape } from './sql.js'
+import { type ReportScope, type TableShape, tableDaysSql } from './sql.js'
 import { describeWorkHours, parseWorkHours, resolveWindow, type TableDays } from './window.js'
 
 export interface ReportOptions {

@@ -1,5 +1,5 @@
-import type { ReportSection, ReportTable, TableColumn } from './model.js'
 import type { Row } from './chart-specs.js'
+import type { ReportSection, ReportTable, TableColumn } from './model.js'
 
 export interface PageHeader {
   location: string

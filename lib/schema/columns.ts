@@ -1,5 +1,5 @@
 import { asBoolean, asInt32, asNonEmptyString, asString, canonicalJson, field } from './coerce.js'
-import { HOLDS_BY_KIND, holdsErrorCode, holdsIdentifier, type Holds } from './exact.js'
+import { HOLDS_BY_KIND, type Holds, holdsErrorCode, holdsIdentifier } from './exact.js'
 
 /** Logical column kinds; the Parquet writer and every DDL generator map these to their own types. */
 export type ColumnKind = 'string' | 'json' | 'timestamp' | 'int32' | 'boolean'
@@ -20,6 +20,11 @@ export interface Column {
   derived?: true
   /** Whether the column holds its field exactly; when not, the field stays in `unmapped`. Default: by kind. */
   holds?: Holds
+  /**
+   * An older path of the same field, read when `from` is absent. A value taken from it exactly leaves
+   * `unmapped` like one at `from`, and is rebuilt at `from` (a documented coercion).
+   */
+  fallback?: string
 }
 
 const identity = (event: Event) => field(event, 'userIdentity')
@@ -144,8 +149,13 @@ export const COLUMNS: readonly Column[] = [
     kind: 'boolean',
     required: false,
     from: 'userIdentity.sessionContext.attributes.mfaAuthenticated',
+    fallback: 'userIdentity.sessionContext.sessionAttributes.mfaAuthenticated',
     description: 'whether the session used MFA',
-    extract: (e) => asBoolean(field(field(field(identity(e), 'sessionContext'), 'attributes'), 'mfaAuthenticated')),
+    extract: (e) => {
+      const context = field(identity(e), 'sessionContext')
+      const current = field(field(context, 'attributes'), 'mfaAuthenticated')
+      return asBoolean(current !== undefined ? current : field(field(context, 'sessionAttributes'), 'mfaAuthenticated'))
+    },
   },
   {
     name: 'error_code',
@@ -236,12 +246,16 @@ export interface FieldColumn {
   index: number
   column: Column
   path: readonly string[]
+  /** The column's `fallback`, split. */
+  fallback?: readonly string[]
   holds: Holds
 }
 
 /** Every column that holds an event field (all but derived ones and `(...)` sources), with its path. */
 export const FIELD_COLUMNS: readonly FieldColumn[] = COLUMNS.flatMap((column, index) =>
-  column.derived || column.from.startsWith('(') ? [] : [{ index, column, path: column.from.split('.'), holds: column.holds ?? HOLDS_BY_KIND[column.kind] }],
+  column.derived || column.from.startsWith('(')
+    ? []
+    : [{ index, column, path: column.from.split('.'), fallback: column.fallback?.split('.'), holds: column.holds ?? HOLDS_BY_KIND[column.kind] }],
 )
 
 /** Encoding hint: columns whose values differ on nearly every row, so a dictionary would not pay and none is tried. */

@@ -1,6 +1,6 @@
+import { randomBytes } from 'node:crypto'
 import { closeSync, createReadStream, fstatSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { readdir, rm, stat } from 'node:fs/promises'
-import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { NotFoundError, PermanentError } from '../errors.js'

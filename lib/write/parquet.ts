@@ -1,6 +1,6 @@
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
-import type { ColumnSource, SchemaElement } from 'hyparquet-writer'
 import type { RowGroup } from 'hyparquet'
+import type { ColumnSource, SchemaElement } from 'hyparquet-writer'
+import { ByteWriter, ParquetWriter } from 'hyparquet-writer'
 import { COLUMNS, UNIQUE_PER_ROW, type Value } from '../schema/columns.js'
 import type { ColumnBatch, FileEncoder, TableColumn } from './file-encoder.js'
 

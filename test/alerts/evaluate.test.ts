@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { evaluateRules, hourCounts, sightingKey, type HourCounts } from '../../lib/alerts/evaluate.js'
+import { evaluateRules, type HourCounts, hourCounts, sightingKey } from '../../lib/alerts/evaluate.js'
 import { DEFAULT_RULES } from '../../lib/alerts/rules.js'
 import { parseWorkHours } from '../../lib/report/window.js'
-import { QUIET_ADDRESSES, QUIET_CALLERS, alarmingCalls, burst, callRow, quietCalls } from '../support/alert-events.js'
+import { alarmingCalls, burst, callRow, QUIET_ADDRESSES, QUIET_CALLERS, quietCalls } from '../support/alert-events.js'
 
 const workHours = parseWorkHours('09-18', 'Asia/Shanghai')
 const DAY = 86_400_000

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import { OssStorage } from '../../lib/storage/oss.js'
-import { REPO, runCli, type CliRun } from '../support/cli.js'
-import { startOssServer, type OssServer } from '../support/oss-server.js'
-import { tempDir } from '../support/temp.js'
+import { type CliRun, REPO, runCli } from '../support/cli.js'
+import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { tableShape } from '../support/table-shape.js'
+import { tempDir } from '../support/temp.js'
 
 async function corpusFolder(archivesPerDay: number) {
   const bucket = await tempDir('ccc-bucket')

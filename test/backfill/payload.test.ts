@@ -1,6 +1,6 @@
-import { InvalidEventError } from '../../lib/errors.js'
 import { describe, expect, it } from 'vitest'
 import { parseBackfillEvent } from '../../lib/backfill/payload.js'
+import { InvalidEventError } from '../../lib/errors.js'
 
 const timer = (payload: unknown) => Buffer.from(JSON.stringify({ triggerTime: '2021-03-01T08:00:00Z', triggerName: 'daily-catch-up', payload }))
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { duration, progressBar, progressLine, ProgressReporter } from '../../lib/backfill/progress.js'
+import { duration, ProgressReporter, progressBar, progressLine } from '../../lib/backfill/progress.js'
 import type { Outcome } from '../../lib/run-archives.js'
 
 const written = (events: number, bytesIn: number): Outcome => ({

@@ -1,7 +1,7 @@
-import { addDays, parseDay } from '../../lib/util/days.js'
-import { WindowError } from '../../lib/errors.js'
 import { describe, expect, it } from 'vitest'
 import { daysOf, defaultWindow, resolveWindow } from '../../lib/backfill/window.js'
+import { WindowError } from '../../lib/errors.js'
+import { addDays, parseDay } from '../../lib/util/days.js'
 
 const NOW = new Date('2021-03-01T00:30:00Z')
 

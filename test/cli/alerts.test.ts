@@ -3,10 +3,10 @@ import path from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ALERT_FAILED_DIR, ALERTS_DIR } from '../../lib/layout.js'
 import { alarmingCalls, cccCall, quietCalls } from '../support/alert-events.js'
-import { runCli } from '../support/cli.js'
-import { startWebhookServer, type WebhookServer } from '../support/webhook-server.js'
 import { buildLake } from '../support/audit-lake.js'
+import { runCli } from '../support/cli.js'
 import { tempDir } from '../support/temp.js'
+import { startWebhookServer, type WebhookServer } from '../support/webhook-server.js'
 
 const SECRET = 'SECcli-alerts-secret-55'
 

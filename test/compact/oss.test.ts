@@ -5,10 +5,10 @@ import { silentLogger } from '../../lib/log.js'
 import { localTable } from '../../lib/query/local-table.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import { OssStorage } from '../../lib/storage/oss.js'
-import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { TEST_OPTIONS } from '../support/pipeline.js'
-import { tempDir } from '../support/temp.js'
 import { filesByPartition, processAll, rowCount } from '../support/table-runs.js'
+import { tempDir } from '../support/temp.js'
 
 const credentials = { accessKeyId: 'LTAI5tCompactTestKey', accessKeySecret: 'compact-secret-7Hq2' }
 let server: OssServer

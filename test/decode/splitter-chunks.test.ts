@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { ElementSplitter, type BodyForm } from '../../lib/decode/splitter.js'
+import { type BodyForm, ElementSplitter } from '../../lib/decode/splitter.js'
 import { TEST_SEED } from '../support/seed.js'
 
 /**

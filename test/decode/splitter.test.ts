@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ElementSplitter, MAX_EVENT_DEPTH, type Element } from '../../lib/decode/splitter.js'
+import { type Element, ElementSplitter, MAX_EVENT_DEPTH } from '../../lib/decode/splitter.js'
 import { PermanentInputError } from '../../lib/errors.js'
 
 function split(body: string, chunkSize = 7, max?: number): { form: string | undefined; texts: string[]; elements: Element[] } {

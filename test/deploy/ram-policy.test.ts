@@ -19,9 +19,9 @@ import type { LocationSpec } from '../../lib/location.js'
 import { silentLogger } from '../../lib/log.js'
 import type { Location } from '../../lib/storage/open.js'
 import { OssStorage } from '../../lib/storage/oss.js'
-import { startFcServer, type FcServer } from '../support/fc-server.js'
+import { type FcServer, startFcServer } from '../support/fc-server.js'
 import { moduleGraph } from '../support/module-graph.js'
-import { startOssServer, type OssServer, type RecordedRequest } from '../support/oss-server.js'
+import { type OssServer, type RecordedRequest, startOssServer } from '../support/oss-server.js'
 
 /**
  * deploy/ram/<function>.json, one RAM policy per function, each granting exactly what that function's code
@@ -355,13 +355,13 @@ describe('deploy/ram/<function>.json against the requests each function really m
     expect(run.refused.filter((r) => !r.startsWith(`PutObject → oss:PutObject on ${object(first)}`))).toEqual([])
   })
 
-  it('oss-trigger and backfill: a streamed output the driver aborts (their code streams outputs)', async () => {
+  it('oss-trigger, backfill and compact: a streamed output the driver aborts (their code streams outputs)', async () => {
     async function* failing(): AsyncGenerator<Uint8Array> {
       yield Buffer.alloc(1024 * 1024 + 1, 1)
       yield Buffer.alloc(1024 * 1024, 2)
       throw new Error('encoder failed')
     }
-    for (const key of ['oss-trigger', 'backfill'] as const) {
+    for (const key of ['oss-trigger', 'backfill', 'compact'] as const) {
       expect(reach(key).methods, key).toContain('putStream')
       const run = await refused(key, () => expect(storage.putStream(DATA_FILE, failing())).rejects.toThrow('encoder failed'))
       expect(run.ops).toEqual(new Set(['InitiateMultipartUpload', 'UploadPart', 'AbortMultipartUpload']))

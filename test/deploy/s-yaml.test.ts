@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { loadConfig, SETTINGS } from '../../lib/config.js'
 import { checkedConfig } from '../../lib/fc/container.js'
-import { schemaErrors, type Schema } from '../support/json-schema.js'
+import { type Schema, schemaErrors } from '../support/json-schema.js'
 import { tempDir } from '../support/temp.js'
 
 /** The deployment description, checked as written and as Serverless Devs renders it (`s preview`, offline). */
@@ -142,23 +142,29 @@ describe('s.yaml as written', () => {
     })
   })
 
-  it('runs backfill and compaction from timer triggers with six-field cron expressions and JSON payloads', () => {
-    for (const name of ['ccc-trail-backfill', 'ccc-trail-compact']) {
+  it('runs backfill, compaction and the hourly roll-up from timer triggers with six-field cron expressions and JSON payloads', () => {
+    const payloads = { 'ccc-trail-backfill': [{}], 'ccc-trail-compact': [{}, { rollup: true }] }
+    for (const [name, expected] of Object.entries(payloads)) {
       const triggers = byName(written, name).triggers
       expect(
         triggers.map((t) => t.triggerType),
         name,
-      ).toEqual(['timer'])
-      const config = triggers[0]!.triggerConfig as { cronExpression: string; enable: boolean; payload: string }
+      ).toEqual(expected.map(() => 'timer'))
+      const configs = triggers.map((t) => t.triggerConfig as { cronExpression: string; enable: boolean; payload: string })
+      for (const config of configs) {
+        expect(
+          config.cronExpression
+            .replace(/^CRON_TZ=\S+\s+/, '')
+            .trim()
+            .split(/\s+/),
+          name,
+        ).toHaveLength(6)
+        expect(config.enable, name).toBe(true)
+      }
       expect(
-        config.cronExpression
-          .replace(/^CRON_TZ=\S+\s+/, '')
-          .trim()
-          .split(/\s+/),
+        configs.map((config) => JSON.parse(config.payload)),
         name,
-      ).toHaveLength(6)
-      expect(config.enable, name).toBe(true)
-      expect(JSON.parse(config.payload), name).toEqual({})
+      ).toEqual(expected)
     }
   })
 })

@@ -1,6 +1,6 @@
-import { InvalidEventError } from '../../lib/errors.js'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { InvalidEventError } from '../../lib/errors.js'
 import { eventJson, timerOrDirectPayload } from '../../lib/fc/event-body.js'
 
 const timerSample = readFileSync(new URL('../../deploy/events/timer.json', import.meta.url))

@@ -2,7 +2,7 @@ import { inspect } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AccessError, PermanentError, RetryableError } from '../../lib/errors.js'
 import { createFcInvoker, internalFcEndpoint } from '../../lib/fc/invoker.js'
-import { startFcServer, type FcServer } from '../support/fc-server.js'
+import { type FcServer, startFcServer } from '../support/fc-server.js'
 
 let fc: FcServer
 beforeAll(async () => {

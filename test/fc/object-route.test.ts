@@ -2,7 +2,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../lib/config.js'
 import { routeObject } from '../../lib/fc/object-route.js'
-import { parseOssEvent, ossTriggerEvent, type OssEventRecordParts } from '../../lib/fc/oss-event.js'
+import { type OssEventRecordParts, ossTriggerEvent, parseOssEvent } from '../../lib/fc/oss-event.js'
 
 const archive = 'AliyunLogs/Actiontrail/cn-shanghai/2021/02/03/Actiontrail_cn-shanghai_20210203041500_1002_2_1234_0123456789abcdef0123456789abcdef.gz'
 const record = (parts: OssEventRecordParts) => parseOssEvent(ossTriggerEvent([parts]))[0]!

@@ -4,8 +4,8 @@ import { generateCorpus } from '../../lib/demo/corpus.js'
 import { ConfigError } from '../../lib/errors.js'
 import type { FcContext } from '../../lib/fc/context.js'
 import { FsStorage } from '../../lib/storage/fs.js'
-import { tempDir } from '../support/temp.js'
 import { tableShape } from '../support/table-shape.js'
+import { tempDir } from '../support/temp.js'
 
 const context: FcContext = {
   requestId: 'req-1',

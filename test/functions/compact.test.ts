@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { handler } from '../../functions/compact.js'
-import { handle as handleCompactTimer } from '../../lib/handlers/compact-timer.js'
 import { loadConfig } from '../../lib/config.js'
-import { CATALOG_KEY } from '../../lib/layout.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import type { FcContext } from '../../lib/fc/context.js'
+import { handle as handleCompactTimer } from '../../lib/handlers/compact-timer.js'
+import { CATALOG_KEY } from '../../lib/layout.js'
 import { silentLogger } from '../../lib/log.js'
 import { locationOpener } from '../../lib/storage/open.js'
-import { filesByPartition, processAll } from '../support/table-runs.js'
 import { testPipeline } from '../support/pipeline.js'
+import { filesByPartition, processAll } from '../support/table-runs.js'
 
 const context: FcContext = { requestId: 'req-1', region: 'cn-shanghai', function: { name: 'ccc-trail-compact', timeout: 1800, memory: 2048 } }
 const timer = (payload: object) =>
@@ -63,6 +63,22 @@ describe('compaction function', () => {
     expect(await handleCompactTimer(deps, timer({ date: '2021-02-30' }), context)).toEqual({ invalidEvent: expect.stringMatching(/date must be a day/) })
     expect(await handleCompactTimer(deps, Buffer.from('not json'), context)).toEqual({ invalidEvent: expect.stringMatching(/not JSON/) })
     expect(await handleCompactTimer(deps, timer({ lookbackDays: 'x' }), context)).toEqual({ invalidEvent: expect.stringMatching(/lookbackDays/) })
+  })
+
+  it('with {"rollup": true} rolls up the days still receiving archives: their part files become one group per partition', async () => {
+    const { pipeline, deps } = await threeDays()
+    const [first, second, third] = await Promise.all(['2021-02-01', '2021-02-02', '2021-02-03'].map((dt) => day(pipeline, dt)))
+    // Run on 2021-02-03: that day and 02-02 still receive archives; 02-01 waits for the daily compaction.
+    const result = await handleCompactTimer({ ...deps, now: () => Date.parse('2021-02-03T12:05:00Z') }, timer({ rollup: true }), context)
+    expect(result).toMatchObject({ compacted: second.partitions + third.partitions, unchanged: 0 })
+    expect(await day(pipeline, '2021-02-01')).toEqual(first)
+    expect(await day(pipeline, '2021-02-02')).toEqual({ files: second.partitions, partitions: second.partitions })
+    expect(await day(pipeline, '2021-02-03')).toEqual({ files: third.partitions, partitions: third.partitions })
+    expect(await pipeline.dest.head(CATALOG_KEY), 'a roll-up leaves the catalog to the daily run').toBeUndefined()
+    expect(await handleCompactTimer(deps, timer({ rollup: true, since: '2021-02-01' }), context)).toEqual({
+      invalidEvent: expect.stringMatching(/roll-up takes/),
+    })
+    expect(await handleCompactTimer(deps, timer({ rollup: 'yes' }), context)).toEqual({ invalidEvent: expect.stringMatching(/rollup must be/) })
   })
 
   it('is wired as the FC handler, configured from the environment', async () => {

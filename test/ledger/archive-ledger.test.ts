@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { compactionRecordKey, manifestKey, partFileKey, quarantineKey } from '../../lib/layout.js'
 import { beginArchive } from '../../lib/ledger/archive-ledger.js'
 import type { CompactionRecord } from '../../lib/ledger/compaction-records.js'
-import { writeManifest, type Manifest } from '../../lib/ledger/manifest.js'
+import { type Manifest, writeManifest } from '../../lib/ledger/manifest.js'
 import { listObjects } from '../../lib/storage/list.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { leaseKey, leasePrefix } from '../../lib/layout.js'
-import { acquireLease, LeaseLostError, withLease, type Lease, type LeaseBody, type LeaseOptions } from '../../lib/ledger/lease.js'
+import { acquireLease, type Lease, type LeaseBody, LeaseLostError, type LeaseOptions, withLease } from '../../lib/ledger/lease.js'
 import { listObjects } from '../../lib/storage/list.js'
 import { readJson } from '../../lib/storage/read.js'
 import type { Storage } from '../../lib/storage/types.js'

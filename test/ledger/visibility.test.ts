@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { CompactionRecord } from '../../lib/ledger/compaction-records.js'
-import { mayOverlap, partitionVisibility, type FileVersion, type PartitionListing } from '../../lib/ledger/visibility.js'
 import { parseDataFileKey, parseDataFileName, sourceId } from '../../lib/layout.js'
+import type { CompactionRecord } from '../../lib/ledger/compaction-records.js'
+import { type FileVersion, mayOverlap, type PartitionListing, partitionVisibility } from '../../lib/ledger/visibility.js'
 
 const A = 'AliyunLogs/Actiontrail/a.gz'
 const B = 'AliyunLogs/Actiontrail/b.gz'

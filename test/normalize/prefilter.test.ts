@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ElementSplitter, type ByteFilter, type Element } from '../../lib/decode/splitter.js'
+import { type ByteFilter, type Element, ElementSplitter } from '../../lib/decode/splitter.js'
 import { cccEvent, noiseEvent } from '../../lib/demo/events.js'
 import { createRng, type Rng } from '../../lib/demo/rng.js'
 import { cccByteFilter } from '../../lib/normalize/prefilter.js'

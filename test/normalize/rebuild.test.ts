@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { putArchive } from '../../lib/demo/archive.js'
 import { createRng } from '../../lib/demo/rng.js'
-import { canonicalJson } from '../../lib/schema/coerce.js'
 import { rebuildEvent } from '../../lib/normalize/rebuild.js'
 import { withDuckDb } from '../../lib/query/duckdb.js'
 import { createViews } from '../../lib/query/views.js'
 import { processArchives } from '../../lib/run-archives.js'
-import { compactAll } from '../support/table-runs.js'
+import { canonicalJson } from '../../lib/schema/coerce.js'
 import { oddCccEvent } from '../support/odd-events.js'
 import { testPipeline } from '../support/pipeline.js'
+import { compactAll } from '../support/table-runs.js'
 
 type Event = Record<string, unknown>
 

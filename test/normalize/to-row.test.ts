@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import { isCccEvent } from '../../lib/normalize/ccc-filter.js'
-import { COLUMN_NAMES } from '../../lib/schema/columns.js'
 import { elementToRow, eventToRow } from '../../lib/normalize/to-row.js'
+import { COLUMN_NAMES } from '../../lib/schema/columns.js'
 
 const rowOf = (event: Record<string, unknown>) => {
   const verdict = eventToRow(event, 'k.gz')

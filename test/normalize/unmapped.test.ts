@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
-import { COLUMN_NAMES } from '../../lib/schema/columns.js'
 import { eventToRow } from '../../lib/normalize/to-row.js'
+import { COLUMN_NAMES } from '../../lib/schema/columns.js'
 
 type Event = Record<string, unknown>
 
@@ -144,5 +144,27 @@ describe('unmapped', () => {
     const before = structuredClone(event)
     rowOf(event)
     expect(event).toEqual(before)
+  })
+})
+
+describe('mfa_authenticated at the older path userIdentity.sessionContext.sessionAttributes', () => {
+  const withContext = (sessionContext: Event): Event => ({ ...consoleEvent2025(), userIdentity: { type: 'ram-user', accountId: '1', sessionContext } })
+
+  it('is read when the current path is absent, and leaves unmapped when taken exactly', () => {
+    const event = withContext({ sessionAttributes: { mfaAuthenticated: 'true', creationDate: 'c' } })
+    expect(rowOf(event).mfa_authenticated).toBe(true)
+    expect(unmapped(event).userIdentity).toEqual({ sessionContext: { sessionAttributes: { creationDate: 'c' } } })
+  })
+
+  it('stays in unmapped when the column cannot hold it exactly', () => {
+    const event = withContext({ sessionAttributes: { mfaAuthenticated: 'maybe' } })
+    expect(rowOf(event).mfa_authenticated).toBeNull()
+    expect(unmapped(event).userIdentity).toEqual({ sessionContext: { sessionAttributes: { mfaAuthenticated: 'maybe' } } })
+  })
+
+  it('gives way to the current path, and then stays in unmapped whatever its value', () => {
+    const event = withContext({ attributes: { mfaAuthenticated: 'false' }, sessionAttributes: { mfaAuthenticated: 'false' } })
+    expect(rowOf(event).mfa_authenticated).toBe(false)
+    expect(unmapped(event).userIdentity).toEqual({ sessionContext: { sessionAttributes: { mfaAuthenticated: 'false' } } })
   })
 })

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import { FsStorage } from '../../lib/storage/fs.js'
+import { ensureBuilt } from '../support/built.js'
 import { runCli } from '../support/cli.js'
 import { queryTable } from '../support/duck.js'
 import { tempDir } from '../support/temp.js'
-import { ensureBuilt } from '../support/built.js'
 
 beforeAll(() => ensureBuilt('dist/lib/cli/commands/process.js'), 120_000)
 

@@ -1,17 +1,17 @@
 import { pathToFileURL } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createPipeline } from '../../lib/pipeline-from-config.js'
 import { loadConfig } from '../../lib/config.js'
-import { generateCorpus, type CorpusSummary } from '../../lib/demo/corpus.js'
+import { type CorpusSummary, generateCorpus } from '../../lib/demo/corpus.js'
 import { silentLogger } from '../../lib/log.js'
 import { chooseRun, FEW_ARCHIVES, processArchivesAuto, SMALL_ARCHIVE_BYTES, workerCount } from '../../lib/parallel/auto.js'
-import { processArchivesParallel, type PoolSpec } from '../../lib/parallel/pool.js'
-import { processArchives, type Outcome } from '../../lib/run-archives.js'
+import { type PoolSpec, processArchivesParallel } from '../../lib/parallel/pool.js'
+import { createPipeline } from '../../lib/pipeline-from-config.js'
+import { type Outcome, processArchives } from '../../lib/run-archives.js'
 import { archiveKey } from '../../lib/source/archive-key.js'
 import { locationOpener } from '../../lib/storage/open.js'
+import { ensureBuilt } from '../support/built.js'
 import { queryTable } from '../support/duck.js'
 import { tempDir } from '../support/temp.js'
-import { ensureBuilt } from '../support/built.js'
 
 let bucket: string
 let corpus: CorpusSummary

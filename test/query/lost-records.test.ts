@@ -8,9 +8,9 @@ import { listObjects } from '../../lib/storage/list.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import type { Storage } from '../../lib/storage/types.js'
-import { compactAll, eventKeys, processAll } from '../support/table-runs.js'
-import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { TEST_OPTIONS, testPipeline } from '../support/pipeline.js'
+import { compactAll, eventKeys, processAll } from '../support/table-runs.js'
 import { tempDir } from '../support/temp.js'
 
 /**

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { SqlError, withDuckDb } from '../../lib/query/duckdb.js'
-import { intersect, normalizeRanges, statementBounds, type PartitionBounds } from '../../lib/query/partition-bounds.js'
+import { intersect, normalizeRanges, type PartitionBounds, statementBounds } from '../../lib/query/partition-bounds.js'
 
 /** Which partitions a statement can read, from DuckDB's own parse tree: never narrower than what DuckDB reads. */
 

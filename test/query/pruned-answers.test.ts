@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { writeCatalog } from '../../lib/catalog/write-catalog.js'
@@ -16,9 +16,9 @@ import { processArchives } from '../../lib/run-archives.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import type { Location } from '../../lib/storage/open.js'
 import { OssStorage } from '../../lib/storage/oss.js'
-import { startOssServer, type OssServer } from '../support/oss-server.js'
-import { stoppingAtFirstDelete } from '../support/stopping-storage.js'
+import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
+import { stoppingAtFirstDelete } from '../support/stopping-storage.js'
 import { tempDir } from '../support/temp.js'
 
 /**
@@ -73,7 +73,11 @@ async function uploadedCopy(root: string, bucket: string): Promise<Location> {
 async function pruned(dest: Location, sql: string, cacheDir?: string, db?: Sql): Promise<{ rows: Record<string, unknown>[]; files: number; days: string[] }> {
   const run = async (db: Sql) => {
     const table = await viewsForStatement(db, dest, sql, { cacheDir })
-    return { rows: await db.rows(sql), files: table.files.length, days: table.days }
+    try {
+      return { rows: await db.rows(sql), files: table.files.length, days: table.days }
+    } finally {
+      await table.release()
+    }
   }
   return db ? run(db) : withDuckDb(run)
 }

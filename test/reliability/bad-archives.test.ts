@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import { encodeBody, putArchive, type ArchiveOptions } from '../../lib/demo/archive.js'
-import { readManifest, type Manifest } from '../../lib/ledger/manifest.js'
-import { processArchive, type ArchiveResult, type PipelineOptions } from '../../lib/pipeline.js'
-import { processArchives, type Outcome } from '../../lib/run-archives.js'
+import { type ArchiveOptions, encodeBody, putArchive } from '../../lib/demo/archive.js'
+import { type Manifest, readManifest } from '../../lib/ledger/manifest.js'
+import { type ArchiveResult, type PipelineOptions, processArchive } from '../../lib/pipeline.js'
+import { type Outcome, processArchives } from '../../lib/run-archives.js'
 import { testPipeline } from '../support/pipeline.js'
 import {
   archiveLine,
@@ -18,8 +18,8 @@ import {
   manifests,
   quarantineRecords,
   sorted,
-  tableIds,
   type TestEvent,
+  tableIds,
 } from './harness.js'
 
 /**

@@ -3,8 +3,8 @@ import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { encodeBody, putArchive } from '../../lib/demo/archive.js'
-import { processArchive, type PipelineOptions } from '../../lib/pipeline.js'
 import { HIVE_DEFAULT_PARTITION } from '../../lib/layout.js'
+import { type PipelineOptions, processArchive } from '../../lib/pipeline.js'
 import { queryTable } from '../support/duck.js'
 import { expectAccounted, testPipeline } from '../support/pipeline.js'
 import {
@@ -20,8 +20,8 @@ import {
   maskedAccountIdJson,
   quarantineRecords,
   sorted,
-  tableIds,
   type TestEvent,
+  tableIds,
 } from './harness.js'
 
 /**

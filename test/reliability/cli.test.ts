@@ -6,9 +6,9 @@ import { putArchive } from '../../lib/demo/archive.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import type { RunSummary } from '../../lib/run-archives.js'
 import { FsStorage } from '../../lib/storage/fs.js'
-import { runCli, type CliRun } from '../support/cli.js'
+import { type CliRun, runCli } from '../support/cli.js'
 import { queryTable } from '../support/duck.js'
-import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { tempDir } from '../support/temp.js'
 import {
   cccEvent,
@@ -19,8 +19,8 @@ import {
   maskedAccountIdJson,
   quarantineKeys,
   quarantineRecords,
-  tableIds,
   type TestEvent,
+  tableIds,
 } from './harness.js'
 
 /**

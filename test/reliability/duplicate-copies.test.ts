@@ -6,10 +6,10 @@ import { listRecords } from '../../lib/ledger/compaction-records.js'
 import { silentLogger } from '../../lib/log.js'
 import { processArchives } from '../../lib/run-archives.js'
 import type { Storage } from '../../lib/storage/types.js'
-import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
 import { cccEvent, sorted } from './harness.js'
-import { folderLake, LAKE_CREDENTIALS, ossLake, type Lake } from './lakes.js'
+import { folderLake, LAKE_CREDENTIALS, type Lake, ossLake } from './lakes.js'
 
 /**
  * Fault matrix, issue 22 item 2: an event delivered in two archives keeps a live copy. Event E is in

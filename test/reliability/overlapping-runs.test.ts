@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { compactTable, type CompactOptions, type CompactSummary } from '../../lib/compact/compact-table.js'
+import { type CompactOptions, type CompactSummary, compactTable } from '../../lib/compact/compact-table.js'
 import { putArchive } from '../../lib/demo/archive.js'
 import { COMPACT_PREFIX } from '../../lib/layout.js'
 import { acquireLease, DEFAULT_LEASE_TTL_MS } from '../../lib/ledger/lease.js'
@@ -7,11 +7,11 @@ import { silentLogger } from '../../lib/log.js'
 import { processArchives } from '../../lib/run-archives.js'
 import type { Storage } from '../../lib/storage/types.js'
 import { runCli } from '../support/cli.js'
-import { startOssServer, type OssServer } from '../support/oss-server.js'
+import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { PausingStorage } from '../support/pausing-storage.js'
 import { testPipeline } from '../support/pipeline.js'
 import { cccEvents, dataFiles, idsOf, sorted, type TestEvent } from './harness.js'
-import { folderLake, LAKE_CREDENTIALS, ossLake, type Lake } from './lakes.js'
+import { folderLake, LAKE_CREDENTIALS, type Lake, ossLake } from './lakes.js'
 
 /**
  * Fault matrix, issue 22: runs that overlap. Each sequence runs on a folder and on OSS (ali-oss against

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { putArchive } from '../../lib/demo/archive.js'
-import { processArchive, type PipelineOptions } from '../../lib/pipeline.js'
+import { type PipelineOptions, processArchive } from '../../lib/pipeline.js'
 import { processArchives } from '../../lib/run-archives.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import type { EncoderFactory } from '../../lib/write/file-encoder.js'
@@ -19,8 +19,8 @@ import {
   idsOf,
   quarantineRecords,
   sorted,
-  tableIds,
   type TestEvent,
+  tableIds,
 } from './harness.js'
 
 /**

@@ -4,9 +4,9 @@ import { chromium } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../lib/config.js'
 import { writeReport } from '../../lib/report/write-report.js'
+import { buildLake, intrusion } from '../support/audit-lake.js'
 import { BROWSER_FLAGS, browserExecutable } from '../support/browser.js'
 import { tempDir } from '../support/temp.js'
-import { buildLake, intrusion } from '../support/audit-lake.js'
 
 const SECTIONS = ['overview', 'customer-data', 'administration', 'failures', 'newcomers', 'after-hours']
 

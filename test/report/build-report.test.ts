@@ -4,10 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { CCC_API_CATALOG } from '../../lib/catalog/ccc-api.js'
 import { withDuckDb } from '../../lib/query/duckdb.js'
 import { createViews } from '../../lib/query/views.js'
-import { buildReport, type BuiltReport, type ReportOptions } from '../../lib/report/build-report.js'
+import { type BuiltReport, buildReport, type ReportOptions } from '../../lib/report/build-report.js'
 import type { ReportSection } from '../../lib/report/model.js'
-import { queryTable } from '../support/duck.js'
 import { buildLake, event, intrusion, MALLORY_IP, RESOURCES } from '../support/audit-lake.js'
+import { queryTable } from '../support/duck.js'
 
 const names = (pick: (e: (typeof CCC_API_CATALOG)[number]) => boolean) => [...new Set(CCC_API_CATALOG.filter(pick).map((e) => `'${e.eventName}'`))].join(', ')
 const CUSTOMER_DATA = names((e) => e.sensitive && (e.category === 'customer_data' || e.category === 'reporting'))

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { asBoolean, asInt32, asNonEmptyString, asString, canonicalJson } from '../../lib/schema/coerce.js'
 import { ExactNumber } from '../../lib/decode/exact-number.js'
-import { parseEventTime } from '../../lib/normalize/event-time.js'
 import { cccEvent } from '../../lib/demo/events.js'
 import { createRng } from '../../lib/demo/rng.js'
+import { parseEventTime } from '../../lib/normalize/event-time.js'
+import { asBoolean, asInt32, asNonEmptyString, asString, canonicalJson } from '../../lib/schema/coerce.js'
 
 describe('coercion of loosely typed fields', () => {
   it('keeps numeric identifiers as exact text', () => {

@@ -1,7 +1,7 @@
-import { readAll } from '../../lib/storage/read.js'
 import { describe, expect, it } from 'vitest'
 import { NotFoundError } from '../../lib/errors.js'
 import { listFolders, listObjects } from '../../lib/storage/list.js'
+import { readAll } from '../../lib/storage/read.js'
 import type { Storage } from '../../lib/storage/types.js'
 
 /** The behaviour every Storage driver must have. `make` returns an empty storage. */

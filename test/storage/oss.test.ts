@@ -1,11 +1,11 @@
-import { readAll } from '../../lib/storage/read.js'
 import { inspect } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AccessError, ConfigError, ExclusiveCreateUnsupportedError, NotFoundError, RetryableError } from '../../lib/errors.js'
 import { sinkLogger } from '../../lib/log.js'
 import { createOssStorage, OssStorage, type OssStorageOptions } from '../../lib/storage/oss.js'
-import { startOssServer, type Fault, type OssServer } from '../support/oss-server.js'
+import { readAll } from '../../lib/storage/read.js'
 import { resetFaultsAfterEach } from '../support/oss-fixture.js'
+import { type Fault, type OssServer, startOssServer } from '../support/oss-server.js'
 import { storageContract } from './contract.js'
 
 const ACCESS_KEY_ID = 'LTAI5tTestAccessKeyId'

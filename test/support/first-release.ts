@@ -1,9 +1,9 @@
+import { openParquet } from '../../lib/read/parquet-read.js'
 import { COLUMNS, SOURCE_OBJECT_INDEX } from '../../lib/schema/columns.js'
 import { listObjects } from '../../lib/storage/list.js'
 import { readAll } from '../../lib/storage/read.js'
 import type { Storage } from '../../lib/storage/types.js'
 import { encodeTable } from '../../lib/write/parquet.js'
-import { openParquet } from '../../lib/compact/parquet-read.js'
 
 /** The 25 columns of the first release: event_id ... source_object. */
 export const FIRST_RELEASE_COLUMNS = COLUMNS.slice(0, SOURCE_OBJECT_INDEX + 1)

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { XML_DECLARATION, elements, type OssErrorBody } from './oss-server-xml.js'
+import { elements, type OssErrorBody, XML_DECLARATION } from './oss-server-xml.js'
 
 /** OSS refuses a DeleteMultipleObjects request naming more keys than this. */
 export const MAX_DELETE_KEYS = 1000

@@ -1,4 +1,4 @@
-import { XML_DECLARATION, elements } from './oss-server-xml.js'
+import { elements, XML_DECLARATION } from './oss-server-xml.js'
 
 export interface ListedObject {
   key: string

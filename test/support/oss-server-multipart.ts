@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { XML_DECLARATION, elements } from './oss-server-xml.js'
 import type { OssErrorBody } from './oss-server-xml.js'
+import { elements, XML_DECLARATION } from './oss-server-xml.js'
 
 /** OSS refuses to complete an upload whose parts other than the last are smaller than this. */
 export const MIN_PART_BYTES = 100 * 1024

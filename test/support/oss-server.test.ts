@@ -1,9 +1,9 @@
 import { connect } from 'node:net'
 import OSS from 'ali-oss'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { canonicalString, signatureOf } from './oss-server-auth.js'
-import { startOssServer, type OssServer } from './oss-server.js'
 import { resetFaultsAfterEach } from './oss-fixture.js'
+import { type OssServer, startOssServer } from './oss-server.js'
+import { canonicalString, signatureOf } from './oss-server-auth.js'
 
 // The server is test support for lib/storage/oss.ts; checking it with the real client is the point.
 const ACCESS_KEY_ID = 'LTAI5tServerTest'

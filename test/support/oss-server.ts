@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { isIP, type AddressInfo } from 'node:net'
-import { isSubResource, verifyV1, type OssCredentials } from './oss-server-auth.js'
-import { byteOrder, listPage, listV1Document, listV2Document, parseListQuery, type ListedObject } from './oss-server-list.js'
-import { completedDocument, Uploads } from './oss-server-multipart.js'
+import { type AddressInfo, isIP } from 'node:net'
+import { isSubResource, type OssCredentials, verifyV1 } from './oss-server-auth.js'
 import { deleteMultiple, keysToDelete } from './oss-server-delete.js'
-import { elements, errorDocument, XML_DECLARATION, type OssErrorBody } from './oss-server-xml.js'
+import { byteOrder, type ListedObject, listPage, listV1Document, listV2Document, parseListQuery } from './oss-server-list.js'
+import { completedDocument, Uploads } from './oss-server-multipart.js'
+import { elements, errorDocument, type OssErrorBody, XML_DECLARATION } from './oss-server-xml.js'
 
 /**
  * An OSS-protocol server for tests: the object API ali-oss uses, OSS V1 signature checks, OSS error

@@ -1,6 +1,6 @@
 import { expect } from 'vitest'
-import { silentLogger } from '../../lib/log.js'
 import type { Counts } from '../../lib/ledger/manifest.js'
+import { silentLogger } from '../../lib/log.js'
 import type { Pipeline, PipelineOptions } from '../../lib/pipeline.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'

@@ -1,4 +1,4 @@
-import { compactTable, type CompactOptions, type CompactSummary } from '../../lib/compact/compact-table.js'
+import { type CompactOptions, type CompactSummary, compactTable } from '../../lib/compact/compact-table.js'
 import { DEFAULT_LEASE_TTL_MS } from '../../lib/ledger/lease.js'
 import { silentLogger } from '../../lib/log.js'
 import type { Pipeline } from '../../lib/pipeline.js'

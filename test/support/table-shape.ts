@@ -1,5 +1,5 @@
-import { listObjects } from '../../lib/storage/list.js'
 import { FsStorage } from '../../lib/storage/fs.js'
+import { listObjects } from '../../lib/storage/list.js'
 import { queryTable } from './duck.js'
 
 /** What must be equal between two runs over the same archives: the rows and the data files. */

@@ -3,7 +3,7 @@ import { FsStorage } from '../../lib/storage/fs.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import type { Storage } from '../../lib/storage/types.js'
-import { startOssServer, type OssServer } from './oss-server.js'
+import { type OssServer, startOssServer } from './oss-server.js'
 import { tempDir } from './temp.js'
 
 const credentials = { accessKeyId: 'LTAI5tThreeDriversKey', accessKeySecret: 'three-drivers-secret-4Kp' }

@@ -1,5 +1,5 @@
-import { openParquet } from '../../lib/compact/parquet-read.js'
 import { readTableSnapshot } from '../../lib/query/table-snapshot.js'
+import { openParquet } from '../../lib/read/parquet-read.js'
 import { readAll } from '../../lib/storage/read.js'
 import type { Storage } from '../../lib/storage/types.js'
 

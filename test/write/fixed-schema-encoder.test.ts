@@ -1,12 +1,12 @@
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { type Sql, sqlString, withDuckDb } from '../../lib/query/duckdb.js'
+import { openParquet } from '../../lib/read/parquet-read.js'
 import { COLUMNS, EVENT_TIME_INDEX, toColumns, type Value } from '../../lib/schema/columns.js'
-import { sqlString, withDuckDb, type Sql } from '../../lib/query/duckdb.js'
-import { compareUtf8, FixedSchemaEncoder } from '../../lib/write/fixed-schema-encoder.js'
 import type { FileEncoder } from '../../lib/write/file-encoder.js'
+import { compareUtf8, FixedSchemaEncoder } from '../../lib/write/fixed-schema-encoder.js'
 import { ParquetFileBuilder } from '../../lib/write/parquet.js'
-import { openParquet } from '../../lib/compact/parquet-read.js'
 import { tempDir } from '../support/temp.js'
 
 /** Deterministic pseudo-random numbers (mulberry32). */

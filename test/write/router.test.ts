@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import type { Element } from '../../lib/decode/splitter.js'
+import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import { ArchiveRouter } from '../../lib/write/router.js'
 
 const SOURCE = 'AliyunLogs/Actiontrail/cn-shanghai/2021/02/03/trail_2021-02-03-04-10-00_4.json.gz'

@@ -1,5 +1,5 @@
 import { dispatchAlerts } from '../../alerts/dispatch.js'
-import { evaluateRules, type Evaluation } from '../../alerts/evaluate.js'
+import { type Evaluation, evaluateRules } from '../../alerts/evaluate.js'
 import { alertMessage } from '../../alerts/message.js'
 import { recordSightings } from '../../alerts/state.js'
 import { lookBackDays, newestDay, sightingsBefore, windowRows } from '../../alerts/table-window.js'
@@ -11,7 +11,7 @@ import { localTable } from '../../query/local-table.js'
 import { createViews } from '../../query/views.js'
 import { locationOpener } from '../../storage/open.js'
 import { addDays, isDay } from '../../util/days.js'
-import { EXIT, type Command } from '../command.js'
+import { type Command, EXIT } from '../command.js'
 import { LOCATION_OPTIONS } from '../flags.js'
 
 export const alertsCommand: Command = {

@@ -1,13 +1,14 @@
 import { writeCatalog } from '../../catalog/write-catalog.js'
-import { UsageError, WindowError } from '../../errors.js'
 import type { PartitionSummary } from '../../compact/compact-partition.js'
-import { compactTable, type CompactSummary } from '../../compact/compact-table.js'
+import { type CompactSummary, compactTable } from '../../compact/compact-table.js'
 import type { DateSelection } from '../../compact/partitions.js'
-import { compactionWindow } from '../../compact/window.js'
+import { rollUpTable } from '../../compact/rollup-table.js'
+import { compactionWindow, rollUpWindow } from '../../compact/window.js'
 import { loadConfig, type Settings } from '../../config.js'
-import { locationOpener } from '../../storage/open.js'
+import { UsageError, WindowError } from '../../errors.js'
 import { partitionPath } from '../../layout.js'
-import { EXIT, type Command } from '../command.js'
+import { locationOpener } from '../../storage/open.js'
+import { type Command, EXIT } from '../command.js'
 import { LOCATION_OPTIONS } from '../flags.js'
 
 export const compactCommand: Command = {
@@ -19,6 +20,10 @@ export const compactCommand: Command = {
     before: { type: 'string', description: 'compact days before this one (default: days at least 2 days old)', placeholder: 'YYYY-MM-DD' },
     since: { type: 'string', description: 'with --before: from this day on', placeholder: 'YYYY-MM-DD' },
     'target-mb': { type: 'string', description: 'target file size in MB (env COMPACT_TARGET_MB, default 128)', placeholder: 'MB' },
+    rollup: {
+      type: 'boolean',
+      description: 'roll up the part files that arrived since the last roll-up, of today and yesterday (or --date), instead of compacting',
+    },
     wait: { type: 'boolean', description: 'wait for a partition another run is compacting instead of skipping it' },
     json: { type: 'boolean', description: 'print one JSON object per partition and a JSON summary' },
   },
@@ -27,16 +32,19 @@ export const compactCommand: Command = {
     if (typeof input.values.dest === 'string') overrides.DEST = input.values.dest
     if (typeof input.values['target-mb'] === 'string') overrides.COMPACT_TARGET_MB = input.values['target-mb']
     const config = loadConfig(input.env, overrides)
-    const selection = window(input.values, config.timeZone)
+    const rollUp = Boolean(input.values.rollup)
+    const selection = window(input.values, config.timeZone, rollUp)
     const dest = locationOpener(config.oss)(config.dest)
     const json = Boolean(input.values.json)
-    if (!json) input.out(`compacting ${describeSelection(selection)}, target ${(config.compactTargetBytes / 1024 / 1024).toFixed(0)} MB`)
-    const summary = await compactTable(
+    if (!json)
+      input.out(`${rollUp ? 'rolling up' : 'compacting'} ${describeSelection(selection)}, target ${(config.compactTargetBytes / 1024 / 1024).toFixed(0)} MB`)
+    const summary = await (rollUp ? rollUpTable : compactTable)(
       dest.storage,
       dest.prefix,
       {
         selection,
         targetBytes: config.compactTargetBytes,
+        memoryLimitBytes: config.memoryLimitBytes,
         wait: Boolean(input.values.wait),
         onPartition: (p) => {
           if (json) input.out(JSON.stringify(p))
@@ -45,16 +53,19 @@ export const compactCommand: Command = {
       },
       input.log,
     )
-    await writeCatalog(dest.storage, dest.prefix)
+    if (!rollUp) await writeCatalog(dest.storage, dest.prefix)
     if (json) input.out(JSON.stringify({ summary }))
     else for (const line of summaryLines(summary)) input.out(line)
     return EXIT.ok
   },
 }
 
-function window(values: Record<string, unknown>, timeZone: string): DateSelection {
+function window(values: Record<string, unknown>, timeZone: string, rollUp: boolean): DateSelection {
   const pick = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined)
   try {
+    if (rollUp && (pick('before') || pick('since')))
+      throw new WindowError('--rollup takes the days still receiving archives, or --date; not --before or --since')
+    if (rollUp) return rollUpWindow(timeZone, Date.now(), pick('date'))
     return compactionWindow({ date: pick('date'), before: pick('before'), since: pick('since') }, timeZone)
   } catch (error) {
     if (error instanceof WindowError) throw new UsageError(error.message)

@@ -1,9 +1,9 @@
-import { loadConfig, type Config } from '../../config.js'
+import { type Config, loadConfig } from '../../config.js'
 import { generateDdl } from '../../ddl/generate.js'
 import { ENGINES, isEngine } from '../../ddl/types.js'
 import { ConfigError, UsageError } from '../../errors.js'
 import { describeLocation } from '../../location.js'
-import { EXIT, type Command } from '../command.js'
+import { type Command, EXIT } from '../command.js'
 
 export const ddlCommand: Command = {
   name: 'ddl',

@@ -5,7 +5,7 @@ import { formatRows, type OutputFormat } from '../../query/format.js'
 import { missingRawColumns, rawEventLines } from '../../query/raw-events.js'
 import { viewsForStatement } from '../../query/statement-table.js'
 import { locationOpener } from '../../storage/open.js'
-import { EXIT, type Command } from '../command.js'
+import { type Command, EXIT } from '../command.js'
 import { LOCATION_OPTIONS } from '../flags.js'
 import { CACHE_OPTIONS, cacheMaxMb, PARTITION_OPTIONS, partitionFlags } from '../partition-flags.js'
 
@@ -37,13 +37,17 @@ export const queryCommand: Command = {
     let rows: Record<string, unknown>[]
     try {
       rows = await withDuckDb(async (db) => {
-        await viewsForStatement(db, dest, sql, {
+        const table = await viewsForStatement(db, dest, sql, {
           flags,
           cacheDir: input.values.cache as string | undefined,
           cacheMaxMb: maxMb,
           note: (line) => input.err(`ccc-trail query: ${line}`),
         })
-        return raw ? db.values(sql) : format === 'json' ? db.jsonRows(sql) : db.rows(sql)
+        try {
+          return await (raw ? db.values(sql) : format === 'json' ? db.jsonRows(sql) : db.rows(sql))
+        } finally {
+          await table.release()
+        }
       })
     } catch (error) {
       if (!(error instanceof SqlError)) throw error

@@ -1,9 +1,9 @@
 import path from 'node:path'
 import { loadConfig } from '../../config.js'
+import { UsageError, WindowError } from '../../errors.js'
 import { DEFAULT_TIME_ZONE, DEFAULT_WORK_HOURS } from '../../report/window.js'
 import { writeReport } from '../../report/write-report.js'
-import { UsageError, WindowError } from '../../errors.js'
-import { EXIT, type Command } from '../command.js'
+import { type Command, EXIT } from '../command.js'
 import { LOCATION_OPTIONS } from '../flags.js'
 import { CACHE_OPTIONS, cacheMaxMb } from '../partition-flags.js'
 

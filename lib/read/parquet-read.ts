@@ -1,4 +1,4 @@
-import { parquetMetadata, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet'
+import { type AsyncBuffer, type FileMetaData, parquetMetadata, parquetRead } from 'hyparquet'
 import { COLUMNS, type Value } from '../schema/columns.js'
 
 /** The only module that knows the Parquet reader (hyparquet). File bytes in, rows in COLUMNS order out. */
