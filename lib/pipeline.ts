@@ -97,13 +97,8 @@ export async function processArchive(pipeline: Pipeline, key: string, options: {
       millis: Date.now() - started,
     })
   }
-  let result: Converted
-  try {
-    result = await convert(pipeline, verdict.archive, info, entry.run)
-    await entry.run.commit(result.manifest)
-  } finally {
-    await entry.run.release()
-  }
+  const result = await convert(pipeline, verdict.archive, info, entry.run)
+  await entry.run.commit(result.manifest)
   return finish(pipeline, { ...result.summary, millis: Date.now() - started })
 }
 
