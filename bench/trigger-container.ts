@@ -2,11 +2,12 @@ import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 
 /**
- * One simulated FC container: loads the OSS trigger handler, then handles each payload in turn.
+ * One simulated FC container: loads a handler (the OSS trigger's; bench/rollup.ts: the compaction
+ * function's), then handles each payload in turn.
  * Usage: node dist/bench/trigger-container.js <handler.js> '<json payloads>' '<json credentials>'.
  * Times are from process start (performance.now() counts from there): the first includes module loading.
  */
-type Handler = (event: Buffer, context: unknown) => Promise<{ outcomes: { status: string }[] }>
+type Handler = (event: Buffer, context: unknown) => Promise<{ outcomes?: { status: string }[] }>
 
 const [file, payloads, credentials] = process.argv.slice(2)
 const seconds: number[] = []
@@ -14,8 +15,8 @@ const statuses: string[] = []
 let mark = 0
 const { handler } = (await import(pathToFileURL(file).href)) as { handler: Handler }
 for (const [i, payload] of (JSON.parse(payloads) as string[]).entries()) {
-  const summary = await handler(Buffer.from(payload), { requestId: `bench-${i}`, credentials: JSON.parse(credentials) })
-  statuses.push(...summary.outcomes.map((o) => o.status))
+  const summary = await handler(Buffer.from(payload), { requestId: `bench-${i}`, credentials: JSON.parse(credentials), function: { timeout: 1800 } })
+  statuses.push(...(summary.outcomes ?? []).map((o) => o.status))
   const now = performance.now()
   seconds.push((now - mark) / 1000)
   mark = now

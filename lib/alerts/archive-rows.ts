@@ -29,10 +29,9 @@ export async function committedRows(storage: Storage, destPrefix: string, source
       if (error instanceof NotFoundError) continue
       throw error
     }
-    const table = openParquet(bytes)
-    const columns = new Map<string, unknown[]>()
-    for (const name of ALERT_COLUMNS) columns.set(name, await table.readColumn(name))
-    for (let i = 0; i < table.rows; i++) rows.push(alertRow((column) => columns.get(column)?.[i], output.dt, output.eventName))
+    const index = new Map<string, number>(ALERT_COLUMNS.map((name, i) => [name, i]))
+    for (const values of await openParquet(bytes).readColumns(ALERT_COLUMNS))
+      rows.push(alertRow((column) => values[index.get(column) ?? -1], output.dt, output.eventName))
   }
   return rows
 }

@@ -39,6 +39,7 @@ export interface AlertMatch {
 export const MAX_ALERT_ROWS = 10
 export const HOUR_MS = 3_600_000
 const DAY_MS = 86_400_000
+const QUARTER_MS = 900_000
 
 /** Last time (epoch ms) a value was seen, keyed by sightingKey(kind, value). */
 export type Sightings = ReadonlyMap<string, number>
@@ -203,11 +204,20 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /** Catalog class of an API name: the catalog row when there is one, else the same naming rules the catalog uses. */
-const CATALOG = new Map(CCC_API_CATALOG.map((entry) => [entry.eventName, { category: entry.category, sensitive: entry.sensitive }]))
+const CATALOG = new Map<string, { category?: string; sensitive: boolean }>(
+  CCC_API_CATALOG.map((entry) => [entry.eventName, { category: entry.category, sensitive: entry.sensitive }]),
+)
+
+const UNCLASSIFIED = { sensitive: false }
 
 export function apiClass(eventName: string | null): { category?: string; sensitive: boolean } {
-  if (!eventName) return { sensitive: false }
-  return CATALOG.get(eventName) ?? classifyApi(eventName) ?? { sensitive: false }
+  if (!eventName) return UNCLASSIFIED
+  let known = CATALOG.get(eventName)
+  if (!known) {
+    known = classifyApi(eventName) ?? UNCLASSIFIED
+    CATALOG.set(eventName, known)
+  }
+  return known
 }
 
 class RowMatcher {
@@ -229,8 +239,17 @@ class RowMatcher {
     return true
   }
 
+  // Local hours per quarter hour (every zone's offset is a multiple of 15 minutes): formatting a date
+  // is the costly part, and the rows of an archive share few quarters.
+  private readonly localHours = new Map<number, number>()
+
   private outside(time: number): boolean {
-    const hour = Number(this.hour.format(time))
+    const quarter = Math.floor(time / QUARTER_MS)
+    let hour = this.localHours.get(quarter)
+    if (hour === undefined) {
+      hour = Number(this.hour.format(time))
+      this.localHours.set(quarter, hour)
+    }
     const { start, end } = this.workHours
     return start < end ? hour < start || hour >= end : hour < start && hour >= end
   }

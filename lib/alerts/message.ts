@@ -13,9 +13,11 @@ export interface AlertMessage {
   alerts: Alert[]
 }
 
-/** Alerts shown in full in one message; the rest are counted (DingTalk caps a message's size). */
+/** Alerts shown in full in one message, within MAX_MESSAGE_BYTES; the rest are counted. */
 export const MAX_ALERTS_SHOWN = 20
-const ROWS_SHOWN = 5
+/** DingTalk takes at most 20,000 bytes of message content; room is left for the title and the tail. */
+export const MAX_MESSAGE_BYTES = 16_000
+const ROWS_SHOWN = 3
 
 export interface MessageOptions {
   /** The table, as `ccc-trail query --dest` takes it. */
@@ -30,22 +32,26 @@ export function alertMessage(alerts: readonly Alert[], options: MessageOptions):
   const title = `ccc-trail: ${alerts.length} alert${alerts.length === 1 ? '' : 's'} · ${alerts.length} 条告警`
   // Most severe first; the rules' own order within a severity.
   const ordered = [...alerts].sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity))
-  const shown = ordered.slice(0, MAX_ALERTS_SHOWN)
-  const blocks = shown.map((alert) => {
+  const markdownBlocks: string[] = []
+  const textBlocks: string[] = []
+  let bytes = 0
+  for (const alert of ordered.slice(0, MAX_ALERTS_SHOWN)) {
     const head = `[${alert.severity}] ${alert.rule}: ${alert.description}`
     const about = `${alert.subject} · ${alert.count} call${alert.count === 1 ? '' : 's'}`
     const rows = alert.rows.slice(0, ROWS_SHOWN).map((row) => rowLine(row, time))
-    const more = alert.count > rows.length ? [`… ${alert.count - rows.length} more`] : []
-    return { head, about, lines: [...rows, ...more], query: queryLine(alert, options) }
-  })
-  const rest = alerts.length - shown.length
+    const lines = [...rows, ...(alert.count > rows.length ? [`… ${alert.count - rows.length} more`] : [])]
+    const query = queryLine(alert, options)
+    const block = [`**${head}**`, '', about, '', ...lines.map((l) => `- ${l}`), '', `> ${query}`].join('\n')
+    bytes += Buffer.byteLength(block)
+    // Always the first alert; then as many as the receiver's size limit leaves room for.
+    if (markdownBlocks.length > 0 && bytes > MAX_MESSAGE_BYTES) break
+    markdownBlocks.push(block)
+    textBlocks.push([head, about, ...lines.map((l) => `  ${l}`), `  ${query}`].join('\n'))
+  }
+  const rest = alerts.length - markdownBlocks.length
   const tail = rest > 0 ? [`… and ${rest} more alert(s): run ccc-trail alerts --dest ${shellWord(options.dest)} --dry-run over the day to list them`] : []
-  const markdown = [
-    `### ${title}`,
-    ...blocks.map((b) => [`**${b.head}**`, '', b.about, '', ...b.lines.map((l) => `- ${l}`), '', `> ${b.query}`].join('\n')),
-    ...tail,
-  ].join('\n\n')
-  const text = [title, ...blocks.map((b) => [b.head, b.about, ...b.lines.map((l) => `  ${l}`), `  ${b.query}`].join('\n')), ...tail].join('\n\n')
+  const markdown = [`### ${title}`, ...markdownBlocks, ...tail].join('\n\n')
+  const text = [title, ...textBlocks, ...tail].join('\n\n')
   return { title, markdown, text, alerts: [...alerts] }
 }
 

@@ -2,7 +2,6 @@ import { errorMessage, isRetryable } from '../errors.js'
 import type { Logger } from '../log.js'
 import type { Storage } from '../storage/types.js'
 import type { AlertRow } from './alert-row.js'
-import { committedRows } from './archive-rows.js'
 import type { DeliveryOptions } from './deliver.js'
 import { type Dispatched, dispatchAlerts } from './dispatch.js'
 import { evaluateRules, type HourCounts, hourCounts } from './evaluate.js'
@@ -41,6 +40,8 @@ export async function alertOnArchives(
   archives: readonly ArchiveVersion[],
 ): Promise<TriggerAlerts> {
   const { storage, destPrefix } = target
+  // Loaded here: only a trigger with a webhook reads Parquet back, and the reader costs start-up time.
+  const { committedRows } = await import('./archive-rows.js')
   const rows: AlertRow[] = []
   const counts: HourCounts = new Map()
   for (const archive of archives) {

@@ -51,9 +51,12 @@ export class StandIns {
     for (const earlier of this.earlier.get(id) ?? []) if (earlier !== source && this.current(earlier)) add(this.now, id, earlier)
   }
 
-  /** A copy dropped as a duplicate of the row kept for `id`. */
-  dropped(id: string, source: string, keptSource: string): void {
-    if (source !== keptSource) add(this.now, id, source)
+  /**
+   * A copy dropped as a duplicate of the row kept for `id`. Its source differs from the kept row's: one
+   * source's rows come from one place only, and an archive holds an event id once.
+   */
+  dropped(id: string, source: string): void {
+    add(this.now, id, source)
   }
 
   /** For the record: event id -> sources, sorted, only events with any. */

@@ -1,6 +1,7 @@
 import { compactedFileKey, compactionId, type PartitionRef } from '../layout.js'
 import { type CompactionRecord, writeRecord } from '../ledger/compaction-records.js'
 import { EVENT_ID_INDEX, SOURCE_OBJECT_INDEX } from '../schema/columns.js'
+import { FingerprintSet } from '../util/fingerprint-set.js'
 import type { CompactContext } from './compact-partition.js'
 import { type LoadedInput, runsOf } from './inputs.js'
 import { mergeRuns } from './merge.js'
@@ -39,7 +40,8 @@ export async function writeGroup(
   const key = await writeRecord(dest, destPrefix, record)
   const output = new OutputFiles(ctx.targetBytes, dest, (index) => compactedFileKey(destPrefix, partition, record.id, index), ctx.limits)
   const dropped = { rows: 0 }
-  const keptFrom = new Map<string, string>()
+  // Event ids as fingerprints, as the router keeps them: a partition's ids stay small however many.
+  const seen = new FingerprintSet()
   const sources = new Set<string>()
   const standIns = new StandIns(records, files)
   try {
@@ -50,13 +52,11 @@ export async function writeGroup(
         sources.add(source)
         const id = row[EVENT_ID_INDEX]
         if (typeof id === 'string') {
-          const kept = keptFrom.get(id)
-          if (kept !== undefined) {
-            standIns.dropped(id, source, kept)
+          if (!seen.add(id)) {
+            standIns.dropped(id, source)
             record.rows.duplicates++
             return
           }
-          keptFrom.set(id, source)
           standIns.kept(id, source)
         }
         return output.add(row)

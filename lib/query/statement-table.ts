@@ -31,6 +31,9 @@ export async function viewsForStatement(db: Sql, dest: Location, sql: string, op
   }
   if (!bounds.days && dest.spec.kind === 'oss') options.note?.(unboundedNote(bounds.eventNames !== undefined))
   const table = await localTable(dest, { bounds, cacheDir: options.cacheDir, cacheMaxMb: options.cacheMaxMb, pin: true })
+  // The view's binding (union_by_name) reads every planned file's footer; the scan then reuses them instead of
+  // reading them again (DuckDB checks each file's modification time before trusting its cached footer).
+  await db.run('SET parquet_metadata_cache = true')
   await createViews(db, table)
   return table
 }

@@ -17,6 +17,8 @@ export interface ParquetTable {
   readRows(rowStart: number, rowEnd: number): Promise<Value[][]>
   /** Every value of one column (e.g. source_object), in row order. */
   readColumn(name: string): Promise<Value[]>
+  /** Every row, with only `names` read, as arrays in `names` order (a column the file lacks reads as null). */
+  readColumns(names: readonly string[]): Promise<Value[][]>
 }
 
 // Timestamps as epoch millis (numbers), the way the writer takes them, not Date objects.
@@ -42,6 +44,13 @@ export function openParquet(bytes: Uint8Array): ParquetTable {
       if (!present.has(name) || metadata.num_rows === 0n) return new Array<Value>(Number(metadata.num_rows)).fill(null)
       const read = await readArrays(file, metadata, [name], 0, Number(metadata.num_rows))
       return read.map((values) => (values[0] ?? null) as Value)
+    },
+    async readColumns(names) {
+      const some = names.filter((name) => present.has(name))
+      if (some.length === 0 || metadata.num_rows === 0n) return Array.from({ length: Number(metadata.num_rows) }, () => names.map(() => null))
+      const read = await readArrays(file, metadata, some, 0, Number(metadata.num_rows))
+      const at = names.map((name) => some.indexOf(name))
+      return read.map((values) => at.map((i) => (i < 0 ? null : ((values[i] ?? null) as Value))))
     },
   }
 }

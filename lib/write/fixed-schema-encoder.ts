@@ -3,7 +3,7 @@ import { ByteSink } from './byte-sink.js'
 import type { ColumnBatch, FileEncoder, TableColumn } from './file-encoder.js'
 import { bitWidthFor, writeRleHybrid } from './rle-hybrid.js'
 import { compressInto, maxCompressedLength } from './snappy.js'
-import { lowerBound, upperBound } from './statistics-bounds.js'
+import { type ChunkStatistics, int32Bytes, int64Bytes, numberStatistics, textStatistics } from './statistics-bounds.js'
 import { ThriftWriter } from './thrift-compact.js'
 
 /**
@@ -27,6 +27,33 @@ const Encoding = { PLAIN: 0, RLE: 3, RLE_DICTIONARY: 8 } as const
 const PageType = { DATA_PAGE: 0, DICTIONARY_PAGE: 2 } as const
 const SNAPPY = 1
 
+// parquet.thrift field ids of the structs written here
+const PageHeader = { type: 1, uncompressed_page_size: 2, compressed_page_size: 3, data_page_header: 5, dictionary_page_header: 7 } as const
+const DataPageHeader = { num_values: 1, encoding: 2, definition_level_encoding: 3, repetition_level_encoding: 4 } as const
+const DictionaryPageHeader = { num_values: 1, encoding: 2 } as const
+const FileMetaData = { version: 1, schema: 2, num_rows: 3, row_groups: 4, created_by: 6, column_orders: 7 } as const
+const SchemaElement = { type: 1, repetition_type: 3, name: 4, num_children: 5, converted_type: 6, logicalType: 10 } as const
+const LogicalType = { TIMESTAMP: 8 } as const
+const TimestampType = { isAdjustedToUTC: 1, unit: 2 } as const
+const TimeUnit = { MILLIS: 1 } as const
+const RowGroup = { columns: 1, total_byte_size: 2, num_rows: 3, file_offset: 5, total_compressed_size: 6 } as const
+const ColumnChunk = { file_offset: 2, meta_data: 3 } as const
+const ColumnMetaData = {
+  type: 1,
+  encodings: 2,
+  path_in_schema: 3,
+  codec: 4,
+  num_values: 5,
+  total_uncompressed_size: 6,
+  total_compressed_size: 7,
+  data_page_offset: 9,
+  dictionary_page_offset: 11,
+  statistics: 12,
+} as const
+const Statistics = { null_count: 3, max_value: 5, min_value: 6, is_max_value_exact: 7, is_min_value_exact: 8 } as const
+const ColumnOrder = { TYPE_ORDER: 1 } as const
+const FORMAT_VERSION = 2
+
 interface ColumnPlan {
   readonly column: TableColumn
   readonly type: number
@@ -35,7 +62,7 @@ interface ColumnPlan {
   readonly tryDictionary: boolean
 }
 
-interface ChunkMeta {
+interface ChunkMeta extends ChunkStatistics {
   type: number
   encodings: number[]
   path: string
@@ -44,11 +71,6 @@ interface ChunkMeta {
   compressed: number
   dataPageOffset: number
   dictionaryPageOffset: number | undefined
-  nullCount: number | undefined
-  min: Uint8Array | undefined
-  max: Uint8Array | undefined
-  minExact: boolean
-  maxExact: boolean
 }
 
 interface RowGroupMeta {
@@ -278,20 +300,20 @@ export class FixedSchemaEncoder implements FileEncoder {
     const headerStart = this.out.offset
     const thrift = new ThriftWriter(this.out)
     thrift.begin()
-    thrift.i32(1, pageType)
-    thrift.i32(2, length)
-    thrift.i32(3, compressedLength)
+    thrift.i32(PageHeader.type, pageType)
+    thrift.i32(PageHeader.uncompressed_page_size, length)
+    thrift.i32(PageHeader.compressed_page_size, compressedLength)
     if (pageType === PageType.DATA_PAGE) {
-      thrift.struct(5)
-      thrift.i32(1, numValues)
-      thrift.i32(2, encoding)
-      thrift.i32(3, Encoding.RLE)
-      thrift.i32(4, Encoding.RLE)
+      thrift.struct(PageHeader.data_page_header)
+      thrift.i32(DataPageHeader.num_values, numValues)
+      thrift.i32(DataPageHeader.encoding, encoding)
+      thrift.i32(DataPageHeader.definition_level_encoding, Encoding.RLE)
+      thrift.i32(DataPageHeader.repetition_level_encoding, Encoding.RLE)
       thrift.end()
     } else {
-      thrift.struct(7)
-      thrift.i32(1, numValues)
-      thrift.i32(2, encoding)
+      thrift.struct(PageHeader.dictionary_page_header)
+      thrift.i32(DictionaryPageHeader.num_values, numValues)
+      thrift.i32(DictionaryPageHeader.encoding, encoding)
       thrift.end()
     }
     thrift.end()
@@ -303,18 +325,18 @@ export class FixedSchemaEncoder implements FileEncoder {
   private writeFooter(): void {
     const t = new ThriftWriter(this.out)
     t.begin()
-    t.i32(1, 2)
-    t.structList(2, this.columns.length + 1)
+    t.i32(FileMetaData.version, FORMAT_VERSION)
+    t.structList(FileMetaData.schema, this.columns.length + 1)
     t.begin()
-    t.string(4, 'schema')
-    t.i32(5, this.columns.length)
+    t.string(SchemaElement.name, 'schema')
+    t.i32(SchemaElement.num_children, this.columns.length)
     t.end()
     for (const plan of this.plans) writeSchemaElement(t, plan)
-    t.i64(3, this.rows)
-    t.structList(4, this.rowGroups.length)
+    t.i64(FileMetaData.num_rows, this.rows)
+    t.structList(FileMetaData.row_groups, this.rowGroups.length)
     for (const group of this.rowGroups) {
       t.begin()
-      t.structList(1, group.chunks.length)
+      t.structList(RowGroup.columns, group.chunks.length)
       let uncompressed = 0
       let compressed = 0
       for (const chunk of group.chunks) {
@@ -322,17 +344,17 @@ export class FixedSchemaEncoder implements FileEncoder {
         uncompressed += chunk.uncompressed
         compressed += chunk.compressed
       }
-      t.i64(2, uncompressed)
-      t.i64(3, group.rows)
-      t.i64(5, group.fileOffset)
-      t.i64(6, compressed)
+      t.i64(RowGroup.total_byte_size, uncompressed)
+      t.i64(RowGroup.num_rows, group.rows)
+      t.i64(RowGroup.file_offset, group.fileOffset)
+      t.i64(RowGroup.total_compressed_size, compressed)
       t.end()
     }
-    t.string(6, CREATED_BY)
-    t.structList(7, this.columns.length) // column_orders: TYPE_ORDER for each column, so readers trust min/max
+    t.string(FileMetaData.created_by, CREATED_BY)
+    t.structList(FileMetaData.column_orders, this.columns.length) // TYPE_ORDER for each column, so readers trust min/max
     for (let i = 0; i < this.columns.length; i++) {
       t.begin()
-      t.struct(1)
+      t.struct(ColumnOrder.TYPE_ORDER)
       t.end()
       t.end()
     }
@@ -343,46 +365,46 @@ export class FixedSchemaEncoder implements FileEncoder {
 function writeSchemaElement(t: ThriftWriter, plan: ColumnPlan): void {
   const { column } = plan
   t.begin()
-  t.i32(1, plan.type)
-  t.i32(3, column.required ? Repetition.REQUIRED : Repetition.OPTIONAL)
-  t.string(4, column.name)
+  t.i32(SchemaElement.type, plan.type)
+  t.i32(SchemaElement.repetition_type, column.required ? Repetition.REQUIRED : Repetition.OPTIONAL)
+  t.string(SchemaElement.name, column.name)
   if (column.kind === 'timestamp') {
-    t.i32(6, Converted.TIMESTAMP_MILLIS)
-    t.struct(10) // LogicalType
-    t.struct(8) // TIMESTAMP
-    t.bool(1, true) // isAdjustedToUTC
-    t.struct(2) // unit
-    t.struct(1) // MILLIS
+    t.i32(SchemaElement.converted_type, Converted.TIMESTAMP_MILLIS)
+    t.struct(SchemaElement.logicalType)
+    t.struct(LogicalType.TIMESTAMP)
+    t.bool(TimestampType.isAdjustedToUTC, true)
+    t.struct(TimestampType.unit)
+    t.struct(TimeUnit.MILLIS)
     t.end()
     t.end()
     t.end()
     t.end()
   } else if (column.kind === 'string' || column.kind === 'json') {
-    t.i32(6, Converted.UTF8)
+    t.i32(SchemaElement.converted_type, Converted.UTF8)
   }
   t.end()
 }
 
 function writeColumnChunk(t: ThriftWriter, chunk: ChunkMeta): void {
   t.begin()
-  t.i64(2, chunk.dictionaryPageOffset ?? chunk.dataPageOffset)
-  t.struct(3)
-  t.i32(1, chunk.type)
-  t.i32List(2, chunk.encodings)
-  t.stringList(3, [chunk.path])
-  t.i32(4, SNAPPY)
-  t.i64(5, chunk.numValues)
-  t.i64(6, chunk.uncompressed)
-  t.i64(7, chunk.compressed)
-  t.i64(9, chunk.dataPageOffset)
-  if (chunk.dictionaryPageOffset !== undefined) t.i64(11, chunk.dictionaryPageOffset)
+  t.i64(ColumnChunk.file_offset, chunk.dictionaryPageOffset ?? chunk.dataPageOffset)
+  t.struct(ColumnChunk.meta_data)
+  t.i32(ColumnMetaData.type, chunk.type)
+  t.i32List(ColumnMetaData.encodings, chunk.encodings)
+  t.stringList(ColumnMetaData.path_in_schema, [chunk.path])
+  t.i32(ColumnMetaData.codec, SNAPPY)
+  t.i64(ColumnMetaData.num_values, chunk.numValues)
+  t.i64(ColumnMetaData.total_uncompressed_size, chunk.uncompressed)
+  t.i64(ColumnMetaData.total_compressed_size, chunk.compressed)
+  t.i64(ColumnMetaData.data_page_offset, chunk.dataPageOffset)
+  if (chunk.dictionaryPageOffset !== undefined) t.i64(ColumnMetaData.dictionary_page_offset, chunk.dictionaryPageOffset)
   if (chunk.nullCount !== undefined) {
-    t.struct(12)
-    t.i64(3, chunk.nullCount)
-    if (chunk.max) t.binary(5, chunk.max)
-    if (chunk.min) t.binary(6, chunk.min)
-    if (!chunk.maxExact) t.bool(7, false)
-    if (!chunk.minExact) t.bool(8, false)
+    t.struct(ColumnMetaData.statistics)
+    t.i64(Statistics.null_count, chunk.nullCount)
+    if (chunk.max) t.binary(Statistics.max_value, chunk.max)
+    if (chunk.min) t.binary(Statistics.min_value, chunk.min)
+    if (!chunk.maxExact) t.bool(Statistics.is_max_value_exact, false)
+    if (!chunk.minExact) t.bool(Statistics.is_min_value_exact, false)
     t.end()
   }
   t.end()
@@ -470,49 +492,6 @@ function nonNullCount(values: Value[]): number {
   let n = 0
   for (const value of values) if (value !== null) n++
   return n
-}
-
-function numberStatistics(chunk: ChunkMeta, values: Value[], toBytes: (value: number) => Uint8Array): void {
-  let min = Infinity
-  let max = -Infinity
-  let nulls = 0
-  for (const value of values) {
-    if (value === null) nulls++
-    else {
-      const n = Number(value)
-      if (n < min) min = n
-      if (n > max) max = n
-    }
-  }
-  chunk.nullCount = nulls
-  if (nulls < values.length) {
-    chunk.min = toBytes(min)
-    chunk.max = toBytes(max)
-  }
-}
-
-function textStatistics(chunk: ChunkMeta, nulls: number, min: string | undefined, max: string | undefined): void {
-  chunk.nullCount = nulls
-  if (min !== undefined && max !== undefined) {
-    const lower = lowerBound(utf8.encode(min))
-    const upper = upperBound(utf8.encode(max))
-    chunk.min = lower.bytes
-    chunk.minExact = lower.exact
-    chunk.max = upper.bytes
-    chunk.maxExact = upper.exact
-  }
-}
-
-function int32Bytes(value: number): Uint8Array {
-  const sink = new ByteSink(4)
-  sink.int32(value)
-  return sink.toBytes()
-}
-
-function int64Bytes(value: number): Uint8Array {
-  const sink = new ByteSink(8)
-  sink.int64(value)
-  return sink.toBytes()
 }
 
 /**
