@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 
 /**
  * Key layout under the destination prefix. Names starting with `_` are not data: engines skip them.
- *   dt=<d>/event_name=<n>/part-<sourceId>.parquet          one file per archive and partition
+ *   dt=<d>/event_name=<n>/part-<sourceId>-<nameTag>.parquet one file per archive and partition (releases
+ *                                                          before the tag wrote part-<sourceId>.parquet; both are read)
  *   dt=<d>/event_name=<n>/compact-<id>-<nnn>.parquet       merged files (id: hash of the input set)
  *   _ccc_trail/manifests/<source key>@<etag>.json           what an archive wrote (the commit record)
  *   _ccc_trail/compactions/dt=<d>/event_name=<n>/<id>.json  what one compaction wrote (its commit record)
@@ -41,9 +42,19 @@ export function partitionPrefix(destPrefix: string, partition: PartitionRef): st
   return destPrefix + partitionPath(partition.dt, partition.eventName)
 }
 
-/** The file one archive writes into one partition. */
+/**
+ * The file one archive writes into one partition. `nameTag` (lower-case hex) comes from the exact event
+ * name, so two names differing only in case (`ListUsers`, `listusers`) give files whose names differ in
+ * more than case: on a case-insensitive disk (macOS, Windows) their folders are one, and neither file
+ * overwrites the other.
+ */
 export function partFileKey(destPrefix: string, partition: PartitionRef, sourceKey: string): string {
-  return `${partitionPrefix(destPrefix, partition)}${PART_PREFIX}${sourceId(sourceKey)}.parquet`
+  return `${partitionPrefix(destPrefix, partition)}${PART_PREFIX}${sourceId(sourceKey)}-${nameTag(partition.eventName)}.parquet`
+}
+
+/** 8 lower-case hex digits of the partition folder's value: different for names that differ only in case. */
+export function nameTag(eventName: string | null): string {
+  return createHash('sha1').update(escapePartitionValue(eventName)).digest('hex').slice(0, 8)
 }
 
 /** Every output of compaction `id` starts with this, so a crashed run's partial outputs can be found. */
@@ -59,7 +70,8 @@ export function compactedFileKey(destPrefix: string, partition: PartitionRef, id
 /** What a data file's name says about it: one archive's rows, or one output of a multi-source writer run. */
 export type DataFileName = { kind: 'part'; sourceId: string } | { kind: 'group'; group: string; index: number }
 
-const PART_NAME = /^part-([A-Za-z0-9_]+)\.parquet$/
+// `part-<sourceId>-<nameTag>.parquet`, or `part-<sourceId>.parquet` from releases before the name tag.
+const PART_NAME = /^part-([A-Za-z0-9_]+)(?:-[0-9a-f]{8})?\.parquet$/
 const GROUP_NAME = /^compact-([A-Za-z0-9_]+)-(\d+)\.parquet$/
 
 /** Parses a file name made by `partFileKey` or `compactedFileKey`; anything else is not ccc-trail's data. */

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { escapePartitionValue, HIVE_DEFAULT_PARTITION, partitionPath, unescapePartitionValue } from '../lib/layout.js'
+import {
+  escapePartitionValue,
+  fileNameOf,
+  HIVE_DEFAULT_PARTITION,
+  parseDataFileName,
+  partFileKey,
+  partitionPath,
+  sourceId,
+  unescapePartitionValue,
+} from '../lib/layout.js'
 import { dateInZone } from '../lib/util/days.js'
 
 describe('hive partition values', () => {
@@ -33,5 +42,29 @@ describe('hive partition values', () => {
     expect(dateInZone('America/Los_Angeles')(Date.UTC(2021, 1, 3, 7, 59))).toBe('2021-02-02')
     expect(dateInZone('Asia/Kolkata')(Date.UTC(2021, 1, 3, 18, 29))).toBe('2021-02-03')
     expect(dateInZone('Asia/Kolkata')(Date.UTC(2021, 1, 3, 18, 30))).toBe('2021-02-04')
+  })
+})
+
+describe('part file names', () => {
+  const key = 'AliyunLogs/Actiontrail/cn-shanghai/2021/02/03/Actiontrail_cn-shanghai_20210203041500_1002_2_9_ab.gz'
+  const nameOf = (eventName: string | null) => fileNameOf(partFileKey('t/', { dt: '2021-02-03', eventName }, key))
+
+  it('differ in more than case for event names that differ only in case (one folder on a case-insensitive disk)', () => {
+    const names = ['ListUsers', 'listusers', 'LISTUSERS', 'ÉventX', 'éventX'].map(nameOf)
+    expect(new Set(names.map((name) => name.toLowerCase())).size).toBe(names.length)
+    for (const name of names) expect(name).toBe(name.toLowerCase())
+  })
+
+  it('stay the same for the same archive and name, so a rerun overwrites its own file', () => {
+    expect(nameOf('ListUsers')).toBe(nameOf('ListUsers'))
+    expect(nameOf('ListUsers')).toMatch(new RegExp(`^part-${sourceId(key)}-[0-9a-f]{8}\\.parquet$`))
+    expect(nameOf(null)).toMatch(/^part-[0-9a-f]{16}-[0-9a-f]{8}\.parquet$/)
+  })
+
+  it('parse back to their source id, old-style names of earlier releases included', () => {
+    expect(parseDataFileName(nameOf('ListUsers'))).toEqual({ kind: 'part', sourceId: sourceId(key) })
+    expect(parseDataFileName(`part-${sourceId(key)}.parquet`)).toEqual({ kind: 'part', sourceId: sourceId(key) })
+    expect(parseDataFileName('part-abc-XYZ.parquet')).toBeUndefined()
+    expect(parseDataFileName('compact-0123456789abcdef-001.parquet')).toEqual({ kind: 'group', group: '0123456789abcdef', index: 1 })
   })
 })

@@ -15,7 +15,7 @@ import { tempDir } from '../support/temp.js'
 import { FUZZ } from './settings.js'
 
 const DEST_PREFIX = 'table/'
-const DATA_FILE = /^table\/dt=\d{4}-\d{2}-\d{2}\/event_name=(?!\.\.?\/)[^/]+\/part-[0-9a-f]+\.parquet$/
+const DATA_FILE = /^table\/dt=\d{4}-\d{2}-\d{2}\/event_name=(?!\.\.?\/)[^/]+\/part-[0-9a-f]+-[0-9a-f]{8}\.parquet$/
 
 /** Every file under `root`, relative, with a digest of its bytes. */
 async function snapshot(root: string): Promise<Map<string, string>> {

@@ -176,7 +176,7 @@ describe('hostile event names', () => {
     expect(r.result).toMatchObject({ status: 'written', files: NAMES.length + 1, counts: { rows: NAMES.length + 1, quarantined: 0 } })
     const files = await dataFiles(r.pipeline.dest)
     expect(files).toHaveLength(NAMES.length + 1)
-    for (const file of files) expect(file).toMatch(/^dt=2021-02-03\/event_name=[^/]+\/part-[0-9a-f]{16}\.parquet$/)
+    for (const file of files) expect(file).toMatch(/^dt=2021-02-03\/event_name=[^/]+\/part-[0-9a-f]{16}-[0-9a-f]{8}\.parquet$/)
     expect(files.filter((f) => f.includes(`event_name=${HIVE_DEFAULT_PARTITION}/`))).toHaveLength(1)
     // Nothing but the table, its metadata and quarantine at the top of the destination.
     expect(sorted(await readdir(r.pipeline.destRoot))).toEqual(['_ccc_trail', 'dt=2021-02-03'])
