@@ -11,8 +11,8 @@ import type { Storage } from '../../lib/storage/types.js'
 import { DelegatingStorage } from '../support/delegating-storage.js'
 import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
+import { visibleEventIds } from '../support/rollup-day.js'
 import { TEST_SEED } from '../support/seed.js'
-import { visibleIds } from '../support/visible-ids.js'
 import { cccEvent, sorted, type TestEvent } from './harness.js'
 import { folderLake, LAKE_CREDENTIALS, ossLake } from './lakes.js'
 
@@ -125,7 +125,7 @@ describe(`two writers at random offsets, ${ROUNDS} rounds (seed ${TEST_SEED})`, 
         await oneRound(round, lake.dest, lake.ids)
       } else {
         const dest = new MemoryStorage()
-        await oneRound(round, dest, () => visibleIds(dest))
+        await oneRound(round, dest, () => visibleEventIds(dest))
       }
     }
   }, 120_000)
