@@ -56,7 +56,7 @@ export async function compactPartition(ctx: CompactContext, partition: Partition
     return { ...base, status: 'unchanged', filesAfter: before.files, bytesAfter: before.bytes, rowsBefore: null, rowsAfter: null, duplicates: 0, superseded: 0 }
   }
   const inputs = await loadInputs(dest, files)
-  const { record, key: recordKey } = await writeGroup(ctx, partition, files, inputs, supersededSources(inputs, recovery.records))
+  const { record, key: recordKey } = await writeGroup(ctx, partition, files, inputs, supersededSources(inputs, recovery.records), recovery.records)
   await ctx.lease.check()
   await deleteInputs(ctx, partition, files, recovery.live, recordKey)
   if (record.outputs.length === 0) await dest.delete(recordKey)

@@ -2,7 +2,7 @@ import { fileNameOf } from '../layout.js'
 import type { CompactionRecord } from '../ledger/compaction-records.js'
 import { partitionVisibility } from '../ledger/visibility.js'
 import type { ParquetTable } from '../read/parquet-read.js'
-import { SOURCE_OBJECT_INDEX } from '../schema/columns.js'
+import { SOURCE_OBJECT_INDEX, type Value } from '../schema/columns.js'
 import { readAll } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'
 import type { Run } from './merge.js'
@@ -47,8 +47,16 @@ export function supersededSources(inputs: readonly LoadedInput[], records: reado
   return new Map(inputs.map((input) => [input.file.key, staleSources.get(fileNameOf(input.file.key)) ?? new Set<string>()]))
 }
 
-/** One run per row group, in input order; stale rows are dropped as a group loads and counted in `dropped`. */
-export function runsOf(inputs: readonly LoadedInput[], superseded: Map<string, Set<string>>, dropped: { rows: number }): Run[] {
+/**
+ * One run per row group, in input order; stale rows are dropped as a group loads and counted in `dropped`,
+ * unless `restore` gives them back under another source (see stand-ins.ts).
+ */
+export function runsOf(
+  inputs: readonly LoadedInput[],
+  superseded: Map<string, Set<string>>,
+  dropped: { rows: number },
+  restore: (row: Value[]) => Value[] | undefined = () => undefined,
+): Run[] {
   const runs: Run[] = []
   for (const input of inputs) {
     const stale = superseded.get(input.file.key)
@@ -59,8 +67,12 @@ export function runsOf(inputs: readonly LoadedInput[], superseded: Map<string, S
         load: async () => {
           const rows = await input.table.readRows(span.rowStart, span.rowEnd)
           if (!stale?.size) return rows
-          const kept = rows.filter((row) => !stale.has(row[SOURCE_OBJECT_INDEX] as string))
-          dropped.rows += rows.length - kept.length
+          const kept: Value[][] = []
+          for (const row of rows) {
+            const back = stale.has(row[SOURCE_OBJECT_INDEX] as string) ? restore(row) : row
+            if (back) kept.push(back)
+            else dropped.rows++
+          }
           return kept
         },
       })

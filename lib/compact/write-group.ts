@@ -7,6 +7,7 @@ import { type LoadedInput, runsOf } from './inputs.js'
 import { mergeRuns } from './merge.js'
 import { OutputFiles } from './output.js'
 import type { DataFile } from './partitions.js'
+import { StandIns } from './stand-ins.js'
 
 /**
  * Merges `inputs` (the loaded `files`) into one new group of compacted files of the partition, described by
@@ -20,6 +21,8 @@ export async function writeGroup(
   files: readonly DataFile[],
   inputs: readonly LoadedInput[],
   stale: Map<string, Set<string>>,
+  /** The live records of the partition: the stand-ins of the groups among the inputs (stand-ins.ts). */
+  records: readonly CompactionRecord[] = [],
 ): Promise<{ record: CompactionRecord; key: string }> {
   const { dest, destPrefix } = ctx
   const record: CompactionRecord = {
@@ -40,24 +43,31 @@ export async function writeGroup(
   // Event ids as fingerprints, as the router keeps them: a partition's ids stay small however many.
   const seen = new FingerprintSet()
   const sources = new Set<string>()
+  const standIns = new StandIns(records, files)
   try {
-    await mergeRuns(runsOf(inputs, stale, dropped), (row) => {
-      sources.add(row[SOURCE_OBJECT_INDEX] as string)
-      const id = row[EVENT_ID_INDEX]
-      if (typeof id === 'string') {
-        if (!seen.add(id)) {
-          record.rows.duplicates++
-          return
+    await mergeRuns(
+      runsOf(inputs, stale, dropped, (row) => standIns.restore(row)),
+      (row) => {
+        const source = row[SOURCE_OBJECT_INDEX] as string
+        sources.add(source)
+        const id = row[EVENT_ID_INDEX]
+        if (typeof id === 'string') {
+          if (!seen.add(id)) {
+            standIns.dropped(id, source)
+            record.rows.duplicates++
+            return
+          }
+          standIns.kept(id, source)
         }
-      }
-      return output.add(row)
-    })
+        return output.add(row)
+      },
+    )
     record.outputs = await output.finish()
   } catch (error) {
     await output.abort(error)
     throw error
   }
-  Object.assign(record, { state: 'written', finishedAt: new Date().toISOString(), sources: [...sources].sort() })
+  Object.assign(record, { state: 'written', finishedAt: new Date().toISOString(), sources: [...sources].sort(), standIns: standIns.toRecord() })
   record.rows.out = sum(record.outputs.map((o) => o.rows))
   record.rows.superseded = dropped.rows
   await writeRecord(dest, destPrefix, record)

@@ -32,6 +32,11 @@ export interface CompactionRecord {
   outputs: CompactionOutput[]
   /** Source objects whose rows the outputs hold (a source whose every row was a duplicate counts too). */
   sources: string[]
+  /**
+   * Event ids whose kept row stands in for copies dropped from other sources: id -> those sources. When the
+   * kept row's source is superseded, a later compaction keeps the row under one of them (compact/stand-ins.ts).
+   */
+  standIns?: Record<string, string[]>
   rows: { in: number; out: number; duplicates: number; superseded: number }
 }
 

@@ -27,6 +27,7 @@ import type { Storage } from '../storage/types.js'
  */
 
 export const DEFAULT_LEASE_TTL_MS = 120_000
+const MAX_POLL_MS = 5_000
 
 export interface LeaseBody {
   version: 1
@@ -46,7 +47,10 @@ export interface LeaseOptions {
   ttlMs?: number
   /** Renew this often while held; default a third of the TTL; 0: never (the caller renews). */
   renewEveryMs?: number
-  /** When held by another run: poll every `pollMs` until free, up to `waitMs` (default 0: answer `held` at once). */
+  /**
+   * When held by another run: look again until free, up to `waitMs` (default 0: answer `held` at once),
+   * first after `pollMs` (default 50), then twice as long each time, up to 5 s between looks.
+   */
   waitMs?: number
   pollMs?: number
   now?: () => number
@@ -74,10 +78,10 @@ export async function acquireLease(dest: Storage, destPrefix: string, partition:
   const now = options.now ?? Date.now
   const deadline = now() + (options.waitMs ?? 0)
   const owner = options.owner ?? newOwnerId()
-  for (;;) {
+  for (let poll = options.pollMs ?? 50; ; poll = Math.min(poll * 2, MAX_POLL_MS)) {
     const attempt = await tryAcquire(dest, destPrefix, partition, { ...options, owner, now })
     if (attempt.kind === 'acquired' || now() >= deadline) return attempt
-    await sleep(Math.min(options.pollMs ?? 1000, Math.max(1, deadline - now())))
+    await sleep(Math.min(poll, Math.max(1, deadline - now())))
   }
 }
 
