@@ -49,7 +49,8 @@ export async function compactPartition(ctx: CompactContext, partition: Partition
   const { dest, destPrefix, log } = ctx
   await ctx.lease.check()
   const recovery = await recoverPartition(dest, destPrefix, partition, log)
-  const files = await listDataFiles(dest, destPrefix, partition)
+  // A batch still writing here (a backfill of this day) keeps its files: the next run merges them.
+  const files = (await listDataFiles(dest, destPrefix, partition)).filter((f) => !recovery.inFlight.has(f.key))
   const before = { files: files.length, bytes: sum(files.map((f) => f.bytes)) }
   const base = { ...partition, filesBefore: before.files, bytesBefore: before.bytes, recovered: recovery.finished + recovery.rolledBack }
   if (!needsCompaction(files, ctx.targetBytes)) {

@@ -14,6 +14,8 @@ export interface Recovery {
   live: Map<string, string>
   /** The records describing the partition's compacted files now. */
   records: CompactionRecord[]
+  /** Keys of files a batch is still writing: not compaction's to merge or delete. */
+  inFlight: Set<string>
 }
 
 /**
@@ -29,7 +31,7 @@ export async function recoverPartition(dest: Storage, destPrefix: string, partit
   const listed = await listRecords(dest, destPrefix, partition)
   const keyOf = new Map(listed.map(({ key, record }) => [record, key]))
   const files = new Map<string, FileVersion>((await listDataFiles(dest, destPrefix, partition)).map((f) => [fileNameOf(f.key), { etag: f.etag }]))
-  const visible = partitionVisibility({ files, records: listed.map((r) => r.record) })
+  const visible = partitionVisibility({ files, records: listed.map((r) => r.record), now: Date.now() })
   const folder = partitionPrefix(destPrefix, partition)
   const fields = (record: CompactionRecord) => ({ dt: partition.dt, eventName: partition.eventName, compaction: record.id })
   for (const { record, files: left } of visible.unfinished) {
@@ -48,5 +50,6 @@ export async function recoverPartition(dest: Storage, destPrefix: string, partit
   }
   if (visible.dead.length > 0) await dest.deleteMany(visible.dead.map((record) => keyOf.get(record)!))
   const live = new Map(visible.live.flatMap((record) => record.outputs.map((o) => [o.key, keyOf.get(record)!] as const)))
-  return { finished, rolledBack: visible.unfinished.length, live, records: visible.live }
+  const inFlight = new Set(visible.inFlight.flatMap((batch) => batch.files.map((name) => folder + name)))
+  return { finished, rolledBack: visible.unfinished.length, live, records: visible.live, inFlight }
 }

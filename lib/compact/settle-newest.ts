@@ -28,7 +28,7 @@ export async function settleNewest(dest: Storage, destPrefix: string, partition:
   const keyOf = new Map<CompactionRecord, string>()
   for (const info of newest) keyOf.set(await readJson<CompactionRecord>(dest, info.key), info.key)
   const listing = new Map<string, FileVersion>(files.map((f) => [fileNameOf(f.key), { etag: f.etag }]))
-  const visible = partitionVisibility({ files: listing, records: [...keyOf.keys()] })
+  const visible = partitionVisibility({ files: listing, records: [...keyOf.keys()], now: Date.now() })
   const folder = partitionPrefix(destPrefix, partition)
   const fields = (record: CompactionRecord) => ({ dt: partition.dt, eventName: partition.eventName, compaction: record.id })
   for (const { record, files: left } of visible.unfinished) {

@@ -14,7 +14,15 @@ export interface PartitionListing {
   records: readonly CompactionRecord[]
   /** Sources held by multi-source files that no record describes (records lost), where the caller read them. */
   sourcesOf?: ReadonlyMap<string, readonly string[]>
+  /** The caller's clock (epoch millis), for a caller that deletes: it tells a batch still writing from one that died. */
+  now?: number
 }
+
+/**
+ * A batch (a writer that consumes no input and holds no lease) still `writing` after this long has died:
+ * a batch is at most a day of archives, converted in minutes, and no Function Compute invocation lasts longer.
+ */
+export const ABANDONED_BATCH_MS = 6 * 60 * 60 * 1000
 
 /** Which rows of a partition are visible, and what a cleanup of the partition may delete. */
 export interface PartitionVisibility {
@@ -22,8 +30,10 @@ export interface PartitionVisibility {
   read: string[]
   /** Per multi-source file read: sources whose rows that file must not contribute (their rows live elsewhere). */
   staleSources: Map<string, Set<string>>
-  /** Runs still writing (or that died writing), with the files they left: copies of rows their inputs still hold. */
+  /** Runs that died writing, with the files they left: partial copies of rows their inputs still hold, or of no committed rows. */
   unfinished: { record: CompactionRecord; files: string[] }[]
+  /** Batches still writing (given `now`): their files are not read yet, and nobody may delete them. */
+  inFlight: { record: CompactionRecord; files: string[] }[]
   /** Inputs of finished runs still listed at the version the run read: their rows sit in the run's outputs. */
   consumed: string[]
   /** Finished runs whose outputs all exist and are not consumed by a later run: they describe files of the partition. */
@@ -45,7 +55,8 @@ interface Group {
 
 /**
  * The one rule of which rows of a partition are visible, used by query, compaction and recovery:
- *  1. a run still `writing` is unfinished: its files are skipped (the rows are still in its inputs);
+ *  1. a run still `writing` is unfinished: its files are skipped (the rows are still in its inputs, or, for
+ *     a batch, not committed yet); a caller that deletes gives `now`, and a batch still writing is in flight;
  *  2. a `written` run whose outputs all exist replaces its inputs: those still at the version it read are
  *     skipped (an input rewritten since is newer and is read); a run whose outputs a later run consumed is dead;
  *  3. every source's rows come from exactly one place: its part file when one is read (a rerun, a new
@@ -56,13 +67,14 @@ interface Group {
  *     caller read from them; until then they are listed in `needsSources` and read whole.
  * Pure: the listing in, the answer out.
  */
-export function partitionVisibility({ files, records, sourcesOf }: PartitionListing): PartitionVisibility {
+export function partitionVisibility({ files, records, sourcesOf, now }: PartitionListing): PartitionVisibility {
   const unfinished: PartitionVisibility['unfinished'] = []
+  const inFlight: PartitionVisibility['inFlight'] = []
   const skipped = new Set<string>()
   for (const record of records.filter((r) => r.state === 'writing')) {
     const left = [...files.keys()].filter((name) => groupOf(name) === record.id)
     for (const name of left) skipped.add(name)
-    unfinished.push({ record, files: left })
+    ;(now !== undefined && batchStillWriting(record, now) ? inFlight : unfinished).push({ record, files: left })
   }
   const finished = records.filter((r) => r.state === 'written' && r.outputs.length > 0 && r.outputs.every((o) => files.has(fileNameOf(o.key))))
   const consumed = new Set<string>()
@@ -86,7 +98,16 @@ export function partitionVisibility({ files, records, sourcesOf }: PartitionList
     if (stale.size > 0) for (const name of group.files) staleSources.set(name, stale)
   }
   const needsSources = read.filter((name) => parseDataFileName(name)?.kind === 'group' && !groups.has(groupOf(name)!) && !sourcesOf?.has(name))
-  return { read, staleSources, unfinished, consumed: [...consumed].sort(), live, dead, needsSources }
+  return { read, staleSources, unfinished, inFlight, consumed: [...consumed].sort(), live, dead, needsSources }
+}
+
+/**
+ * Compaction and roll-up runs hold the partition's lease, so one found `writing` under the lease has died.
+ * A batch holds none (it deletes nothing): its `writing` record is left alone until it is clearly abandoned.
+ */
+function batchStillWriting(record: CompactionRecord, now: number): boolean {
+  const started = Date.parse(record.startedAt)
+  return record.inputs.length === 0 && Number.isFinite(started) && now - started < ABANDONED_BATCH_MS
 }
 
 /** Whether a partition's records matter to a reader at all: only where multi-source files sit beside other files. */

@@ -305,6 +305,46 @@ describe('partitionVisibility', () => {
   })
 })
 
+describe('a batch still writing (no inputs, no lease)', () => {
+  const batch = (startedAt: string) => ({ ...record({ id: 'b1', state: 'writing' }), startedAt })
+  const files: [string, string][] = [
+    [part(A), 'EA'],
+    ['batch-b1-000.parquet', 'B'],
+  ]
+
+  it('is in flight for a caller that deletes, while young: skipped by readers, left alone by recovery', () => {
+    const young = batch('2021-02-04T01:00:00Z')
+    const visible = partitionVisibility({ ...listing(files, [young]), now: Date.parse('2021-02-04T02:00:00Z') })
+    expect(visible.read).toEqual([part(A)])
+    expect(visible.inFlight).toEqual([{ record: young, files: ['batch-b1-000.parquet'] }])
+    expect(visible.unfinished).toEqual([])
+  })
+
+  it('has died once abandoned, or when its start cannot be read: recovery rolls it back', () => {
+    for (const startedAt of ['2021-02-03T01:00:00Z', 'not a time']) {
+      const old = batch(startedAt)
+      const visible = partitionVisibility({ ...listing(files, [old]), now: Date.parse('2021-02-04T02:00:00Z') })
+      expect(visible.unfinished).toEqual([{ record: old, files: ['batch-b1-000.parquet'] }])
+      expect(visible.inFlight).toEqual([])
+    }
+  })
+
+  it('a compaction found writing has died whatever its age (it runs under the lease)', () => {
+    const compaction = { ...record({ id: 'c1', state: 'writing', inputs: [[part(A), 'EA']] }), startedAt: '2021-02-04T01:59:00Z' }
+    const visible = partitionVisibility({
+      ...listing(
+        [
+          [part(A), 'EA'],
+          [out('c1'), 'X'],
+        ],
+        [compaction],
+      ),
+      now: Date.parse('2021-02-04T02:00:00Z'),
+    })
+    expect(visible.unfinished.map((u) => u.record)).toEqual([compaction])
+  })
+})
+
 describe('mayOverlap', () => {
   it('needs the records only where compacted files sit beside other files', () => {
     expect(mayOverlap([part(A), part(B)])).toBe(false)
