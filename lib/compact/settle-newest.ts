@@ -1,11 +1,11 @@
-import { compactionRecordPrefix, fileNameOf, type PartitionRef, partitionPrefix } from '../layout.js'
+import { compactionRecordPrefix, type PartitionRef } from '../layout.js'
 import type { CompactionRecord } from '../ledger/compaction-records.js'
-import { type FileVersion, partitionVisibility } from '../ledger/visibility.js'
 import type { Logger } from '../log.js'
 import { listObjects } from '../storage/list.js'
 import { readJson } from '../storage/read.js'
 import type { ObjectInfo, Storage } from '../storage/types.js'
 import type { DataFile } from './partitions.js'
+import { settleRecords } from './recover.js'
 
 /**
  * Records written within this long of the newest one are read too: OSS gives times to the second, and
@@ -18,30 +18,15 @@ const SAME_MOMENT_MS = 2_000
  * Every writer of a partition (roll-up, compaction) holds its lease and settles the partition before it
  * writes a record of its own, so at most one record is unsettled: the newest. Only that one (and any of
  * the same moment) is read, and the ledger's visibility rule (lib/ledger/visibility.ts) says what of it
- * goes, as recover.ts does with all of them: a run that died writing loses its outputs and record, the
- * inputs a finished run left behind go, a record that describes nothing goes.
+ * goes, with recover.ts's `settleRecords`, which compaction's recovery runs over all of them.
  * `files` is the partition's listing; returns how many records needed work.
  */
 export async function settleNewest(dest: Storage, destPrefix: string, partition: PartitionRef, files: readonly DataFile[], log: Logger): Promise<number> {
   const newest = await newestRecords(dest, compactionRecordPrefix(destPrefix, partition))
   if (newest.length === 0) return 0
-  const keyOf = new Map<CompactionRecord, string>()
-  for (const info of newest) keyOf.set(await readJson<CompactionRecord>(dest, info.key), info.key)
-  const listing = new Map<string, FileVersion>(files.map((f) => [fileNameOf(f.key), { etag: f.etag }]))
-  const visible = partitionVisibility({ files: listing, records: [...keyOf.keys()], now: Date.now() })
-  const folder = partitionPrefix(destPrefix, partition)
-  const fields = (record: CompactionRecord) => ({ dt: partition.dt, eventName: partition.eventName, compaction: record.id })
-  for (const { record, files: left } of visible.unfinished) {
-    await dest.deleteMany(left.map((name) => folder + name))
-    await dest.delete(keyOf.get(record)!)
-    log.warn('rolled back an interrupted roll-up or compaction', fields(record))
-  }
-  if (visible.consumed.length > 0) {
-    await dest.deleteMany(visible.consumed.map((name) => folder + name))
-    log.warn('finished an interrupted roll-up or compaction', { dt: partition.dt, eventName: partition.eventName, deletedInputs: visible.consumed.length })
-  }
-  if (visible.dead.length > 0) await dest.deleteMany(visible.dead.map((record) => keyOf.get(record)!))
-  return visible.unfinished.length + (visible.consumed.length > 0 ? 1 : 0)
+  const listed = await Promise.all(newest.map(async (info) => ({ key: info.key, record: await readJson<CompactionRecord>(dest, info.key) })))
+  const { visible, finished } = await settleRecords(dest, destPrefix, partition, listed, files, log)
+  return visible.unfinished.length + finished
 }
 
 async function newestRecords(dest: Storage, prefix: string): Promise<ObjectInfo[]> {
