@@ -2,7 +2,7 @@ import type { PartitionRef } from '../layout.js'
 import { describeHolder, type LeaseOptions, newOwnerId, withLease } from '../ledger/lease.js'
 import type { Logger } from '../log.js'
 import type { Storage } from '../storage/types.js'
-import { compactPartition, type PartitionSummary } from './compact-partition.js'
+import { type CompactContext, compactPartition, type PartitionSummary } from './compact-partition.js'
 import { outputLimits } from './output.js'
 import { type DateSelection, listPartitions } from './partitions.js'
 
@@ -40,29 +40,57 @@ export interface CompactSummary {
   millis: number
 }
 
-/** Compacts every partition whose dt the selection takes, one at a time. */
-export async function compactTable(dest: Storage, destPrefix: string, options: CompactOptions, log: Logger): Promise<CompactSummary> {
+/** Compacts every partition whose dt the selection takes, one at a time, each under its lease. */
+export function compactTable(dest: Storage, destPrefix: string, options: CompactOptions, log: Logger): Promise<CompactSummary> {
+  return leasedPass(dest, destPrefix, options, log, { purpose: 'compaction', finished: 'compaction finished' }, (partition, underLease) =>
+    underLease((ctx) => compactPartition(ctx, partition)),
+  )
+}
+
+/** Runs `work` on one partition under its lease; a partition whose lease another run holds is left to that run. */
+export type UnderLease = (work: (ctx: CompactContext) => Promise<PartitionSummary>) => Promise<PartitionSummary>
+
+/**
+ * One pass of a writer that deletes (compaction, roll-up) over the partitions whose dt the selection takes,
+ * one at a time: stops starting partitions at the deadline, hands `visit` a way to work on a partition
+ * under its lease (skipped, with a line, when another run holds it), and sums the partitions up.
+ */
+export async function leasedPass(
+  dest: Storage,
+  destPrefix: string,
+  options: CompactOptions,
+  log: Logger,
+  pass: { purpose: string; finished: string },
+  visit: (partition: PartitionRef, underLease: UnderLease) => Promise<PartitionSummary>,
+): Promise<CompactSummary> {
   const started = Date.now()
   const summary = emptySummary()
   const limits = options.memoryLimitBytes === undefined ? undefined : outputLimits(options.memoryLimitBytes)
-  const owner = newOwnerId()
+  const leaseOptions: LeaseOptions = {
+    purpose: pass.purpose,
+    owner: newOwnerId(),
+    ...(options.wait ? { waitMs: Number.MAX_SAFE_INTEGER } : {}),
+    ...options.lease,
+  }
   for await (const partition of listPartitions(dest, destPrefix, options.selection)) {
     if (options.deadline !== undefined && Date.now() > options.deadline) {
       summary.stoppedEarly = true
       break
     }
-    const leaseOptions: LeaseOptions = { purpose: 'compaction', owner, ...(options.wait ? { waitMs: Number.MAX_SAFE_INTEGER } : {}), ...options.lease }
-    const run = await withLease(dest, destPrefix, partition, leaseOptions, (lease) =>
-      compactPartition({ dest, destPrefix, targetBytes: options.targetBytes, log, limits, lease }, partition),
-    )
-    const result = run.kind === 'done' ? run.value : skipped(partition, describeHolder(run.holder))
-    if (run.kind === 'held')
-      log.info('partition skipped: another run holds its lease', { dt: partition.dt, eventName: partition.eventName, heldBy: result.heldBy })
+    const result = await visit(partition, async (work) => {
+      const run = await withLease(dest, destPrefix, partition, leaseOptions, (lease) =>
+        work({ dest, destPrefix, targetBytes: options.targetBytes, log, limits, lease }),
+      )
+      if (run.kind === 'done') return run.value
+      const held = skipped(partition, describeHolder(run.holder))
+      log.info('partition skipped: another run holds its lease', { dt: partition.dt, eventName: partition.eventName, heldBy: held.heldBy })
+      return held
+    })
     addPartition(summary, result)
     options.onPartition?.(result)
   }
   summary.millis = Date.now() - started
-  log.info('compaction finished', { ...summary })
+  log.info(pass.finished, { ...summary })
   return summary
 }
 
