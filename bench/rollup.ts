@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
@@ -7,6 +6,7 @@ import { ossTriggerEvent } from '../lib/fc/oss-event.js'
 import { listObjects } from '../lib/storage/list.js'
 import { OssStorage } from '../lib/storage/oss.js'
 import { startOssServer } from '../test/support/oss-server.js'
+import { runContainer } from './container.js'
 
 const USAGE = `Usage: node dist/bench/rollup.js [--hours N] [--archives-per-hour N] [--events N] [--ccc-share S] [--json]
   The trigger path over one day at the real delivery cadence, then hourly roll-ups: every archive (default
@@ -86,7 +86,7 @@ async function run(): Promise<void> {
       const before = await dayFiles(storage)
       const requestsBefore = server.requests.length
       // Its own process (a compaction container), so that the test server's CPU is not counted in it.
-      const child = await runContainer(compactFile, [JSON.stringify({ rollup: true, date: DAY })])
+      const child = await runContainer(compactFile, [JSON.stringify({ rollup: true, date: DAY })], CREDENTIALS, {}, 'compaction')
       const requests = server.requests.length - requestsBefore
       const after = await dayFiles(storage)
       costs.push({
@@ -157,33 +157,6 @@ async function dayFiles(storage: OssStorage): Promise<{ parts: number; groups: n
     else if (name.startsWith('compact-')) files.groups++
   }
   return files
-}
-
-interface ContainerResult {
-  seconds: number[]
-  cpuSeconds: number
-  peakRssMB: number
-}
-
-/** One compaction container (bench/trigger-container.ts): a fresh process that loads the handler and handles `payloads`. */
-function runContainer(handler: string, payloads: string[]): Promise<ContainerResult> {
-  const script = path.join(import.meta.dirname, 'trigger-container.js')
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, handler, JSON.stringify(payloads), JSON.stringify(CREDENTIALS)], {
-      env: { ...process.env, LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let out = ''
-    let errors = ''
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text))
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (errors += text))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      const last = out.trimEnd().split('\n').at(-1) ?? ''
-      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as ContainerResult)
-      else reject(new Error(`the compaction container exited with ${code}: ${errors.trim() || out.trim()}`))
-    })
-  })
 }
 
 /** Data files in each partition folder of the day. */

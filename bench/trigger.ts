@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
@@ -6,6 +5,7 @@ import { generateCorpus } from '../lib/demo/corpus.js'
 import { ossTriggerEvent } from '../lib/fc/oss-event.js'
 import { OssStorage } from '../lib/storage/oss.js'
 import { startOssServer } from '../test/support/oss-server.js'
+import { type ContainerResult, runContainer } from './container.js'
 import { packageRoot } from './paths.js'
 
 const USAGE = `Usage: node dist/bench/trigger.js [--events N] [--ccc-share S] [--warm N] [--repeat N] [--package DIR] [--json]
@@ -45,7 +45,13 @@ async function run(): Promise<void> {
     for (let i = 0; i < repeat; i++) {
       // Each container writes under its own prefix, so that no archive is already done.
       const started = performance.now()
-      const child = await runContainer(handler, payloads, { SOURCE_BUCKET: BUCKET, DEST_PREFIX: `ccc-parquet/run-${i}/`, OSS_ENDPOINT: server.endpoint })
+      const child = await runContainer(
+        handler,
+        payloads,
+        CREDENTIALS,
+        { SOURCE_BUCKET: BUCKET, DEST_PREFIX: `ccc-parquet/run-${i}/`, OSS_ENDPOINT: server.endpoint },
+        'trigger',
+      )
       runs.push({ ...child, processSeconds: (performance.now() - started) / 1000 })
     }
     const report = {
@@ -75,33 +81,6 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
-
-interface ContainerResult {
-  seconds: number[]
-  statuses: string[]
-  peakRssMB: number
-  cpuSeconds: number
-}
-
-function runContainer(handler: string, payloads: string[], env: NodeJS.ProcessEnv): Promise<ContainerResult> {
-  const script = path.join(import.meta.dirname, 'trigger-container.js')
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, handler, JSON.stringify(payloads), JSON.stringify(CREDENTIALS)], {
-      env: { ...process.env, ...env, LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let out = ''
-    let errors = ''
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (out += text))
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (errors += text))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      const last = out.trimEnd().split('\n').at(-1) ?? ''
-      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as ContainerResult)
-      else reject(new Error(`the trigger container exited with ${code}: ${errors.trim() || out.trim()}`))
-    })
-  })
 }
 
 run().catch((error: unknown) => {
