@@ -58,8 +58,8 @@ export const alertsCommand: Command = {
       // Only the days evaluated and the look-back before them are fetched (an OSS table is mirrored).
       const bounds = from && to && !rebuild ? { days: [{ from: addDays(from, -days), to }] } : {}
       const table = await localTable(dest, { bounds, cacheDir: input.values.cache as string | undefined })
-      await withDuckDb(async (db) => {
-        await createViews(db, table)
+      await withDuckDb(async (duck) => {
+        const db = await createViews(duck, table)
         if (from && to) {
           const rows = await windowRows(db, from, to)
           evaluation = evaluateRules(settings.rules, rows, { workHours: settings.workHours, seen: await sightingsBefore(db, from, days) })

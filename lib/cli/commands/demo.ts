@@ -67,8 +67,7 @@ export const demoCommand: Command = {
     for (const line of summaryLines(summary)) input.out('  ' + line)
 
     const rows = await withDuckDb(async (db) => {
-      await createViews(db, lake)
-      return db.rows(SUMMARY_SQL)
+      return (await createViews(db, lake)).rows(SUMMARY_SQL)
     })
     input.out('\nCCC events per day and API (ccc_events joined with ccc_api_catalog):')
     input.out(formatRows(rows, 'table'))

@@ -44,7 +44,7 @@ export const queryCommand: Command = {
           note: (line) => input.err(`ccc-trail query: ${line}`),
         })
         try {
-          return await (raw ? db.values(sql) : format === 'json' ? db.jsonRows(sql) : db.rows(sql))
+          return await (raw ? table.sql.values(sql) : format === 'json' ? table.sql.jsonRows(sql) : table.sql.rows(sql))
         } finally {
           await table.release()
         }
