@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkpointKey, loadCheckpoint } from '../../lib/backfill/checkpoint.js'
-import type { FcBackfillDeps } from '../../lib/backfill/fc-deps.js'
+import type { FcBackfillDeps } from '../../lib/fc/backfill-deps.js'
 import { FANOUT_PROBE_KEY } from '../../lib/backfill/payload.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import { RetryableError } from '../../lib/errors.js'
