@@ -1,6 +1,6 @@
 import { isSharedDataFile, manifestKey } from '../layout.js'
 import type { Storage } from '../storage/types.js'
-import { compactionGuard } from './compaction-guard.js'
+import { compactionGuard, type Tombstone } from './compaction-guard.js'
 import { findManifests, type Manifest, type OutputFile, readManifest, writeManifest } from './manifest.js'
 
 /**
@@ -16,8 +16,8 @@ export interface ArchiveRun {
   readonly first: boolean
   /** False when this output's rows already sit in a compacted file of its partition (see compaction-guard.ts). */
   shouldWrite(outputKey: string): boolean
-  /** Writes the tombstones this run needs besides `written` and returns them as outputs for its manifest. */
-  tombstones(written: readonly OutputFile[]): Promise<OutputFile[]>
+  /** The tombstones this run needs besides `written` (lib/write/tombstones.ts writes them). */
+  tombstones(written: readonly OutputFile[]): Tombstone[]
   /** Writes the manifest (the commit), then removes the superseded outputs, quarantine records and manifests. */
   commit(manifest: Manifest): Promise<void>
 }
