@@ -15,6 +15,7 @@ import type { EncoderFactory } from './write/file-encoder.js'
 import type { PartitionBuffer } from './write/partition-buffer.js'
 import { ArchiveRouter } from './write/router.js'
 import { type OutputSink, StreamedOutputs } from './write/streamed-outputs.js'
+import { writeTombstones } from './write/tombstones.js'
 
 export interface PipelineOptions {
   timeZone: string
@@ -231,7 +232,7 @@ async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: Archi
     outputs.push(output)
   }
   await puts.drain()
-  return [...outputs, ...(await run.tombstones(outputs))]
+  return [...outputs, ...(await writeTombstones(pipeline.dest, run.tombstones(outputs)))]
 }
 
 export async function quarantineArchive(
@@ -253,7 +254,7 @@ export async function quarantineArchive(
     time: new Date().toISOString(),
     counts,
   })
-  const manifest = manifestOf(archive.key, info, 'quarantined', counts, await run.tombstones([]), quarantine)
+  const manifest = manifestOf(archive.key, info, 'quarantined', counts, await writeTombstones(pipeline.dest, run.tombstones([])), quarantine)
   const summary = {
     key: archive.key,
     etag: info.etag,

@@ -1,7 +1,7 @@
 import { RetryableError } from '../errors.js'
 import { isSharedDataFile, manifestKey, type PartitionRef, partitionPath } from '../layout.js'
 import type { Storage } from '../storage/types.js'
-import { type CompactionGuard, compactionGuard } from './compaction-guard.js'
+import { type CompactionGuard, compactionGuard, type Tombstone } from './compaction-guard.js'
 import { acquireLease, DEFAULT_LEASE_TTL_MS, describeHolder, type Lease, type LeaseOptions, newOwnerId } from './lease.js'
 import { findManifests, type Manifest, type OutputFile, readManifest, writeManifest } from './manifest.js'
 
@@ -23,8 +23,8 @@ export interface ArchiveRun {
   hold(): Promise<void>
   /** False when this output's rows already sit in a compacted file of its partition (see compaction-guard.ts). */
   shouldWrite(outputKey: string): boolean
-  /** Writes the tombstones this run needs besides `written` and returns them as outputs for its manifest. */
-  tombstones(written: readonly OutputFile[]): Promise<OutputFile[]>
+  /** The tombstones this run needs besides `written` (lib/write/tombstones.ts writes them). */
+  tombstones(written: readonly OutputFile[]): Tombstone[]
   /** Writes the manifest (the commit), then removes the superseded outputs, quarantine records and manifests, then releases. */
   commit(manifest: Manifest): Promise<void>
   /** Gives up the leases `hold` took (done by `commit`; call it when the run fails). Idempotent. */

@@ -30,7 +30,9 @@ export class FsStorage implements Storage {
     const file = this.pathOf(key)
     const info = await stat(file).catch(() => undefined)
     if (!info?.isFile()) throw new NotFoundError(key, this.description)
-    return createReadStream(file, { highWaterMark: 1 << 20 })
+    // Reads of up to 1 MB, but no bigger than the file: each read allocates its whole buffer, and most
+    // archives at ActionTrail's cadence are ~25 KB (1 MB buffers cost a batch more CPU than its gunzip).
+    return createReadStream(file, { highWaterMark: Math.min(1 << 20, info.size + 1) })
   }
 
   put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {

@@ -55,7 +55,7 @@ describe('beginArchive', () => {
     const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v1' })
     if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
     expect(entry.run.shouldWrite(partKey)).toBe(true)
-    expect(await entry.run.tombstones([])).toEqual([])
+    expect(entry.run.tombstones([])).toEqual([])
     await entry.run.commit(manifestOf('v1'))
     expect(await keys(dest)).toEqual([manifestKey(PREFIX, SOURCE, 'v1')])
   })
@@ -210,7 +210,7 @@ describe('beginArchive', () => {
       if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
       await entry.run.hold()
       expect(entry.run.shouldWrite(partKey)).toBe(false)
-      expect(await entry.run.tombstones([{ key: partKey, ...day, rows: 3, bytes: 10 }])).toEqual([])
+      expect(entry.run.tombstones([{ key: partKey, ...day, rows: 3, bytes: 10 }])).toEqual([])
     })
 
     it('writes a new version, and a tombstone where it no longer has rows', async () => {
@@ -220,9 +220,7 @@ describe('beginArchive', () => {
       if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
       await entry.run.hold()
       expect(entry.run.shouldWrite(partKey)).toBe(true)
-      const stones = await entry.run.tombstones([])
-      expect(stones).toEqual([{ key: partKey, ...day, rows: 0, bytes: stones[0].bytes }])
-      expect(await dest.head(partKey)).toBeDefined()
+      expect(entry.run.tombstones([])).toEqual([{ key: partKey, ...day }])
     })
   })
 })
