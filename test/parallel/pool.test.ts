@@ -62,15 +62,16 @@ describe('processArchivesParallel', () => {
   it('starts no new batch once a stop is requested', async () => {
     const days = await tempDir('ccc-pool-days')
     const open = locationOpener(loadConfig({}, { SOURCE: days, DEST: days }).oss)
-    const fourDays = await generateCorpus(open(loadConfig({}, { SOURCE: days, DEST: days }).source!).storage, {
+    // Eight days: the pool reads five batches ahead, so the stop comes before the last ones are shared out.
+    const eightDays = await generateCorpus(open(loadConfig({}, { SOURCE: days, DEST: days }).source!).storage, {
       seed: 3,
-      days: 4,
+      days: 8,
       archivesPerDay: 2,
       eventsPerArchive: 20,
     })
     const { spec } = await setup({ source: { kind: 'fs', root: days, prefix: '' } })
     let seen = 0
-    const summary = await processArchivesParallel(spec, fourDays.keys, {
+    const summary = await processArchivesParallel(spec, eightDays.keys, {
       workers: 2,
       concurrencyPerWorker: 1,
       onOutcome: () => seen++,
