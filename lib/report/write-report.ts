@@ -25,8 +25,7 @@ export async function writeReport(config: Config, out: string, options: WriteRep
   const bounds = { days: [{ from: window.previousFrom, to: window.to }] }
   const table = await localTable(dest, { bounds, cacheDir: options.cache, cacheMaxMb: options.cacheMaxMb, pin: true })
   const report = await withDuckDb(async (db) => {
-    await createViews(db, table)
-    return buildReport(db, { ...options, from: window.from, to: window.to, tableDays: known, location: describeLocation(dest.spec) })
+    return buildReport(await createViews(db, table), { ...options, from: window.from, to: window.to, tableDays: known, location: describeLocation(dest.spec) })
   }).finally(() => table.release())
   await writeFile(out, report.html)
   return { from: report.scope.window.from, to: report.scope.window.to }
