@@ -17,7 +17,7 @@ export const RUN_OPTIONS = {
   concurrency: { type: 'string', description: 'archives in flight at once (default 4)', placeholder: 'n' },
   workers: {
     type: 'string',
-    description: 'worker threads (default: one per core for more than 3 archives of 64 KB or more on average; 1 = in-process)',
+    description: 'worker threads (default: one per core for 200 archives or more, or more than 3 of 64 KB or more on average; 1 = in-process)',
     placeholder: 'n',
   },
 } satisfies Record<string, OptionSpec>
