@@ -11,7 +11,7 @@ export async function runFanout(run: WindowRun, listed: DayPlan[], more: AsyncIt
   const dispatcher = new BatchDispatcher(deps.invoker, deps.workerName, deps.fanoutBatchSize, deps.log)
   let lastDay: string | undefined
   const dispatchDay = async (day: DayPlan) => {
-    await dispatcher.add(day.pending.map((p) => p.key))
+    await dispatcher.addDay(day.pending.map((p) => p.key))
     lastDay = day.day
   }
   for (const day of listed) await dispatchDay(day)

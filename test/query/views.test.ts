@@ -98,4 +98,19 @@ describe('ccc_events declared from the column table', () => {
     const onlyOld = { ...mixed.table, files: [mixed.oldFile] }
     expect(await answer(onlyOld, "SELECT count(*) AS n FROM (DESCRIBE ccc_events) WHERE column_name = 'referenced_resources'")).toEqual([{ n: '0' }])
   })
+
+  it("drops a stale source's rows, except those a stand-in restores under another source, declared or unified", async () => {
+    const [{ source_object: source }] = await answer(full.table, "SELECT source_object FROM ccc_events WHERE event_id = 'b'")
+    const stale = [{ file: full.newFile, source: String(source) }]
+    const restored = [{ file: full.newFile, eventId: 'b', as: 'trail/other-archive.json.gz' }]
+    const sources = 'SELECT event_id, source_object FROM ccc_events ORDER BY event_id'
+    for (const columns of [undefined, 'unified'] as const) {
+      expect((await answer({ ...full.table, stale }, sources, columns)).map((r) => r.event_id)).toEqual(['a'])
+      const rows = await answer({ ...full.table, stale, restored }, sources, columns)
+      expect(rows.at(-1)).toEqual({ event_id: 'b', source_object: 'trail/other-archive.json.gz' })
+      expect(rows).toHaveLength(2)
+    }
+    const columnsOf = (table: LocalTable) => answer(table, 'SELECT column_name FROM (DESCRIBE ccc_events)')
+    expect(await columnsOf({ ...full.table, stale, restored })).toEqual(await columnsOf(full.table))
+  })
 })
