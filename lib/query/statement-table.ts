@@ -31,9 +31,6 @@ export async function viewsForStatement(db: Sql, dest: Location, sql: string, op
   }
   if (!bounds.days && dest.spec.kind === 'oss') options.note?.(unboundedNote(bounds.eventNames !== undefined))
   const table = await localTable(dest, { bounds, cacheDir: options.cacheDir, cacheMaxMb: options.cacheMaxMb, pin: true })
-  // A view declared with union_by_name (files of an older schema in play) reads every planned file's footer; the
-  // scan then reuses them instead of reading them again (DuckDB checks each file's modification time first).
-  await db.run('SET parquet_metadata_cache = true')
   return { ...table, sql: await createViews(db, table) }
 }
 
