@@ -148,8 +148,7 @@ function report(label: string, result: CliResult): void {
 
 async function shape(root: string): Promise<{ rows: number; distinct: number; files: string[] }> {
   const [row] = await withDuckDb(async (db) => {
-    await createViews(db, root)
-    return db.rows('select count(*) as n, count(distinct event_id) as d from ccc_events')
+    return (await createViews(db, root)).rows('select count(*) as n, count(distinct event_id) as d from ccc_events')
   })
   const files: string[] = []
   for await (const info of listObjects(new FsStorage(root), '')) if (info.key.endsWith('.parquet') && !info.key.startsWith('_')) files.push(info.key)

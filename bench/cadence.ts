@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { processLaunch } from './cli-launch.js'
 import type { BenchCorpus } from './corpus.js'
 import { type LakeShape, lakeShape } from './lake-shape.js'
 import { measure } from './measure.js'
@@ -10,6 +11,8 @@ export interface CadenceResult extends LakeShape {
   cpuSeconds: number
   peakRssMB: number
   rows: number
+  /** ccc-trail only: the worker threads `ccc-trail process` chose (1 = in-process, with the heap it relaunches with). */
+  workers?: number
 }
 
 /**
@@ -41,9 +44,13 @@ export async function runCadence(
   const bulk: CadenceResult[] = []
   for (const name of options.variants) {
     options.progress(`running ${name} over the real-cadence corpus...`)
-    const measurement = await measure(name, { source: corpus.root, dest: path.join(dir, 'out', `cadence-${name}`) }, { repeat: options.repeat })
+    // ccc-trail runs as `ccc-trail process` does by default: on the worker threads it would choose, or in-process with its heap flags.
+    const launch = name === 'ccc-trail' ? await processLaunch(corpus.root) : undefined
+    const dest = path.join(dir, 'out', `cadence-${name}`)
+    const measurement = await measure(name, { source: corpus.root, dest }, { repeat: options.repeat, nodeFlags: launch?.nodeFlags })
     bulk.push({
       name,
+      ...(launch && { workers: launch.workers }),
       wallSeconds: round(measurement.wallSeconds, 3),
       cpuSeconds: round(measurement.cpuSeconds, 2),
       peakRssMB: round(measurement.peakRssMB, 1),
@@ -102,6 +109,10 @@ export function cadenceLines(corpus: BenchCorpus, report: CadenceReport): string
   ]
   const ours = report.bulk.find((r) => r.name === 'ccc-trail')
   if (ours) lines.push(`ccc-trail files / partitions: ${(ours.files / Math.max(1, ours.partitions)).toFixed(2)} (target <= 2)`)
+  if (ours?.workers !== undefined)
+    lines.push(
+      `ccc-trail ran as \`ccc-trail process\` does by default: ${ours.workers > 1 ? `on ${ours.workers} worker threads` : 'in-process, with the heap flags it relaunches with'}`,
+    )
   for (const step of report.steps)
     lines.push(
       `${step.name}: ${Object.entries(step.figures)

@@ -7,6 +7,7 @@ import { heapFlagsNeeded } from '../lib/cli/heap.js'
 import { sqlString, withDuckDb } from '../lib/query/duckdb.js'
 import { type BigArchiveKind, bigArchive } from './big-archive.js'
 import { BULK_VARIANTS, cadenceLines, runCadence } from './cadence.js'
+import { processLaunch } from './cli-launch.js'
 import { type BenchCorpus, benchCorpus, type CadenceParameters, cadenceCorpus, REAL_CADENCE } from './corpus.js'
 import { measure } from './measure.js'
 import { archiveFiles, benchDir } from './paths.js'
@@ -91,7 +92,8 @@ async function run(): Promise<void> {
   for (const name of VARIANT_ORDER.filter((n) => (only ?? DEFAULT_VARIANTS).includes(n))) {
     progress(`running ${name}${repeat > 1 ? ` (${repeat} times)` : ''}...`)
     const dest = path.join(dir, 'out', name)
-    const measurement = await measure(name, { source: corpus.root, dest }, { repeat })
+    const launch = name === 'ccc-trail' ? await processLaunch(corpus.root) : undefined
+    const measurement = await measure(name, { source: corpus.root, dest }, { repeat, nodeFlags: launch?.nodeFlags })
     const rows = measurement.cccEvents ?? (await countRows(measurement.dest))
     results.push(resultOf(measurement, corpus, rows))
   }

@@ -1,6 +1,7 @@
+import type { FcBackfillResult } from '../lib/backfill/fc-result.js'
 import { fcContainer } from '../lib/fc/container.js'
 import type { FcContext } from '../lib/fc/context.js'
-import { type FcBackfillResult, handle } from '../lib/handlers/backfill.js'
+import { handle } from '../lib/handlers/backfill.js'
 
 /**
  * FC 3.0 backfill: timer trigger (payload `{"from","to","prefix"}`, all optional; default yesterday

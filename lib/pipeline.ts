@@ -2,6 +2,7 @@ import { type DecodeStats, readElements } from './decode/read-elements.js'
 import { asInputFault, PermanentInputError } from './errors.js'
 import { partFileKey } from './layout.js'
 import { type ArchiveRun, beginArchive } from './ledger/archive-ledger.js'
+import type { LeaseOptions } from './ledger/lease.js'
 import type { Counts, Manifest, OutputFile } from './ledger/manifest.js'
 import type { Logger } from './log.js'
 import { type MemoryPlan, memoryPlan } from './memory-plan.js'
@@ -14,6 +15,7 @@ import type { EncoderFactory } from './write/file-encoder.js'
 import type { PartitionBuffer } from './write/partition-buffer.js'
 import { ArchiveRouter } from './write/router.js'
 import { type OutputSink, StreamedOutputs } from './write/streamed-outputs.js'
+import { writeTombstones } from './write/tombstones.js'
 
 export interface PipelineOptions {
   timeZone: string
@@ -24,6 +26,8 @@ export interface PipelineOptions {
   verifyEventCount: boolean
   /** Output file encoder; the default (the fixed-schema Parquet encoder) unless a benchmark swaps it. */
   encoder?: EncoderFactory
+  /** Lease settings for runs that replace earlier runs' files (a test's clock, a shorter wait); defaults otherwise. */
+  lease?: Partial<LeaseOptions>
 }
 
 export interface Pipeline {
@@ -90,14 +94,21 @@ export async function openArchive(
   }
   const info = await pipeline.source.head(key)
   if (!info) return settled({ key, status: 'missing', reason: 'no_such_object', millis: Date.now() - started })
-  const entry = await beginArchive(pipeline.dest, pipeline.destPrefix, { source: key, etag: info.etag }, options)
+  const entry = await beginArchive(pipeline.dest, pipeline.destPrefix, { source: key, etag: info.etag }, { ...options, lease: pipeline.options.lease })
   if (entry.kind === 'already_done') return settled({ key, etag: info.etag, status: 'already_done', millis: Date.now() - started })
   return { kind: 'convert', archive: verdict.archive, info, run: entry.run, started }
 }
 
 /** The second half of processArchive: convert one opened archive alone into its part files, then commit. */
 export async function convertOpened(pipeline: Pipeline, opened: OpenedArchive): Promise<ArchiveResult> {
-  const result = await convert(pipeline, opened.archive, opened.info, opened.run)
+  let result: Converted
+  try {
+    await opened.run.hold()
+    result = await convert(pipeline, opened.archive, opened.info, opened.run)
+  } catch (error) {
+    await opened.run.release()
+    throw error
+  }
   await opened.run.commit(result.manifest)
   return finish(pipeline, { ...result.summary, millis: Date.now() - opened.started })
 }
@@ -221,7 +232,7 @@ async function writeOutputs(pipeline: Pipeline, sourceKey: string, router: Archi
     outputs.push(output)
   }
   await puts.drain()
-  return [...outputs, ...(await run.tombstones(outputs))]
+  return [...outputs, ...(await writeTombstones(pipeline.dest, run.tombstones(outputs)))]
 }
 
 export async function quarantineArchive(
@@ -243,7 +254,7 @@ export async function quarantineArchive(
     time: new Date().toISOString(),
     counts,
   })
-  const manifest = manifestOf(archive.key, info, 'quarantined', counts, await run.tombstones([]), quarantine)
+  const manifest = manifestOf(archive.key, info, 'quarantined', counts, await writeTombstones(pipeline.dest, run.tombstones([])), quarantine)
   const summary = {
     key: archive.key,
     etag: info.etag,

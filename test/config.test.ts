@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ SOURCE_BUCKET: 'trail-bucket', SOURCE_PREFIX: 'team/' })
     expect(config.source).toEqual({ kind: 'oss', bucket: 'trail-bucket', prefix: 'team/' })
     expect(config.dest).toEqual({ kind: 'oss', bucket: 'trail-bucket', prefix: DEFAULT_DEST_PREFIX })
-    expect(config).toMatchObject({ timeZone: 'UTC', verifyEventCount: true, memoryLimitBytes: 256 * 1024 * 1024, fanoutBatchSize: 50 })
+    expect(config).toMatchObject({ timeZone: 'UTC', verifyEventCount: true, memoryLimitBytes: 256 * 1024 * 1024, fanoutBatchSize: 288 })
   })
 
   it('lets overrides (CLI flags) win over the environment', () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { NotFoundError } from '../errors.js'
 import { CHECKPOINT_DIR } from '../layout.js'
+import type { RunSummary } from '../run-archives.js'
 import { readJson } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'
 import type { DayWindow } from './window.js'
@@ -39,6 +40,11 @@ export interface Checkpoint {
 
 export function emptyStats(): BackfillStats {
   return { written: 0, quarantined: 0, failed: 0, events: 0, rows: 0, batches: 0, dispatched: 0 }
+}
+
+/** The stats of one run of archives (no batches dispatched). */
+export function statsOfRun(run: RunSummary): BackfillStats {
+  return { written: run.written, quarantined: run.quarantined, failed: run.failed, events: run.counts.events, rows: run.counts.rows, batches: 0, dispatched: 0 }
 }
 
 export function newCheckpoint(window: DayWindow, prefix: string, now: Date): Checkpoint {

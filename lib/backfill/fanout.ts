@@ -8,6 +8,9 @@ const PAYLOAD_BUDGET = ASYNC_PAYLOAD_LIMIT - 1024
  * Collects archive keys and hands them to the worker function in batches of `batchSize`, one FC
  * asynchronous invocation `{"batch": [...]}` each; a batch is also cut short before it outgrows
  * FC's asynchronous payload limit. Each key added is sent exactly once.
+ *
+ * Keys come a delivery day at a time, and a day that fits in a batch is not split: each batch writes one
+ * file per partition it touches, so a day in one batch is a day with one file per partition.
  */
 export class BatchDispatcher {
   private buffer: string[] = []
@@ -22,12 +25,14 @@ export class BatchDispatcher {
     private readonly log: Logger,
   ) {}
 
-  async add(keys: readonly string[]): Promise<void> {
+  async addDay(keys: readonly string[]): Promise<void> {
+    const bytes = keys.reduce((total, key) => total + keyBytes(key), 0)
+    const fits = keys.length <= this.batchSize && bytes <= PAYLOAD_BUDGET
+    if (fits && this.buffer.length > 0 && (this.buffer.length + keys.length > this.batchSize || this.bufferBytes + bytes > PAYLOAD_BUDGET)) await this.send()
     for (const key of keys) {
-      const bytes = JSON.stringify(key).length + 1
-      if (this.buffer.length > 0 && this.bufferBytes + bytes > PAYLOAD_BUDGET) await this.send()
+      if (this.buffer.length > 0 && this.bufferBytes + keyBytes(key) > PAYLOAD_BUDGET) await this.send()
       this.buffer.push(key)
-      this.bufferBytes += bytes
+      this.bufferBytes += keyBytes(key)
       if (this.buffer.length >= this.batchSize) await this.send()
     }
   }
@@ -46,4 +51,8 @@ export class BatchDispatcher {
     this.dispatched += batch.length
     this.log.info('backfill batch dispatched', { worker: this.worker, archives: batch.length, first: batch[0], fcRequestId: requestId })
   }
+}
+
+function keyBytes(key: string): number {
+  return JSON.stringify(key).length + 1
 }

@@ -1,5 +1,6 @@
 import type { Pipeline } from '../pipeline.js'
 import { type Outcome, processArchives, type RunOptions, type RunSummary } from '../run-archives.js'
+import { DayTally } from './day-tally.js'
 import { type DayPlan, type PendingArchive, planWindow } from './plan.js'
 import type { DayWindow } from './window.js'
 
@@ -69,20 +70,20 @@ export async function runBackfill(pipeline: Pipeline, options: BackfillOptions):
 
 async function planAll(pipeline: Pipeline, options: BackfillOptions): Promise<WindowPlan> {
   const started = Date.now()
-  const plan: WindowPlan = { days: 0, listed: 0, done: 0, pending: [], others: [], complete: true, millis: 0 }
+  const tally = new DayTally()
+  const pending: PendingArchive[] = []
+  const others: string[] = []
+  let complete = true
   const days = planWindow(pipeline.source, pipeline.dest, { ...options, destPrefix: pipeline.destPrefix })
   for await (const day of days) {
-    plan.days++
-    plan.listed += day.listed
-    plan.done += day.done
-    plan.pending.push(...day.pending)
-    plan.others.push(...day.others)
+    tally.add(day)
+    pending.push(...day.pending)
+    others.push(...day.others)
     options.onDayPlanned?.(day)
     if (options.stopRequested?.() && day.day !== options.window.to) {
-      plan.complete = false
+      complete = false
       break
     }
   }
-  plan.millis = Date.now() - started
-  return plan
+  return { days: tally.days, listed: tally.listed, done: tally.done, pending, others, complete, millis: Date.now() - started }
 }

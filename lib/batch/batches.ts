@@ -20,14 +20,14 @@ export async function* batchesOf(keys: Iterable<string> | AsyncIterable<string>,
   if (batch.length > 0) yield batch
 }
 
-/** Splits the largest batches in two (contiguous halves) until there are `count` of them, or none can be split. */
-export function splitToFill(batches: string[][], count: number): void {
-  while (batches.length < count) {
-    let largest = 0
-    for (let i = 1; i < batches.length; i++) if (batches[i].length > batches[largest].length) largest = i
-    const batch = batches[largest]
-    if (!batch || batch.length < 2) return
-    const half = Math.ceil(batch.length / 2)
-    batches.splice(largest, 1, batch.slice(0, half), batch.slice(half))
-  }
+/**
+ * The keys of `batches`, in order, cut into `count` contiguous shares of (nearly) equal length: the last
+ * work of a run, one share per worker, so that the workers finish together. A share that spans folders
+ * is batched again by folder where it is converted (batchesOf), so only the folders cut between two
+ * shares get a second file per partition.
+ */
+export function shareOut(batches: readonly string[][], count: number): string[][] {
+  const keys = batches.flat()
+  const shares = Math.min(Math.max(1, count), keys.length)
+  return Array.from({ length: shares }, (_, i) => keys.slice(Math.floor((i * keys.length) / shares), Math.floor(((i + 1) * keys.length) / shares)))
 }

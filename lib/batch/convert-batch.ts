@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { Readable } from 'node:stream'
-import { type DecodeStats, readElements } from '../decode/read-elements.js'
+import { type DecodeStats, readElementsOfBody } from '../decode/read-elements.js'
 import type { ByteFilter } from '../decode/splitter.js'
 import { CccTrailError, errorMessage, isRetryable, PermanentInputError } from '../errors.js'
 import { batchFileKey, batchId } from '../layout.js'
@@ -257,7 +256,7 @@ async function stage(pipeline: Pipeline, member: OpenedArchive, body: Buffer, li
       router.add(element)
       if (router.heldBytes > limit) throw new TooBigForBatch(`${archive.key} holds more than ${limit} bytes of rows`)
     }
-    stats = await readElements(Readable.from([body]), add, { maxEventBytes: options.maxEventBytes, keep })
+    stats = await readElementsOfBody(body, add, { maxEventBytes: options.maxEventBytes, keep, maxInflatedBytes: limit })
     if (options.verifyEventCount && stats.elements !== archive.eventCount) {
       throw new PermanentInputError('event_count_mismatch', `the key says ${archive.eventCount} events, the archive holds ${stats.elements}`)
     }

@@ -1,6 +1,5 @@
 import { compactionRecordDayPrefix, isSharedDataFile, partFileKey } from '../layout.js'
 import type { Storage } from '../storage/types.js'
-import { FixedSchemaEncoder } from '../write/fixed-schema-encoder.js'
 import { listRecords } from './compaction-records.js'
 import type { Manifest, OutputFile } from './manifest.js'
 
@@ -11,8 +10,9 @@ import type { Manifest, OutputFile } from './manifest.js'
  * file (a batch file its manifest names, or a live compaction or batch record lists the source):
  *  - same version of the object: those rows are what this run would write, so the part file is not
  *    written again; a rerun adds no duplicate rows;
- *  - a partition an earlier run wrote and this run does not: an empty part file (a tombstone) is written;
- *    part files win over compacted rows, so the next compaction drops the old rows there;
+ *  - a partition an earlier run wrote and this run does not: an empty part file (a tombstone) is written
+ *    (by lib/write/tombstones.ts; the guard says where); part files win over compacted rows, so the next
+ *    compaction drops the old rows there;
  *  - a new version writing into such a partition: its part file is written and replaces the compacted
  *    rows of that source at the next compaction (until then both show to engines that ignore the records).
  * Shared files are never deleted for one source (lib/ledger/archive-ledger.ts keeps them).
@@ -21,9 +21,12 @@ import type { Manifest, OutputFile } from './manifest.js'
 export interface CompactionGuard {
   /** False when this output's rows already sit in a compacted file of its partition. */
   shouldWrite(outputKey: string): boolean
-  /** Writes the tombstones this run needs besides `written` and returns them as outputs for its manifest. */
-  tombstones(written: readonly OutputFile[]): Promise<OutputFile[]>
+  /** The tombstones this run needs besides `written`: where it must write an empty part file. */
+  tombstones(written: readonly OutputFile[]): Tombstone[]
 }
+
+/** A part file to write empty: the partition where this source no longer has rows. */
+export type Tombstone = Omit<OutputFile, 'rows' | 'bytes'>
 
 export async function compactionGuard(
   dest: Storage,
@@ -36,16 +39,9 @@ export async function compactionGuard(
   const sameVersion = earlier.some((m) => m.etag === etag)
   return {
     shouldWrite: (key) => !(sameVersion && grouped.has(key)),
-    async tombstones(written) {
+    tombstones(written) {
       const writing = new Set(written.map((o) => o.key))
-      const stones: OutputFile[] = []
-      for (const old of grouped.values()) {
-        if (writing.has(old.key)) continue
-        const bytes = new FixedSchemaEncoder().finish()
-        await dest.put(old.key, bytes)
-        stones.push({ ...old, rows: 0, bytes: bytes.length })
-      }
-      return stones
+      return [...grouped.values()].filter((old) => !writing.has(old.key)).map(({ key, dt, eventName }) => ({ key, dt, eventName }))
     },
   }
 }

@@ -30,6 +30,13 @@ export interface PartitionVisibility {
   read: string[]
   /** Per multi-source file read: sources whose rows that file must not contribute (their rows live elsewhere). */
   staleSources: Map<string, Set<string>>
+  /**
+   * Per multi-source file read: rows of a stale source to keep after all, relabelled. The file's run kept one
+   * copy of an event delivered in several archives and dropped the others (its record's `standIns`); when
+   * the kept copy's archive is superseded, the event is still in another archive whose rows this file
+   * holds: the row shows under that source (`as`), as the next compaction will write it (compact/stand-ins.ts).
+   */
+  restored: Map<string, { eventId: string; as: string }[]>
   /** Runs that died writing, with the files they left: partial copies of rows their inputs still hold, or of no committed rows. */
   unfinished: { record: CompactionRecord; files: string[] }[]
   /** Batches still writing (given `now`): their files are not read yet, and nobody may delete them. */
@@ -97,8 +104,28 @@ export function partitionVisibility({ files, records, sourcesOf, now }: Partitio
     const stale = new Set(group.sources.filter((source) => owner.get(sourceId(source)) !== group))
     if (stale.size > 0) for (const name of group.files) staleSources.set(name, stale)
   }
+  const restored = new Map<string, { eventId: string; as: string }[]>()
+  for (const record of live) {
+    const group = groups.get(record.id)
+    if (!group || !staleSources.has(group.files[0]!)) continue
+    const standing = standInsOf(record, (source) => {
+      const found = owner.get(sourceId(source))
+      return found === group || found === undefined
+    })
+    if (standing.length > 0) for (const name of group.files) restored.set(name, standing)
+  }
   const needsSources = read.filter((name) => parseDataFileName(name)?.kind === 'group' && !groups.has(groupOf(name)!) && !sourcesOf?.has(name))
-  return { read, staleSources, unfinished, inFlight, consumed: [...consumed].sort(), live, dead, needsSources }
+  return { read, staleSources, restored, unfinished, inFlight, consumed: [...consumed].sort(), live, dead, needsSources }
+}
+
+/** Each event id the run kept one copy of, with the first source it stood in for whose rows still come from the run's files. */
+function standInsOf(record: CompactionRecord, current: (source: string) => boolean): { eventId: string; as: string }[] {
+  const standing: { eventId: string; as: string }[] = []
+  for (const [eventId, sources] of Object.entries(record.standIns ?? {})) {
+    const as = sources.find(current)
+    if (as !== undefined) standing.push({ eventId, as })
+  }
+  return standing
 }
 
 /**

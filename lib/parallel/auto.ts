@@ -8,13 +8,21 @@ import { type PoolSpec, processArchivesParallel } from './pool.js'
 /** Up to this many archives run in-process: starting worker threads would cost more than it saves. */
 export const FEW_ARCHIVES = 3
 /**
- * Below this mean size (gzip bytes) archives stay in-process: a few events each make the work file
- * writes, not CPU, and threads only add overhead (5,100 archives of 4 events: 19 s in-process, 38 s on 2 workers).
+ * Below this mean size (gzip bytes) archives stay in-process unless there are MANY_SMALL_ARCHIVES of
+ * them: a few small archives are little work, and starting threads would cost more than it saves.
  */
 export const SMALL_ARCHIVE_BYTES = 64 * 1024
+/**
+ * From this many archives, small ones go to worker threads too. Since a batch writes one file per
+ * partition (not one per archive), a run of small archives is CPU work that two threads share well
+ * (2 cores, `ccc-trail process`: 5,100 archives of 4 events, 11.2 s on 2 workers vs 14.9 s in-process;
+ * 864 archives of 300 events, see docs/performance.md); below a few hundred the threads' start-up
+ * (~0.3 s each) would eat the gain. Before batches, in-process won (19 s vs 38 s on 2 workers).
+ */
+export const MANY_SMALL_ARCHIVES = 200
 
 export interface AutoRunOptions extends RunOptions {
-  /** Worker threads; 1 = in-process. Default: one per core for more than FEW_ARCHIVES archives that are not small on average. */
+  /** Worker threads; 1 = in-process. Default: one per core for more than FEW_ARCHIVES archives that are not small on average, or MANY_SMALL_ARCHIVES of any size. */
   workers?: number
   log?: Logger
 }
@@ -69,16 +77,18 @@ export interface RunPlan extends RunChoice {
 
 /** chooseRun over the first keys of `keys`, for a caller that must know before the run starts (the CLI's heap). */
 export async function planRun(keys: Iterable<string> | AsyncIterable<string>, options: Pick<AutoRunOptions, 'concurrency' | 'workers'> = {}): Promise<RunPlan> {
-  const { head, rest } = await peek(keys, FEW_ARCHIVES + 1)
+  const { head, rest } = await peek(keys, MANY_SMALL_ARCHIVES)
   return { ...chooseRun(head, options.concurrency ?? 4, options.workers, availableParallelism()), keys: concat(head, rest), empty: head.length === 0 }
 }
 
 /**
- * Worker threads for a run whose first keys are `head` (up to FEW_ARCHIVES + 1 of them): one per core
- * when there are more than FEW_ARCHIVES that are not small on average; else 1 (in-process).
+ * Worker threads for a run whose first keys are `head` (up to MANY_SMALL_ARCHIVES of them): one per
+ * core when there are more than FEW_ARCHIVES that are not small on average, or MANY_SMALL_ARCHIVES of
+ * any size; else 1 (in-process).
  */
 export function workerCount(head: readonly string[], cores: number): number {
-  return head.length > FEW_ARCHIVES && meanSize(head) >= SMALL_ARCHIVE_BYTES ? cores : 1
+  if (head.length <= FEW_ARCHIVES) return 1
+  return head.length >= MANY_SMALL_ARCHIVES || meanSize(head) >= SMALL_ARCHIVE_BYTES ? cores : 1
 }
 
 function sizeOf(key: string): number {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { batchesOf, splitToFill } from '../batch/batches.js'
+import { batchesOf, shareOut } from '../batch/batches.js'
 import type { Config } from '../config.js'
 import type { LocationSpec } from '../location.js'
 import { type Logger, silentLogger } from '../log.js'
@@ -20,7 +20,7 @@ export interface PoolSpec {
 export interface ParallelOptions extends Omit<RunOptions, 'concurrency'> {
   /** Worker threads; default: one per core. */
   workers?: number
-  /** Batches sent to a worker at once; default 2 (one converting while the next waits). */
+  /** Archives a worker opens (and converts alone) at once within its batch; default 2. */
   concurrencyPerWorker?: number
   /** Receives the workers' log lines. */
   log?: Logger
@@ -52,18 +52,21 @@ export async function processArchivesParallel(
   try {
     await pool.start()
     const batches = batchesOf(keys)
-    // A few batches read ahead: once the keys run out, the last ones are split so no worker stays idle.
-    const queue: string[][] = []
+    // Two batches per worker read ahead (a short run is then read whole before the first is sent); once
+    // the keys run out, what is left is shared out evenly, one share per worker, so that no worker idles
+    // while another converts the last whole day.
+    let queue: string[][] = []
     let exhausted = false
     for (;;) {
       await pool.waitForSlot()
       if (options.stopRequested?.()) break
-      while (!exhausted && queue.length <= workers) {
+      while (!exhausted && queue.length <= 2 * workers) {
         const next = await batches.next()
-        if (next.done) exhausted = true
-        else queue.push(next.value)
+        if (next.done) {
+          exhausted = true
+          queue = shareOut(queue, workers)
+        } else queue.push(next.value)
       }
-      if (exhausted) splitToFill(queue, pool.idleWorkers())
       const batch = queue.shift()
       if (!batch) break
       pool.dispatch(batch)

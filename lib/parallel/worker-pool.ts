@@ -42,7 +42,9 @@ export interface PoolHandlers {
 }
 
 /**
- * Worker threads that each hold up to `spec.concurrency` batches (one converting, the next waiting). A worker that dies fails
+ * Worker threads that each hold one batch at a time (`spec.concurrency` is the archives a worker opens
+ * at once within it). A batch is seconds of work, so the round trip to the next one costs nothing, and
+ * none waits behind another in a busy worker while a second worker idles. A worker that dies fails
  * its in-flight archives (retryable) and is replaced; one that cannot start fails the run.
  */
 export class WorkerPool {
@@ -80,11 +82,6 @@ export class WorkerPool {
     slot.load += keys.length
     slot.batches.push(keys.length)
     this.send(slot, { kind: 'batch', keys })
-  }
-
-  /** Workers with nothing sent to them. */
-  idleWorkers(): number {
-    return this.slots.filter((slot) => slot.ready && slot.batches.length === 0).length
   }
 
   /** Resolves when every dispatched archive has an outcome. */
@@ -168,7 +165,7 @@ export class WorkerPool {
   }
 
   private hasFreeSlot(): boolean {
-    return this.slots.some((slot) => slot.ready && slot.batches.length < this.spec.concurrency)
+    return this.slots.some((slot) => slot.ready && slot.batches.length === 0)
   }
 
   private leastLoaded(): Slot | undefined {

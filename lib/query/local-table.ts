@@ -15,6 +15,8 @@ export interface LocalTable {
   files: string[]
   /** Rows of `source` in `file` are replaced by a newer part file: the view drops them. */
   stale: { file: string; source: string }[]
+  /** Rows of a stale source in `file` with this event id are kept, shown under the source `as`. */
+  restored: { file: string; eventId: string; as: string }[]
   /** The API catalog, when the table has one. */
   catalog?: string
   /** Days of the table within the bounds. */
@@ -101,6 +103,7 @@ function declared(partitions: [string, TableSnapshot['partitions'] extends Map<s
     stale: partitions.flatMap(([folder, p]) =>
       [...p.staleSources].flatMap(([name, sources]) => [...sources].map((source) => ({ file: local(folder + name), source }))),
     ),
+    restored: partitions.flatMap(([folder, p]) => [...p.restored].flatMap(([name, rows]) => rows.map((row) => ({ file: local(folder + name), ...row })))),
   }
 }
 

@@ -20,9 +20,9 @@ export interface StatementTableOptions {
  * Declares the views `sql` runs against in `db`, over only the partitions it can read: the statement is
  * parsed first (a SqlError before anything is listed or fetched), bounded by its own predicates on dt and
  * event_name and by the flags, then those partitions are listed, fetched (OSS) or pinned (folder) and
- * declared. Call `release` on the result once the statement has run.
+ * declared. Run the statement through the result's `sql` (views.ts), and call `release` once it has run.
  */
-export async function viewsForStatement(db: Sql, dest: Location, sql: string, options: StatementTableOptions = {}): Promise<LocalTable> {
+export async function viewsForStatement(db: Sql, dest: Location, sql: string, options: StatementTableOptions = {}): Promise<LocalTable & { sql: Sql }> {
   const flags = options.flags ?? {}
   const bounds = intersect(statementBounds(await db.parse(sql)), flags)
   if (flags.days && (await daysInBounds(dest.storage, dest.prefix, flags)).length === 0) {
@@ -31,11 +31,7 @@ export async function viewsForStatement(db: Sql, dest: Location, sql: string, op
   }
   if (!bounds.days && dest.spec.kind === 'oss') options.note?.(unboundedNote(bounds.eventNames !== undefined))
   const table = await localTable(dest, { bounds, cacheDir: options.cacheDir, cacheMaxMb: options.cacheMaxMb, pin: true })
-  // The view's binding (union_by_name) reads every planned file's footer; the scan then reuses them instead of
-  // reading them again (DuckDB checks each file's modification time before trusting its cached footer).
-  await db.run('SET parquet_metadata_cache = true')
-  await createViews(db, table)
-  return table
+  return { ...table, sql: await createViews(db, table) }
 }
 
 /** On OSS only: there, reading every partition means fetching every partition first. */

@@ -12,6 +12,8 @@ export interface ReadablePartition {
   files: string[]
   /** Multi-source files holding some rows whose source lives elsewhere: drop those sources' rows. */
   staleSources: Map<string, Set<string>>
+  /** Rows of those stale sources kept after all, under another source (see PartitionVisibility.restored). */
+  restored: Map<string, { eventId: string; as: string }[]>
 }
 
 /** The table as one consistent reading: per partition folder (`dt=…/event_name=…/`), what to read. */
@@ -103,7 +105,7 @@ async function readablePartition(
     }
     visible = partitionVisibility({ files, records, sourcesOf })
   }
-  return { files: visible.read, staleSources: visible.staleSources }
+  return { files: visible.read, staleSources: visible.staleSources, restored: visible.restored }
 }
 
 /** Partition folder -> data file name -> version, of the data files under `scope`; their sizes and ETags go into `snapshot`. */

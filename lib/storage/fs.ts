@@ -1,6 +1,20 @@
 import { randomBytes } from 'node:crypto'
-import { closeSync, createReadStream, fstatSync, linkSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
-import { readdir, rm, stat } from 'node:fs/promises'
+import {
+  closeSync,
+  createReadStream,
+  type Dirent,
+  fstatSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeSync,
+} from 'node:fs'
+import { rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { NotFoundError, PermanentError } from '../errors.js'
@@ -30,7 +44,9 @@ export class FsStorage implements Storage {
     const file = this.pathOf(key)
     const info = await stat(file).catch(() => undefined)
     if (!info?.isFile()) throw new NotFoundError(key, this.description)
-    return createReadStream(file, { highWaterMark: 1 << 20 })
+    // Reads of up to 1 MB, but no bigger than the file: each read allocates its whole buffer, and most
+    // archives at ActionTrail's cadence are ~25 KB (1 MB buffers cost a batch more CPU than its gunzip).
+    return createReadStream(file, { highWaterMark: Math.min(1 << 20, info.size + 1) })
   }
 
   put(key: string, body: Uint8Array | string): Promise<ObjectInfo> {
@@ -131,7 +147,9 @@ export class FsStorage implements Storage {
 
   /** Collects objects under folder `dir` (a key prefix ending in `/` or empty) that match `prefix`. */
   private async walk(dir: string, prefix: string, shallow: boolean, found: ObjectInfo[]): Promise<void> {
-    const entries = await readdir(dir ? this.pathOf(dir) : this.root, { withFileTypes: true }).catch(() => [])
+    // Synchronous, as the stats below: a month is hundreds of folders and files, each a round trip through the
+    // thread pool when asynchronous (a query's listing of a compacted month: ~0.35 CPU-s, ~0.2 now).
+    const entries = readdirQuietly(dir ? this.pathOf(dir) : this.root)
     for (const entry of entries) {
       const key = dir + entry.name
       if (entry.isDirectory()) {
@@ -141,7 +159,7 @@ export class FsStorage implements Storage {
         if (shallow && folder.startsWith(prefix)) found.push({ key: folder + '\0', size: 0, etag: '' })
         else await this.walk(folder, prefix, shallow, found)
       } else if (entry.isFile() && key.startsWith(prefix) && !TEMP_NAME.test(entry.name)) {
-        const info = await stat(this.pathOf(key)).catch(() => undefined)
+        const info = statQuietly(this.pathOf(key))
         if (info) found.push(infoOf(key, info.size, info.mtimeMs))
       }
     }
@@ -162,6 +180,24 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 function discard(file: TempFile): void {
   if (file.open) closeSync(file.fd)
   rmSync(file.temp, { force: true })
+}
+
+/** The entries of a folder; none when it cannot be read (gone since its parent was read). */
+function readdirQuietly(folder: string): Dirent[] {
+  try {
+    return readdirSync(folder, { withFileTypes: true })
+  } catch {
+    return []
+  }
+}
+
+/** A file's size and time; undefined when it is gone (deleted since its folder was read) or cannot be read. */
+function statQuietly(file: string): Stats | undefined {
+  try {
+    return statSync(file)
+  } catch {
+    return undefined
+  }
 }
 
 function infoOf(key: string, size: number, mtimeMs: number): ObjectInfo {

@@ -34,6 +34,9 @@ describe('npm run bench -- --cadence real (tiny corpus)', () => {
     expect(report.ratios.bytes).toBeCloseTo(ours.bytes / duckdb.bytes, 2)
     expect(report.ratios.filesPerPartition).toBeCloseTo(ours.files / ours.partitions / (duckdb.files / duckdb.partitions), 2)
     expect(stdout).toContain('files / partitions')
+    // Six archives: `ccc-trail process` converts them in-process (after relaunching node with its heap flags), and so does the bench.
+    expect(ours.workers).toBe(1)
+    expect(stdout).toContain('in-process, with the heap flags it relaunches with')
   }, 120_000)
 
   it('refuses a cadence it does not know and variants it cannot run there', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { concurrencyFor } from '../../lib/backfill/fc-deps.js'
+import { concurrencyFor } from '../../lib/fc/backfill-deps.js'
 import { heapFlags, memoryPlan } from '../../lib/memory-plan.js'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')

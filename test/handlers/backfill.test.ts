@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checkpointKey, loadCheckpoint } from '../../lib/backfill/checkpoint.js'
-import type { FcBackfillDeps } from '../../lib/backfill/fc-deps.js'
 import { FANOUT_PROBE_KEY } from '../../lib/backfill/payload.js'
 import { generateCorpus } from '../../lib/demo/corpus.js'
 import { RetryableError } from '../../lib/errors.js'
+import type { FcBackfillDeps } from '../../lib/fc/backfill-deps.js'
 import { handleBackfillEvent } from '../../lib/handlers/backfill.js'
 import { jsonLogger, silentLogger } from '../../lib/log.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
@@ -146,6 +146,27 @@ describe('FC backfill: fan-out', () => {
     expect(dispatched.sort()).toEqual([...keys].sort())
   })
 
+  it('keeps a delivery day that fits in one batch whole, packing small days together', async () => {
+    const { source, keys } = await corpusSource()
+    const sent = received()
+    // Two delivery days of 36 archives each: batches of 50 would cut the second day in two (50 + 22).
+    expect(await handleBackfillEvent(await deps(source, { fanoutThreshold: 10, fanoutBatchSize: 50 }), TIMER)).toMatchObject({
+      stats: { batches: 2, dispatched: 72 },
+    })
+    const batches = sent().map((r) => (r.payload as { batch: string[] }).batch)
+    expect(batches.map((b) => b.length)).toEqual([36, 36])
+    expect(batches.map((b) => new Set(b.map(deliveryDay)).size)).toEqual([1, 1])
+    // Both days fit in one batch of 80.
+    const again = received()
+    const packed = await deps(source, { fanoutThreshold: 10, fanoutBatchSize: 80 })
+    expect(await handleBackfillEvent(packed, TIMER)).toMatchObject({ stats: { batches: 1, dispatched: 72 } })
+    expect(
+      again()
+        .flatMap((r) => (r.payload as { batch: string[] }).batch)
+        .sort(),
+    ).toEqual([...keys].sort())
+  })
+
   it('workers fed through FC build the same table as an inline run, and a batch delivered twice changes nothing', async () => {
     const { source } = await corpusSource()
     const inline = await deps(source)
@@ -273,4 +294,9 @@ function failingOnce(storage: Storage, key: string): Storage {
     deleteMany: (keys) => storage.deleteMany(keys),
     list: (prefix, options) => storage.list(prefix, options),
   }
+}
+
+/** The delivery day in a trail key (…/<yyyy>/<mm>/<dd>/…). */
+function deliveryDay(key: string): string {
+  return key.match(/\/(\d{4}\/\d{2}\/\d{2})\//)![1]!
 }

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { compactionRecordKey, manifestKey, partFileKey, quarantineKey } from '../../lib/layout.js'
+import { RetryableError } from '../../lib/errors.js'
+import { compactionRecordKey, LEASE_DIR, manifestKey, partFileKey, quarantineKey } from '../../lib/layout.js'
 import { beginArchive } from '../../lib/ledger/archive-ledger.js'
 import type { CompactionRecord } from '../../lib/ledger/compaction-records.js'
+import { acquireLease, type LeaseBody } from '../../lib/ledger/lease.js'
 import { type Manifest, writeManifest } from '../../lib/ledger/manifest.js'
 import { listObjects } from '../../lib/storage/list.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
+import { readJson } from '../../lib/storage/read.js'
 
 const SOURCE = 'AliyunLogs/Actiontrail/cn-shanghai/2021/02/03/trail_2021-02-03-04-10-00_1.json.gz'
 const PREFIX = 'table/'
@@ -25,10 +28,18 @@ function manifestOf(etag: string, outputs: { key: string; rows: number }[] = [{ 
   }
 }
 
+/** The table's keys, without the partition leases (a released lease's last generation stays, by design). */
 async function keys(dest: MemoryStorage): Promise<string[]> {
   const found: string[] = []
-  for await (const info of listObjects(dest, '')) found.push(info.key)
+  for await (const info of listObjects(dest, '')) if (!info.key.startsWith(PREFIX + LEASE_DIR)) found.push(info.key)
   return found.sort()
+}
+
+/** Every lease generation left in the table, as written. */
+async function leases(dest: MemoryStorage): Promise<LeaseBody[]> {
+  const found: LeaseBody[] = []
+  for await (const info of listObjects(dest, PREFIX + LEASE_DIR)) found.push(await readJson<LeaseBody>(dest, info.key))
+  return found
 }
 
 /** Writes what a committed run leaves: its part file, its quarantine record if any, its manifest. */
@@ -44,7 +55,7 @@ describe('beginArchive', () => {
     const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v1' })
     if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
     expect(entry.run.shouldWrite(partKey)).toBe(true)
-    expect(await entry.run.tombstones([])).toEqual([])
+    expect(entry.run.tombstones([])).toEqual([])
     await entry.run.commit(manifestOf('v1'))
     expect(await keys(dest)).toEqual([manifestKey(PREFIX, SOURCE, 'v1')])
   })
@@ -74,6 +85,7 @@ describe('beginArchive', () => {
     )
     const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' })
     if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
+    await entry.run.hold()
     // Nothing is removed before the commit: a crash here leaves the old version whole.
     expect(await keys(dest)).toContain(otherDay)
     await dest.put(partKey, 'new parquet')
@@ -88,6 +100,86 @@ describe('beginArchive', () => {
     await committed(dest, manifestOf('v2'))
     expect(await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' })).toEqual({ kind: 'already_done' })
     expect(await keys(dest)).toEqual([manifestKey(PREFIX, SOURCE, 'v2'), partKey].sort())
+    // The clean-up deleted under the lease of the partition the old version wrote into, and gave it back.
+    expect((await leases(dest)).map((l) => ({ purpose: l.purpose, released: l.released }))).toEqual([{ purpose: 'supersession', released: true }])
+  })
+
+  describe('a run that replaces earlier files holds the leases of the partitions they sit in', () => {
+    const otherDay = { dt: '2021-02-02', eventName: 'StartBack2BackCall' }
+    const bothDays = (): Manifest => {
+      const manifest = manifestOf('v1', [
+        { key: partKey, rows: 3 },
+        { key: partFileKey(PREFIX, otherDay, SOURCE), rows: 1 },
+      ])
+      manifest.outputs[1].dt = otherDay.dt
+      return manifest
+    }
+
+    it('takes them in hold(), before its guard is read, and gives them back after its deletes', async () => {
+      const dest = new MemoryStorage()
+      await committed(dest, bothDays())
+      const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' })
+      if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
+      expect(entry.run.first).toBe(false)
+      expect(() => entry.run.shouldWrite(partKey)).toThrow(/hold\(\) it before converting/)
+      expect(await leases(dest)).toEqual([])
+      await entry.run.hold()
+      expect((await leases(dest)).map((l) => [l.purpose, l.released ?? false])).toEqual([
+        ['supersession', false],
+        ['supersession', false],
+      ])
+      // A compaction of either partition finds it held meanwhile.
+      expect((await acquireLease(dest, PREFIX, otherDay, { purpose: 'compaction' })).kind).toBe('held')
+      await entry.run.commit(manifestOf('v2'))
+      expect((await leases(dest)).every((l) => l.released)).toBe(true)
+      expect((await acquireLease(dest, PREFIX, otherDay, { purpose: 'compaction' })).kind).toBe('acquired')
+    })
+
+    it('fails as retryable, holding nothing, when a compaction keeps one of them past the wait', async () => {
+      const dest = new MemoryStorage()
+      await committed(dest, bothDays())
+      const compaction = await acquireLease(dest, PREFIX, day, { purpose: 'compaction', renewEveryMs: 0 })
+      if (compaction.kind !== 'acquired') throw new Error('the compaction should hold the partition')
+      const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' }, { lease: { waitMs: 120 } })
+      if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
+      const held = await entry.run.hold().catch((error: unknown) => error)
+      expect(held).toBeInstanceOf(RetryableError)
+      expect(String(held)).toMatch(/held by .* \(compaction\)/)
+      // The partition taken first (the other day, in partition order) was given back.
+      expect((await acquireLease(dest, PREFIX, otherDay, { purpose: 'compaction' })).kind).toBe('acquired')
+      await compaction.lease.release()
+    })
+
+    it('waits for a compaction that finishes within the wait, then converts', async () => {
+      const dest = new MemoryStorage()
+      await committed(dest, bothDays())
+      const compaction = await acquireLease(dest, PREFIX, day, { purpose: 'compaction', renewEveryMs: 0 })
+      if (compaction.kind !== 'acquired') throw new Error('the compaction should hold the partition')
+      const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' }, { lease: { waitMs: 5_000 } })
+      if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
+      const holding = entry.run.hold()
+      setTimeout(() => void compaction.lease.release(), 100)
+      await holding
+      expect(entry.run.shouldWrite(partKey)).toBe(true)
+      await entry.run.release()
+      expect((await leases(dest)).filter((l) => l.purpose === 'supersession').every((l) => l.released)).toBe(true)
+    })
+
+    it('takes over the lease of a crashed compaction once it expired', async () => {
+      const dest = new MemoryStorage()
+      await committed(dest, bothDays())
+      let clock = Date.parse('2021-02-04T00:00:00Z')
+      const now = () => clock
+      const crashed = await acquireLease(dest, PREFIX, day, { purpose: 'compaction', renewEveryMs: 0, now })
+      if (crashed.kind !== 'acquired') throw new Error('the compaction should hold the partition')
+      const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' }, { lease: { now, waitMs: 0 } })
+      if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
+      await expect(entry.run.hold()).rejects.toBeInstanceOf(RetryableError)
+      clock += 121_000
+      await entry.run.hold()
+      await entry.run.commit(manifestOf('v2'))
+      expect(await keys(dest)).toEqual([manifestKey(PREFIX, SOURCE, 'v2'), partKey].sort())
+    })
   })
 
   describe('after compaction merged an earlier run', () => {
@@ -116,8 +208,9 @@ describe('beginArchive', () => {
       await compacted(dest)
       const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v1' }, { force: true })
       if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
+      await entry.run.hold()
       expect(entry.run.shouldWrite(partKey)).toBe(false)
-      expect(await entry.run.tombstones([{ key: partKey, ...day, rows: 3, bytes: 10 }])).toEqual([])
+      expect(entry.run.tombstones([{ key: partKey, ...day, rows: 3, bytes: 10 }])).toEqual([])
     })
 
     it('writes a new version, and a tombstone where it no longer has rows', async () => {
@@ -125,10 +218,9 @@ describe('beginArchive', () => {
       await compacted(dest)
       const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' })
       if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
+      await entry.run.hold()
       expect(entry.run.shouldWrite(partKey)).toBe(true)
-      const stones = await entry.run.tombstones([])
-      expect(stones).toEqual([{ key: partKey, ...day, rows: 0, bytes: stones[0].bytes }])
-      expect(await dest.head(partKey)).toBeDefined()
+      expect(entry.run.tombstones([])).toEqual([{ key: partKey, ...day }])
     })
   })
 })

@@ -345,6 +345,56 @@ describe('a batch still writing (no inputs, no lease)', () => {
   })
 })
 
+describe('stand-ins: an event delivered in several archives, its kept copy superseded', () => {
+  // c1 merged A, B and C; event E was in all three, kept from B, its copies from A and C dropped.
+  const merged = (standIns: Record<string, string[]>) => ({
+    ...record({
+      id: 'c1',
+      inputs: [
+        [part(A), 'EA'],
+        [part(B), 'EB'],
+      ],
+      sources: [A, B],
+    }),
+    standIns,
+  })
+  const visibleWith = (files: [string, string][], standIns: Record<string, string[]>) =>
+    partitionVisibility(listing([[out('c1'), 'X'], ...files], [merged(standIns)]))
+
+  it('shows the kept row under the first source it stood in for whose rows still come from the file', () => {
+    // B is delivered again (its part file); A's rows still come from c1; C holds no other row there.
+    const visible = visibleWith([[part(B), 'EB2']], { E: [A, C], F: [C] })
+    expect(visible.staleSources).toEqual(stale([[out('c1'), [B]]]))
+    expect(visible.restored).toEqual(
+      new Map([
+        [
+          out('c1'),
+          [
+            { eventId: 'E', as: A },
+            { eventId: 'F', as: C },
+          ],
+        ],
+      ]),
+    )
+  })
+
+  it('does not restore a copy whose archive is read from its own part file', () => {
+    const visible = visibleWith(
+      [
+        [part(B), 'EB2'],
+        [part(A), 'EA2'],
+      ],
+      { E: [A] },
+    )
+    expect(visible.staleSources).toEqual(stale([[out('c1'), [A, B]]]))
+    expect(visible.restored).toEqual(new Map())
+  })
+
+  it('restores nothing while the kept source is current', () => {
+    expect(visibleWith([], { E: [A] }).restored).toEqual(new Map())
+  })
+})
+
 describe('mayOverlap', () => {
   it('needs the records only where compacted files sit beside other files', () => {
     expect(mayOverlap([part(A), part(B)])).toBe(false)

@@ -42,8 +42,7 @@ const byEventId = (events: Event[]) => new Map(events.map((event) => [JSON.strin
 /** Every row of the table through DuckDB (as `query --raw` reads it), rebuilt. */
 function rebuiltEvents(root: string): Promise<Event[]> {
   return withDuckDb(async (db) => {
-    await createViews(db, root)
-    const rows = await db.values('SELECT * FROM ccc_events')
+    const rows = await (await createViews(db, root)).values('SELECT * FROM ccc_events')
     return rows.map((row) => rebuildEvent(row, { eventName: row.event_name as string | null }))
   })
 }

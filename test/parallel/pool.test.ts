@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../lib/config.js'
 import { type CorpusSummary, generateCorpus } from '../../lib/demo/corpus.js'
 import { silentLogger } from '../../lib/log.js'
-import { chooseRun, FEW_ARCHIVES, processArchivesAuto, SMALL_ARCHIVE_BYTES, workerCount } from '../../lib/parallel/auto.js'
+import { chooseRun, FEW_ARCHIVES, MANY_SMALL_ARCHIVES, processArchivesAuto, SMALL_ARCHIVE_BYTES, workerCount } from '../../lib/parallel/auto.js'
 import { type PoolSpec, processArchivesParallel } from '../../lib/parallel/pool.js'
 import { createPipeline } from '../../lib/pipeline-from-config.js'
 import { type Outcome, processArchives } from '../../lib/run-archives.js'
@@ -62,15 +62,16 @@ describe('processArchivesParallel', () => {
   it('starts no new batch once a stop is requested', async () => {
     const days = await tempDir('ccc-pool-days')
     const open = locationOpener(loadConfig({}, { SOURCE: days, DEST: days }).oss)
-    const fourDays = await generateCorpus(open(loadConfig({}, { SOURCE: days, DEST: days }).source!).storage, {
+    // Eight days: the pool reads five batches ahead, so the stop comes before the last ones are shared out.
+    const eightDays = await generateCorpus(open(loadConfig({}, { SOURCE: days, DEST: days }).source!).storage, {
       seed: 3,
-      days: 4,
+      days: 8,
       archivesPerDay: 2,
       eventsPerArchive: 20,
     })
     const { spec } = await setup({ source: { kind: 'fs', root: days, prefix: '' } })
     let seen = 0
-    const summary = await processArchivesParallel(spec, fourDays.keys, {
+    const summary = await processArchivesParallel(spec, eightDays.keys, {
       workers: 2,
       concurrencyPerWorker: 1,
       onOutcome: () => seen++,
@@ -103,8 +104,8 @@ describe('processArchivesParallel', () => {
 })
 
 describe('workerCount', () => {
-  const key = (minute: number, fileSize: number) =>
-    archiveKey({ region: 'cn-shanghai', deliveredAt: new Date(`2021-02-03T04:${String(minute).padStart(2, '0')}:00Z`), eventCount: 1, fileSize, md5: 'ab' })
+  const key = (slot: number, fileSize: number) =>
+    archiveKey({ region: 'cn-shanghai', deliveredAt: new Date(Date.UTC(2021, 1, 3, 4) + slot * 300_000), eventCount: 1, fileSize, md5: 'ab' })
   const sized = (count: number, fileSize: number) => Array.from({ length: count }, (_, i) => key(i, fileSize))
 
   it('keeps a few archives in-process, whatever their size', () => {
@@ -112,9 +113,11 @@ describe('workerCount', () => {
     expect(workerCount(sized(FEW_ARCHIVES, 2 ** 30), 8)).toBe(1)
   })
 
-  it('keeps many small archives in-process and spreads many sizeable ones over every core', () => {
-    expect(workerCount(sized(FEW_ARCHIVES + 1, SMALL_ARCHIVE_BYTES - 1), 8)).toBe(1)
+  it('spreads sizeable archives over every core, and small ones only when there are many', () => {
     expect(workerCount(sized(FEW_ARCHIVES + 1, SMALL_ARCHIVE_BYTES), 8)).toBe(8)
+    expect(workerCount(sized(FEW_ARCHIVES + 1, SMALL_ARCHIVE_BYTES - 1), 8)).toBe(1)
+    expect(workerCount(sized(MANY_SMALL_ARCHIVES - 1, 1000), 8)).toBe(1)
+    expect(workerCount(sized(MANY_SMALL_ARCHIVES, 1000), 8)).toBe(8)
   })
 
   it('keeps a single big archive in-process (memory is bounded either way), and a key without a size counts as small', () => {

@@ -10,7 +10,7 @@ import { processArchives } from '../../lib/run-archives.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import type { ListOptions, ListPage, ObjectInfo, Storage } from '../../lib/storage/types.js'
 import { type OssServer, startOssServer } from '../support/oss-server.js'
-import { testPipeline } from '../support/pipeline.js'
+import { afterCrashedLeases, testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
 import { cccEvent, dataFiles, ecsEvent, expectAccountedExactly, idsOf, keysUnder, manifests, quarantineKeys, quarantineRecords, tableIds } from './harness.js'
 
@@ -134,7 +134,7 @@ describe('a crash part way through, then a rerun', () => {
     await expect(processArchive({ ...pipeline, dest: dying }, key)).rejects.toBeInstanceOf(Crash)
     expect(await dataFiles(pipeline.dest)).toEqual(expect.arrayContaining(oldFiles))
     expect(await manifests(pipeline.dest)).toHaveLength(2)
-    const rerun = await processArchive(pipeline, key)
+    const rerun = await processArchive(afterCrashedLeases(pipeline), key)
     expect(rerun.status).toBe('already_done')
     expect(await manifests(pipeline.dest)).toHaveLength(1)
     expectAccountedExactly([first, rerun], await tableIds(pipeline.destRoot), ['new'])

@@ -2,6 +2,7 @@ import { localTable } from '../../lib/query/local-table.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import type { Storage } from '../../lib/storage/types.js'
+import { queryTable } from '../support/duck.js'
 import type { OssServer } from '../support/oss-server.js'
 import { tempDir } from '../support/temp.js'
 import { tableIds } from './harness.js'
@@ -12,13 +13,15 @@ export interface Lake {
   dest: Storage
   /** Every event_id a reader sees, sorted, duplicates kept; on OSS through a fresh mirror each time. */
   ids(): Promise<string[]>
+  /** The rows a reader sees, as `query` returns them (on OSS through a fresh mirror each time). */
+  rows(statement: string): Promise<Record<string, unknown>[]>
 }
 
 export const LAKE_CREDENTIALS = { accessKeyId: 'LTAI5tLakeTestKey', accessKeySecret: 'lake-secret-8Rm3' }
 
 export async function folderLake(): Promise<Lake> {
   const root = await tempDir('ccc-lake')
-  return { driver: 'folder', dest: new FsStorage(root), ids: () => tableIds(root) }
+  return { driver: 'folder', dest: new FsStorage(root), ids: () => tableIds(root), rows: (statement) => queryTable(root, statement) }
 }
 
 let buckets = 0
@@ -28,9 +31,11 @@ export function ossLake(server: OssServer): Lake {
   const bucket = `lake-${++buckets}`
   server.bucket(bucket)
   const dest = new OssStorage({ bucket, endpoint: server.endpoint, ...LAKE_CREDENTIALS, retryBaseMs: 5, timeoutMs: 5_000 })
+  const mirrored = async () => localTable({ storage: dest, prefix: '', spec: { kind: 'oss', bucket, prefix: '' } }, await tempDir('ccc-mirror'))
   return {
     driver: 'oss',
     dest,
-    ids: async () => tableIds(await localTable({ storage: dest, prefix: '', spec: { kind: 'oss', bucket, prefix: '' } }, await tempDir('ccc-mirror'))),
+    ids: async () => tableIds(await mirrored()),
+    rows: async (statement) => queryTable(await mirrored(), statement),
   }
 }

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compactTable } from '../../lib/compact/compact-table.js'
+import { rollUpTable } from '../../lib/compact/rollup-table.js'
 import { encodeBody, putArchive } from '../../lib/demo/archive.js'
 import { createRng, type Rng } from '../../lib/demo/rng.js'
 import { silentLogger } from '../../lib/log.js'
@@ -18,7 +19,7 @@ import { folderLake, LAKE_CREDENTIALS, ossLake } from './lakes.js'
 
 /**
  * Fault matrix, issue 22 item 6: two writers of the same partitions started at random offsets — two
- * compactions, or a compaction and a `process` run (a new version of an archive, a forced rerun, a late
+ * compactions, a compaction and a roll-up, or a compaction and a `process` run (a new version of an archive, a forced rerun, a late
  * archive) — with every storage call delayed a little (seeded) so they interleave differently each
  * round. Every round ends with exactly the expected event ids, each once, after one more compaction; and
  * right after the two writers, with no id lost and none stale. Most rounds run on memory (read with the
@@ -28,8 +29,8 @@ import { folderLake, LAKE_CREDENTIALS, ossLake } from './lakes.js'
 
 const ROUNDS = 50
 const NAMES = ['ListUsers', 'ListConfig']
-type Scenario = 'two compactions' | 'compaction + new version' | 'compaction + forced rerun' | 'compaction + late archive'
-const SCENARIOS: Scenario[] = ['two compactions', 'compaction + new version', 'compaction + forced rerun', 'compaction + late archive']
+type Scenario = 'two compactions' | 'compaction + roll-up' | 'compaction + new version' | 'compaction + forced rerun' | 'compaction + late archive'
+const SCENARIOS: Scenario[] = ['two compactions', 'compaction + roll-up', 'compaction + new version', 'compaction + forced rerun', 'compaction + late archive']
 
 let server: OssServer
 beforeAll(async () => {
@@ -77,6 +78,11 @@ async function oneRound(round: number, dest: Storage, read: () => Promise<string
   if (rng.chance(0.5)) await compactTable(dest, '', { selection: {}, targetBytes: 128 << 20 }, silentLogger)
 
   const scenario = rng.pick(SCENARIOS)
+  if (scenario === 'compaction + roll-up') {
+    // A late archive's part files arrive before both start: the roll-up has new parts to merge, as the hourly timer does.
+    archives.push([event(`r${round}-late-0`, 5), event(`r${round}-s2`, 11)])
+    await processArchives(pipeline, [await putArchive(pipeline.source, archives[4], { deliveredAt: delivered(9) })], { concurrency: 1, perArchive: true })
+  }
   const jittery = (seed: number) => new JitteryStorage(dest, createRng(seed))
   const compaction = (store: Storage) => compactTable(store, '', { selection: {}, targetBytes: 128 << 20 }, silentLogger)
   const second = async (): Promise<unknown> => {
@@ -86,6 +92,8 @@ async function oneRound(round: number, dest: Storage, read: () => Promise<string
     switch (scenario) {
       case 'two compactions':
         return compaction(other.dest)
+      case 'compaction + roll-up':
+        return rollUpTable(other.dest, '', { selection: {}, targetBytes: 128 << 20 }, silentLogger)
       case 'compaction + new version': {
         // The same key, new content without one of the archive's own events (the count in the key stays right).
         archives[k] = [...archives[k].slice(1), event(`r${round}-a${k}-new`, k * 4)]

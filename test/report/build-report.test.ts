@@ -31,9 +31,7 @@ async function dropNewerColumns(root: string): Promise<void> {
 
 async function report(root: string, options: Omit<ReportOptions, 'location'>): Promise<BuiltReport> {
   return withDuckDb(async (db) => {
-    await db.run('SET parquet_metadata_cache = true') // as writeReport does
-    await createViews(db, root)
-    return buildReport(db, { location: root, ...options })
+    return buildReport(await createViews(db, root), { location: root, ...options })
   })
 }
 

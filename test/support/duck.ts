@@ -30,8 +30,7 @@ export function queryTable(root: string | LocalTable, sql: string): Promise<Reco
     shared ??= open()
     const db = await shared
     await db.run('DROP VIEW IF EXISTS ccc_events; DROP VIEW IF EXISTS ccc_api_catalog')
-    await createViews(db, root)
-    return db.rows(sql)
+    return (await createViews(db, root)).rows(sql)
   })
   turn = result.catch(() => undefined)
   return result

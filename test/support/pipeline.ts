@@ -1,4 +1,5 @@
 import { expect } from 'vitest'
+import { DEFAULT_LEASE_TTL_MS } from '../../lib/ledger/lease.js'
 import type { Counts } from '../../lib/ledger/manifest.js'
 import { silentLogger } from '../../lib/log.js'
 import type { Pipeline, PipelineOptions } from '../../lib/pipeline.js'
@@ -28,6 +29,11 @@ export async function testPipeline(
     options: { ...TEST_OPTIONS, ...overrides.options },
     destRoot,
   }
+}
+
+/** The same pipeline for the run after a crash: it comes once the crashed run's partition leases expired (as FC's retry does). */
+export function afterCrashedLeases<P extends Pipeline>(pipeline: P): P {
+  return { ...pipeline, options: { ...pipeline.options, lease: { now: () => Date.now() + DEFAULT_LEASE_TTL_MS + 1 } } }
 }
 
 /** The accounting invariant: every event is a row, a counted non-CCC skip, or quarantined. */

@@ -85,9 +85,10 @@ export async function visibleEventIds(storage: Storage, prefix = ''): Promise<st
     for (const name of partition.files) {
       const table = openParquet(await readAll(storage, prefix + folder + name))
       const stale = partition.staleSources.get(name)
+      const restored = new Set((partition.restored.get(name) ?? []).map((r) => r.eventId))
       for (const row of await table.readRows(0, table.rows)) {
         const source = row[SOURCE_OBJECT_INDEX] as string
-        if (stale?.has(source)) continue
+        if (stale?.has(source) && !restored.has(row[EVENT_ID_INDEX] as string)) continue
         ids.push((row[EVENT_ID_INDEX] as string | null) ?? `${source}|${row[EVENT_TIME_INDEX]}`)
       }
     }

@@ -12,23 +12,9 @@ import { createViews } from '../../query/views.js'
 import { locationOpener } from '../../storage/open.js'
 import { addDays, isDay } from '../../util/days.js'
 import { type Command, EXIT } from '../command.js'
-import { LOCATION_OPTIONS } from '../flags.js'
 
-export const alertsCommand: Command = {
-  name: 'alerts',
-  summary: 'evaluate the alert rules over days of the table and send one message (after a backfill); resend failed messages; rebuild the "seen before" state',
-  options: {
-    dest: LOCATION_OPTIONS.dest,
-    from: { type: 'string', description: 'first day (dt) to evaluate', placeholder: 'YYYY-MM-DD' },
-    to: { type: 'string', description: 'last day (dt) to evaluate (default: --from)', placeholder: 'YYYY-MM-DD' },
-    'dry-run': { type: 'boolean', description: 'print the alerts instead of sending them; nothing is written' },
-    resend: { type: 'boolean', description: 'send the messages kept under _ccc_trail/alerts/failed/ (also done by every sending run)' },
-    'rebuild-state': {
-      type: 'boolean',
-      description: "rewrite when each caller and address was last seen from the table (the rules' look-back, ending at --to or the newest day)",
-    },
-    cache: { type: 'string', description: 'local mirror folder for an OSS table (default: the system temp folder)', placeholder: 'folder' },
-  },
+/** What `ccc-trail alerts` does; its name, summary and options are in ./index.ts, which loads this on use. */
+export const action: Pick<Command, 'run'> = {
   async run(input) {
     const config = loadConfig(input.env, typeof input.values.dest === 'string' ? { DEST: input.values.dest } : {})
     const from = input.values.from as string | undefined
@@ -58,8 +44,8 @@ export const alertsCommand: Command = {
       // Only the days evaluated and the look-back before them are fetched (an OSS table is mirrored).
       const bounds = from && to && !rebuild ? { days: [{ from: addDays(from, -days), to }] } : {}
       const table = await localTable(dest, { bounds, cacheDir: input.values.cache as string | undefined })
-      await withDuckDb(async (db) => {
-        await createViews(db, table)
+      await withDuckDb(async (duck) => {
+        const db = await createViews(duck, table)
         if (from && to) {
           const rows = await windowRows(db, from, to)
           evaluation = evaluateRules(settings.rules, rows, { workHours: settings.workHours, seen: await sightingsBefore(db, from, days) })

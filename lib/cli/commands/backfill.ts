@@ -10,23 +10,11 @@ import { createPipeline } from '../../pipeline-from-config.js'
 import type { Outcome } from '../../run-archives.js'
 import { locationOpener } from '../../storage/open.js'
 import { type Command, type CommandInput, EXIT } from '../command.js'
-import { configFromFlags, LOCATION_OPTIONS, RUN_OPTIONS, runFlags, TUNING_OPTIONS } from '../flags.js'
+import { configFromFlags, runFlags } from '../flags.js'
 import { outcomeLine } from '../report.js'
 
-export const backfillCommand: Command = {
-  name: 'backfill',
-  summary: 'convert every archive delivered in a date window that is not done yet (resumable: rerun to continue)',
-  options: {
-    ...LOCATION_OPTIONS,
-    ...TUNING_OPTIONS,
-    from: { type: 'string', description: 'first delivery-folder date, UTC (default yesterday)', placeholder: 'YYYY-MM-DD' },
-    to: { type: 'string', description: 'last delivery-folder date, UTC (default today)', placeholder: 'YYYY-MM-DD' },
-    prefix: { type: 'string', description: 'key prefix before AliyunLogs/ in the source (default: the prefix of --source)', placeholder: 'prefix' },
-    ...RUN_OPTIONS,
-    force: { type: 'boolean', description: 'reprocess archives that are already done (rewrites the same files)' },
-    'progress-interval': { type: 'string', description: 'seconds between progress lines when stderr is not a terminal (default 5)', placeholder: 's' },
-    json: { type: 'boolean', description: 'print the summary as one JSON object' },
-  },
+/** What `ccc-trail backfill` does; its name, summary and options are in ./index.ts, which loads this on use. */
+export const action: Pick<Command, 'run'> = {
   async run(input) {
     const config = configFromFlags(input)
     if (!config.source) throw new UsageError('--source is required (a folder or oss://bucket/prefix)')

@@ -9,24 +9,9 @@ import { UsageError, WindowError } from '../../errors.js'
 import { partitionPath } from '../../layout.js'
 import { locationOpener } from '../../storage/open.js'
 import { type Command, EXIT } from '../command.js'
-import { LOCATION_OPTIONS } from '../flags.js'
 
-export const compactCommand: Command = {
-  name: 'compact',
-  summary: 'merge the small per-archive files of finished dt partitions into large files, dropping duplicate event ids',
-  options: {
-    dest: LOCATION_OPTIONS.dest,
-    date: { type: 'string', description: 'compact this one day only', placeholder: 'YYYY-MM-DD' },
-    before: { type: 'string', description: 'compact days before this one (default: days at least 2 days old)', placeholder: 'YYYY-MM-DD' },
-    since: { type: 'string', description: 'with --before: from this day on', placeholder: 'YYYY-MM-DD' },
-    'target-mb': { type: 'string', description: 'target file size in MB (env COMPACT_TARGET_MB, default 128)', placeholder: 'MB' },
-    rollup: {
-      type: 'boolean',
-      description: 'roll up the part files that arrived since the last roll-up, of today and yesterday (or --date), instead of compacting',
-    },
-    wait: { type: 'boolean', description: 'wait for a partition another run is compacting instead of skipping it' },
-    json: { type: 'boolean', description: 'print one JSON object per partition and a JSON summary' },
-  },
+/** What `ccc-trail compact` does; its name, summary and options are in ./index.ts, which loads this on use. */
+export const action: Pick<Command, 'run'> = {
   async run(input) {
     const overrides: Settings = {}
     if (typeof input.values.dest === 'string') overrides.DEST = input.values.dest

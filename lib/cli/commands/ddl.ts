@@ -5,15 +5,8 @@ import { ConfigError, UsageError } from '../../errors.js'
 import { describeLocation } from '../../location.js'
 import { type Command, EXIT } from '../command.js'
 
-export const ddlCommand: Command = {
-  name: 'ddl',
-  summary: `print CREATE TABLE statements for ccc_events and ccc_api_catalog, and how to register partitions (${ENGINES.join(', ')})`,
-  options: {
-    engine: { type: 'string', description: `SQL engine: ${ENGINES.join(', ')}`, placeholder: 'engine' },
-    location: { type: 'string', description: 'the table folder, e.g. oss://bucket/ccc-parquet/ccc_events/ (default: DEST)', placeholder: 'uri' },
-    table: { type: 'string', description: 'name of the events table, optionally schema.table (default ccc_events)', placeholder: 'name' },
-    region: { type: 'string', description: "OSS region, for MaxCompute's endpoint-style LOCATION (env OSS_REGION)", placeholder: 'region' },
-  },
+/** What `ccc-trail ddl` does; its name, summary and options are in ./index.ts, which loads this on use. */
+export const action: Pick<Command, 'run'> = {
   async run(input) {
     const engine = input.values.engine
     if (typeof engine !== 'string' || !isEngine(engine)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}`)

@@ -21,14 +21,8 @@ FROM ccc_events e
 LEFT JOIN (SELECT event_name, any_value(meaning_en) AS meaning_en, any_value(meaning_zh) AS meaning_zh FROM ccc_api_catalog GROUP BY 1) c USING (event_name)
 GROUP BY ALL ORDER BY e.dt, events DESC, e.event_name`
 
-export const demoCommand: Command = {
-  name: 'demo',
-  summary: 'generate sample archives into ./demo/bucket, process them into ./demo/lake, print a summary and write the audit report ./demo/report.html',
-  options: {
-    dir: { type: 'string', description: 'demo folder (default ./demo); its bucket/ and lake/ are recreated', placeholder: 'folder' },
-    days: { type: 'string', description: 'days of archives to generate (default 3)', placeholder: 'n' },
-    seed: { type: 'string', description: 'random seed of the generated archives (default 1)', placeholder: 'n' },
-  },
+/** What `ccc-trail demo` does; its name, summary and options are in ./index.ts, which loads this on use. */
+export const action: Pick<Command, 'run'> = {
   async run(input) {
     const dir = path.resolve((input.values.dir as string | undefined) ?? 'demo')
     const bucket = path.join(dir, 'bucket')
@@ -67,8 +61,7 @@ export const demoCommand: Command = {
     for (const line of summaryLines(summary)) input.out('  ' + line)
 
     const rows = await withDuckDb(async (db) => {
-      await createViews(db, lake)
-      return db.rows(SUMMARY_SQL)
+      return (await createViews(db, lake)).rows(SUMMARY_SQL)
     })
     input.out('\nCCC events per day and API (ccc_events joined with ccc_api_catalog):')
     input.out(formatRows(rows, 'table'))

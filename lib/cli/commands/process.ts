@@ -9,25 +9,11 @@ import type { Outcome } from '../../run-archives.js'
 import { listArchiveTree } from '../../source/list-archives.js'
 import { type Location, locationOpener } from '../../storage/open.js'
 import { type Command, EXIT } from '../command.js'
-import { configFromFlags, LOCATION_OPTIONS, RUN_OPTIONS, runFlags, TUNING_OPTIONS } from '../flags.js'
+import { configFromFlags, runFlags } from '../flags.js'
 import { outcomeLine, summaryLines } from '../report.js'
 
-export const processCommand: Command = {
-  name: 'process',
-  summary: 'convert the named archives, or every archive under --source, into the table at --dest',
-  args: '[key ...]',
-  options: {
-    ...LOCATION_OPTIONS,
-    ...TUNING_OPTIONS,
-    force: { type: 'boolean', description: 'reprocess archives that are already done (rewrites the same files)' },
-    'replay-quarantine': { type: 'boolean', description: 'reprocess every archive that has a quarantine record at --dest' },
-    'replay-dead-letters': {
-      type: 'boolean',
-      description: 'convert what every dead letter at --dest asks for (invocations FC gave up on), then mark those letters replayed',
-    },
-    ...RUN_OPTIONS,
-    json: { type: 'boolean', description: 'print one JSON object per archive and a JSON summary' },
-  },
+/** What `ccc-trail process` does; its name, summary and options are in ./index.ts, which loads this on use. */
+export const action: Pick<Command, 'run'> = {
   async run(input) {
     const config = configFromFlags(input)
     if (!config.source) throw new UsageError('--source is required (a folder or oss://bucket/prefix)')

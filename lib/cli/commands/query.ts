@@ -6,23 +6,10 @@ import { missingRawColumns, rawEventLines } from '../../query/raw-events.js'
 import { viewsForStatement } from '../../query/statement-table.js'
 import { locationOpener } from '../../storage/open.js'
 import { type Command, EXIT } from '../command.js'
-import { LOCATION_OPTIONS } from '../flags.js'
-import { CACHE_OPTIONS, cacheMaxMb, PARTITION_OPTIONS, partitionFlags } from '../partition-flags.js'
+import { cacheMaxMb, partitionFlags } from '../partition-flags.js'
 
-export const queryCommand: Command = {
-  name: 'query',
-  summary: 'run SQL (DuckDB) over the table: views ccc_events (with dt, event_name) and ccc_api_catalog',
-  args: '"<SQL>"',
-  options: {
-    dest: LOCATION_OPTIONS.dest,
-    format: { type: 'string', description: 'table (default), json (one object a line; a BIGINT beyond 2^53 stays a string) or csv', placeholder: 'format' },
-    ...PARTITION_OPTIONS,
-    ...CACHE_OPTIONS,
-    raw: {
-      type: 'boolean',
-      description: 'print the rows as the original ActionTrail events, one JSON a line (select whole rows: select * from ccc_events ...)',
-    },
-  },
+/** What `ccc-trail query` does; its name, summary and options are in ./index.ts, which loads this on use. */
+export const action: Pick<Command, 'run'> = {
   async run(input) {
     const sql = input.positionals.join(' ').trim()
     if (!sql) throw new UsageError('give the SQL to run, e.g. "select event_name, count(*) from ccc_events group by 1"')
@@ -44,7 +31,7 @@ export const queryCommand: Command = {
           note: (line) => input.err(`ccc-trail query: ${line}`),
         })
         try {
-          return await (raw ? db.values(sql) : format === 'json' ? db.jsonRows(sql) : db.rows(sql))
+          return await (raw ? table.sql.values(sql) : format === 'json' ? table.sql.jsonRows(sql) : table.sql.rows(sql))
         } finally {
           await table.release()
         }

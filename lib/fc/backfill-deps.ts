@@ -1,11 +1,11 @@
 import { invocationCredentials } from '../credentials.js'
 import { ConfigError } from '../errors.js'
-import type { InvocationDeps } from '../fc/container.js'
-import type { FcContext } from '../fc/context.js'
-import { createFcInvoker, type Invoker, internalFcEndpoint } from '../fc/invoker.js'
 import type { Logger } from '../log.js'
 import type { Pipeline } from '../pipeline.js'
 import { createPipeline } from '../pipeline-from-config.js'
+import type { InvocationDeps } from './container.js'
+import type { FcContext } from './context.js'
+import { createFcInvoker, type Invoker, internalFcEndpoint } from './invoker.js'
 
 /** Everything the FC backfill needs, built by the handler from config and the FC context. */
 export interface FcBackfillDeps {
