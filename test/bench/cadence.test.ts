@@ -34,10 +34,16 @@ describe('npm run bench -- --cadence real (tiny corpus)', () => {
     expect(report.ratios.bytes).toBeCloseTo(ours.bytes / duckdb.bytes, 2)
     expect(report.ratios.filesPerPartition).toBeCloseTo(ours.files / ours.partitions / (duckdb.files / duckdb.partitions), 2)
     expect(stdout).toContain('files / partitions')
+    // Then the trigger path over one day at that cadence (3 archives: 3 hours of 1), a roll-up after each hour.
+    const [trigger] = report.steps
+    expect(trigger.name).toBe('trigger day + hourly roll-ups')
+    expect(trigger.figures).toMatchObject({ archives: 3, 'after finalization, max': 1 })
+    expect(trigger.figures['files per partition-day after the roll-ups, max (target <= 30)']).toBeGreaterThanOrEqual(1)
+    expect(trigger.figures['roll-up with 2 h rolled: OSS requests']).toBeGreaterThan(0)
     // Six archives: `ccc-trail process` converts them in-process (after relaunching node with its heap flags), and so does the bench.
     expect(ours.workers).toBe(1)
     expect(stdout).toContain('in-process, with the heap flags it relaunches with')
-  }, 120_000)
+  }, 180_000)
 
   it('refuses a cadence it does not know and variants it cannot run there', async () => {
     const dir = await tempDir('ccc-bench-cadence-usage')
