@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { QUERY_STEP } from './cadence-query.js'
 import { processLaunch } from './cli-launch.js'
 import type { BenchCorpus } from './corpus.js'
 import { type LakeShape, lakeShape } from './lake-shape.js'
@@ -21,11 +22,17 @@ export interface CadenceResult extends LakeShape {
  */
 export interface CadenceStep {
   name: string
-  run(corpus: BenchCorpus, dir: string, progress: (line: string) => void): Promise<Record<string, number | string>>
+  run(
+    corpus: BenchCorpus,
+    dir: string,
+    progress: (line: string) => void,
+    /** The table each bulk variant wrote, by variant name. */
+    lakes?: Record<string, string>,
+  ): Promise<Record<string, number | string>>
 }
 
-/** Steps run after the bulk runs, in order. Empty until the roll-up lands (issue 27, item 3). */
-export const CADENCE_STEPS: CadenceStep[] = []
+/** Steps run after the bulk runs, in order. The query step compacts the ccc-trail lake in place: keep it last. */
+export const CADENCE_STEPS: CadenceStep[] = [QUERY_STEP]
 
 export interface CadenceReport {
   bulk: CadenceResult[]
@@ -42,6 +49,7 @@ export async function runCadence(
   options: { repeat: number; variants: readonly string[]; countRows: (root: string) => Promise<number>; progress: (line: string) => void },
 ): Promise<CadenceReport> {
   const bulk: CadenceResult[] = []
+  const lakes: Record<string, string> = {}
   for (const name of options.variants) {
     options.progress(`running ${name} over the real-cadence corpus...`)
     // ccc-trail runs as `ccc-trail process` does by default: on the worker threads it would choose, or in-process with its heap flags.
@@ -57,11 +65,13 @@ export async function runCadence(
       rows: await options.countRows(measurement.dest),
       ...lakeShape(measurement.dest),
     })
+    lakes[name] = measurement.dest
   }
   const steps = []
   for (const step of CADENCE_STEPS) {
     options.progress(`running ${step.name}...`)
-    steps.push({ name: step.name, figures: await step.run(corpus, path.join(dir, 'out', `cadence-step-${step.name}`), options.progress) })
+    const figures = await step.run(corpus, path.join(dir, 'out', `cadence-step-${step.name}`), options.progress, lakes)
+    steps.push({ name: step.name, figures })
   }
   const ratio = (figure: (r: CadenceResult) => number) => {
     const [ours, theirs] = ['ccc-trail', 'duckdb'].map((name) => bulk.find((r) => r.name === name))
