@@ -21,7 +21,13 @@ export interface CadenceResult extends LakeShape {
  */
 export interface CadenceStep {
   name: string
-  run(corpus: BenchCorpus, dir: string, progress: (line: string) => void): Promise<Record<string, number | string>>
+  run(
+    corpus: BenchCorpus,
+    dir: string,
+    progress: (line: string) => void,
+    /** The table each bulk variant wrote, by variant name. */
+    lakes?: Record<string, string>,
+  ): Promise<Record<string, number | string>>
 }
 
 export interface CadenceReport {
@@ -39,13 +45,14 @@ export async function runCadence(
   options: {
     repeat: number
     variants: readonly string[]
-    /** Run after the bulk runs, in order. */
+    /** Run after the bulk runs, in order (the query step compacts the ccc-trail lake in place: keep it last). */
     steps: readonly CadenceStep[]
     countRows: (root: string) => Promise<number>
     progress: (line: string) => void
   },
 ): Promise<CadenceReport> {
   const bulk: CadenceResult[] = []
+  const lakes: Record<string, string> = {}
   for (const name of options.variants) {
     options.progress(`running ${name} over the real-cadence corpus...`)
     // ccc-trail runs as `ccc-trail process` does by default: on the worker threads it would choose, or in-process with its heap flags.
@@ -61,11 +68,13 @@ export async function runCadence(
       rows: await options.countRows(measurement.dest),
       ...lakeShape(measurement.dest),
     })
+    lakes[name] = measurement.dest
   }
   const steps = []
   for (const step of options.steps) {
     options.progress(`running ${step.name}...`)
-    steps.push({ name: step.name, figures: await step.run(corpus, path.join(dir, 'out', `cadence-step-${step.name}`), options.progress) })
+    const figures = await step.run(corpus, path.join(dir, 'out', `cadence-step-${step.name}`), options.progress, lakes)
+    steps.push({ name: step.name, figures })
   }
   const ratio = (figure: (r: CadenceResult) => number) => {
     const [ours, theirs] = ['ccc-trail', 'duckdb'].map((name) => bulk.find((r) => r.name === name))

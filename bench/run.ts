@@ -7,6 +7,7 @@ import { heapFlagsNeeded } from '../lib/cli/heap.js'
 import { sqlString, withDuckDb } from '../lib/query/duckdb.js'
 import { type BigArchiveKind, bigArchive } from './big-archive.js'
 import { BULK_VARIANTS, cadenceLines, runCadence } from './cadence.js'
+import { QUERY_STEP } from './cadence-query.js'
 import { processLaunch } from './cli-launch.js'
 import { type BenchCorpus, benchCorpus, type CadenceParameters, cadenceCorpus, REAL_CADENCE } from './corpus.js'
 import { measure } from './measure.js'
@@ -154,7 +155,7 @@ async function runRealCadence(
   )
   const corpus = await cadenceCorpus(parameters, dir)
   await warmPageCache(corpus)
-  const steps = values['no-trigger-day'] ? [] : [rollupStep(parameters)]
+  const steps = [...(values['no-trigger-day'] ? [] : [rollupStep(parameters)]), QUERY_STEP]
   const report = await runCadence(corpus, dir, { repeat, variants: BULK_VARIANTS.filter((name) => variants.includes(name)), steps, countRows, progress })
   for (const line of cadenceLines(corpus, report)) console.log(line)
   if (values.json)

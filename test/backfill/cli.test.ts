@@ -5,6 +5,7 @@ import { generateCorpus } from '../../lib/demo/corpus.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import { OssStorage } from '../../lib/storage/oss.js'
 import { type CliRun, REPO, runCli } from '../support/cli.js'
+import { runMain } from '../support/cli-main.js'
 import { type OssServer, startOssServer } from '../support/oss-server.js'
 import { tableShape } from '../support/table-shape.js'
 import { tempDir } from '../support/temp.js'
@@ -115,12 +116,12 @@ describe('ccc-trail backfill', () => {
 
   it('answers bad flags with exit 2 and a clear message', async () => {
     const dirs = ['--source', '/tmp/nowhere', '--dest', '/tmp/nowhere-lake']
-    const badDate = await runCli(['backfill', ...dirs, '--from', '2021-02-30'])
+    const badDate = await runMain(['backfill', ...dirs, '--from', '2021-02-30'])
     expect(badDate.code).toBe(2)
     expect(badDate.stderr).toContain('--from/--to: from must be a date YYYY-MM-DD, got "2021-02-30"')
-    expect((await runCli(['backfill', '--dest', '/tmp/x'])).stderr).toContain('--source is required')
-    expect((await runCli(['backfill', ...dirs, '--progress-interval', '0'])).code).toBe(2)
-    const help = await runCli(['backfill', '--help'])
+    expect((await runMain(['backfill', '--dest', '/tmp/x'])).stderr).toContain('--source is required')
+    expect((await runMain(['backfill', ...dirs, '--progress-interval', '0'])).code).toBe(2)
+    const help = await runMain(['backfill', '--help'])
     expect(help.stdout).toContain('--progress-interval')
   })
 })

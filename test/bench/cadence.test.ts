@@ -43,6 +43,13 @@ describe('npm run bench -- --cadence real (tiny corpus)', () => {
     // Six archives: `ccc-trail process` converts them in-process (after relaunching node with its heap flags), and so does the bench.
     expect(ours.workers).toBe(1)
     expect(stdout).toContain('in-process, with the heap flags it relaunches with')
+    // The query step: ccc-trail query and report before and after compact, and DuckDB counting from the archives.
+    const query = report.steps.find((step: { name: string }) => step.name === 'query')
+    expect(query.figures['DuckDB raw CCC rows']).toBe(report.corpus.cccEvents)
+    for (const label of ['query as left', 'query compacted', 'DuckDB raw archives'])
+      expect(query.figures[`${label} wall s / CPU s / peak MB`]).toMatch(/^[\d.]+ \/ [\d.]+ \/ [1-9]\d*$/)
+    expect(query.figures['report as left peak MB (<= 1024)']).toBeGreaterThan(0)
+    expect(query.figures['query as left / compacted wall (<= 1.2)']).toBeGreaterThan(0)
   }, 180_000)
 
   it('refuses a cadence it does not know and variants it cannot run there', async () => {

@@ -5,6 +5,7 @@ import { ALERT_FAILED_DIR, ALERTS_DIR } from '../../lib/layout.js'
 import { alarmingCalls, cccCall, quietCalls } from '../support/alert-events.js'
 import { buildLake } from '../support/audit-lake.js'
 import { runCli } from '../support/cli.js'
+import { runMain } from '../support/cli-main.js'
 import { tempDir } from '../support/temp.js'
 import { startWebhookServer, type WebhookServer } from '../support/webhook-server.js'
 
@@ -98,11 +99,11 @@ describe('ccc-trail alerts', () => {
       [['alerts', '--dest', table, '--from', '2021-02-03'], 'ALERT_WEBHOOK_URL is not set'],
     ]
     for (const [args, text] of cases) {
-      const run = await runCli(args, { env: { ALERT_WEBHOOK_URL: '' } })
+      const run = await runMain(args, { ALERT_WEBHOOK_URL: '' })
       expect(run.code, args.join(' ')).toBe(2)
       expect(run.stderr).toContain(text)
     }
-    const badRules = await runCli(['alerts', '--dest', table, '--from', '2021-02-03', '--dry-run'], { env: { ALERT_RULES: path.join(table, 'missing.yaml') } })
+    const badRules = await runMain(['alerts', '--dest', table, '--from', '2021-02-03', '--dry-run'], { ALERT_RULES: path.join(table, 'missing.yaml') })
     expect(badRules.code).toBe(2)
     expect(badRules.stderr).toContain('ALERT_RULES')
   })

@@ -3,6 +3,7 @@ import { putArchive } from '../../lib/demo/archive.js'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import { runCli } from '../support/cli.js'
+import { runMain } from '../support/cli-main.js'
 import { tempDir } from '../support/temp.js'
 
 describe('ccc-trail process and query', () => {
@@ -41,20 +42,20 @@ describe('ccc-trail process and query', () => {
   })
 
   it('answers usage and configuration errors with exit 2 and the setting name', async () => {
-    expect((await runCli(['process', '--dest', '/tmp/x'])).stderr).toContain('--source is required')
-    const badZone = await runCli(['process', '--source', '/tmp', '--dest', '/tmp/x', '--time-zone', 'Nowhere/Land'])
+    expect((await runMain(['process', '--dest', '/tmp/x'])).stderr).toContain('--source is required')
+    const badZone = await runMain(['process', '--source', '/tmp', '--dest', '/tmp/x', '--time-zone', 'Nowhere/Land'])
     expect(badZone.code).toBe(2)
     expect(badZone.stderr).toContain('PARTITION_TIME_ZONE')
     expect((await runCli(['frobnicate'])).code).toBe(2)
-    expect((await runCli(['process', '--bogus'])).code).toBe(2)
-    const help = await runCli(['process', '--help'])
+    expect((await runMain(['process', '--bogus'])).code).toBe(2)
+    const help = await runMain(['process', '--help'])
     expect(help.code).toBe(0)
     expect(help.stdout).toContain('--replay-quarantine')
   })
 
   it('fails a query with a clear message', async () => {
     const lake = await tempDir('ccc-lake')
-    const run = await runCli(['query', '--dest', lake, 'select nope from ccc_events'])
+    const run = await runMain(['query', '--dest', lake, 'select nope from ccc_events'])
     expect(run.code).toBe(2)
     expect(run.stderr).toMatch(/nope/)
   })

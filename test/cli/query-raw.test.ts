@@ -3,6 +3,7 @@ import { putArchive } from '../../lib/demo/archive.js'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import { runCli } from '../support/cli.js'
+import { runMain } from '../support/cli-main.js'
 import { tempDir } from '../support/temp.js'
 
 /** A 2025-style console event with fields no column maps and values no column can hold exactly. */
@@ -67,6 +68,6 @@ describe('ccc-trail query --raw', () => {
     const partial = await runCli(['query', '--dest', lake, '--raw', 'select event_id, event_time from ccc_events'])
     expect(partial.code).toBe(2)
     expect(partial.stderr).toMatch(/select \* from ccc_events.*lacks .*unmapped.*event_name/)
-    expect((await runCli(['query', '--dest', lake, '--raw', '--format', 'csv', 'select * from ccc_events'])).code).toBe(2)
+    expect((await runMain(['query', '--dest', lake, '--raw', '--format', 'csv', 'select * from ccc_events'])).code).toBe(2)
   })
 })

@@ -3,6 +3,7 @@ import { putArchive } from '../../lib/demo/archive.js'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import { processArchives } from '../../lib/run-archives.js'
 import { runCli } from '../support/cli.js'
+import { runMain } from '../support/cli-main.js'
 import { testPipeline } from '../support/pipeline.js'
 
 /** `ccc-trail query`: exit codes for wrong SQL, and JSON output with numbers where they are exact. */
@@ -24,7 +25,7 @@ describe('ccc-trail query', () => {
       ['select cast(event_name as integer) from ccc_events', /^ccc-trail query: Conversion Error: Could not convert string/m],
     ]
     for (const [sql, message] of cases) {
-      const run = await runCli(['query', '--dest', lake, sql])
+      const run = await runMain(['query', '--dest', lake, sql])
       expect(run.code, sql).toBe(2)
       expect(run.stderr, sql).toMatch(message)
       expect(run.stdout, sql).toBe('')

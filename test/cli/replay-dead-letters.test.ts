@@ -9,6 +9,7 @@ import { silentLogger } from '../../lib/log.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import { locationOpener } from '../../lib/storage/open.js'
 import { runCli } from '../support/cli.js'
+import { runMain } from '../support/cli-main.js'
 import { tempDir } from '../support/temp.js'
 
 /** `ccc-trail process --replay-dead-letters`: what FC gave up on reaches the table, and each letter is marked once done. */
@@ -68,7 +69,7 @@ describe('process --replay-dead-letters', () => {
   })
 
   it('refuses keys or --replay-quarantine alongside (exit 2)', async () => {
-    const run = await runCli(['process', '--source', '/nonexistent', '--dest', '/nonexistent', '--replay-dead-letters', 'some/key'])
+    const run = await runMain(['process', '--source', '/nonexistent', '--dest', '/nonexistent', '--replay-dead-letters', 'some/key'])
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('--replay-dead-letters')
   })

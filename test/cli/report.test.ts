@@ -3,6 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { buildLake, event } from '../support/audit-lake.js'
 import { runCli } from '../support/cli.js'
+import { runMain } from '../support/cli-main.js'
 import { tempDir } from '../support/temp.js'
 
 describe('ccc-trail report', () => {
@@ -32,10 +33,10 @@ describe('ccc-trail report', () => {
     expect(html).toContain('08:00–20:00 UTC')
     expect(html).toContain('下载录音')
 
-    const badHours = await runCli(['report', '--dest', lake, '--out', out, '--work-hours', '9to5'])
+    const badHours = await runMain(['report', '--dest', lake, '--out', out, '--work-hours', '9to5'])
     expect(badHours.code).toBe(2)
     expect(badHours.stderr).toContain('--work-hours must look like 09-18')
-    const badDay = await runCli(['report', '--dest', lake, '--out', out, '--from', '2021-02-30'])
+    const badDay = await runMain(['report', '--dest', lake, '--out', out, '--from', '2021-02-30'])
     expect(badDay.code).toBe(2)
     expect(badDay.stderr).toContain('--from must be a date YYYY-MM-DD, got "2021-02-30"')
   }, 120_000)

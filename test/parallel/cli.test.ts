@@ -3,6 +3,7 @@ import { generateCorpus } from '../../lib/demo/corpus.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import { ensureBuilt } from '../support/built.js'
 import { runCli } from '../support/cli.js'
+import { runMain } from '../support/cli-main.js'
 import { queryTable } from '../support/duck.js'
 import { tempDir } from '../support/temp.js'
 
@@ -30,7 +31,7 @@ describe('ccc-trail process --workers', () => {
   }, 60_000)
 
   it('rejects a worker count that is not a positive whole number', async () => {
-    const run = await runCli(['process', '--source', '/tmp', '--dest', '/tmp/x', '--workers', '0'])
+    const run = await runMain(['process', '--source', '/tmp', '--dest', '/tmp/x', '--workers', '0'])
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('--workers')
   })

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { cp, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -82,13 +82,23 @@ async function mixedFolder() {
   return { bucket, corpus, keys, mismatch, expectedIds }
 }
 
-/** A fresh mixed folder processed once by the CLI into a fresh lake: each test starts from its own. */
-async function processedOnce() {
+async function processFolder() {
   const folder = await mixedFolder()
   const lake = await tempDir('ccc-lake')
   const first = await processJson(['--source', folder.bucket, '--dest', lake, '--concurrency', '3'])
   expect(first.code, first.stderr).toBe(0)
   return { folder, lake, first }
+}
+
+let processed: ReturnType<typeof processFolder> | undefined
+
+/** The mixed folder, processed once by the CLI per file; each test starts from its own copy of that lake. */
+async function processedOnce() {
+  processed ??= processFolder()
+  const { folder, lake, first } = await processed
+  const copy = await tempDir('ccc-lake')
+  await cp(lake, copy, { recursive: true, preserveTimestamps: true })
+  return { folder, lake: copy, first }
 }
 
 describe('ccc-trail process over a folder of good and broken archives', () => {
