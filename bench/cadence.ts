@@ -16,16 +16,19 @@ export interface CadenceResult extends LakeShape {
 }
 
 /**
- * A further step of the cadence bench over the same corpus (the trigger path over one day followed
- * by roll-ups belongs here): it gets the corpus and a folder of its own and reports named figures.
+ * A further step of the cadence bench, after the bulk runs (the trigger path over one day followed by
+ * roll-ups: bench/rollup-step.ts): it gets the corpus and a folder of its own and reports named figures.
  */
 export interface CadenceStep {
   name: string
-  run(corpus: BenchCorpus, dir: string, progress: (line: string) => void): Promise<Record<string, number | string>>
+  run(
+    corpus: BenchCorpus,
+    dir: string,
+    progress: (line: string) => void,
+    /** The table each bulk variant wrote, by variant name. */
+    lakes?: Record<string, string>,
+  ): Promise<Record<string, number | string>>
 }
-
-/** Steps run after the bulk runs, in order. Empty until the roll-up lands (issue 27, item 3). */
-export const CADENCE_STEPS: CadenceStep[] = []
 
 export interface CadenceReport {
   bulk: CadenceResult[]
@@ -39,9 +42,17 @@ export const BULK_VARIANTS = ['duckdb', 'ccc-trail'] as const
 export async function runCadence(
   corpus: BenchCorpus,
   dir: string,
-  options: { repeat: number; variants: readonly string[]; countRows: (root: string) => Promise<number>; progress: (line: string) => void },
+  options: {
+    repeat: number
+    variants: readonly string[]
+    /** Run after the bulk runs, in order (the query step compacts the ccc-trail lake in place: keep it last). */
+    steps: readonly CadenceStep[]
+    countRows: (root: string) => Promise<number>
+    progress: (line: string) => void
+  },
 ): Promise<CadenceReport> {
   const bulk: CadenceResult[] = []
+  const lakes: Record<string, string> = {}
   for (const name of options.variants) {
     options.progress(`running ${name} over the real-cadence corpus...`)
     // ccc-trail runs as `ccc-trail process` does by default: on the worker threads it would choose, or in-process with its heap flags.
@@ -57,11 +68,13 @@ export async function runCadence(
       rows: await options.countRows(measurement.dest),
       ...lakeShape(measurement.dest),
     })
+    lakes[name] = measurement.dest
   }
   const steps = []
-  for (const step of CADENCE_STEPS) {
+  for (const step of options.steps) {
     options.progress(`running ${step.name}...`)
-    steps.push({ name: step.name, figures: await step.run(corpus, path.join(dir, 'out', `cadence-step-${step.name}`), options.progress) })
+    const figures = await step.run(corpus, path.join(dir, 'out', `cadence-step-${step.name}`), options.progress, lakes)
+    steps.push({ name: step.name, figures })
   }
   const ratio = (figure: (r: CadenceResult) => number) => {
     const [ours, theirs] = ['ccc-trail', 'duckdb'].map((name) => bulk.find((r) => r.name === name))

@@ -38,7 +38,20 @@ export function cccCopy(reading: string, to: string): string {
     sourceIpAddress: 'VARCHAR', userAgent: 'VARCHAR', userIdentity: 'JSON', errorCode: 'VARCHAR', errorMessage: 'VARCHAR',
     requestParameters: 'JSON', responseElements: 'JSON', additionalEventData: 'JSON', eventName: 'VARCHAR',
     eventRW: 'VARCHAR', recipientAccountId: 'VARCHAR', referencedResources: 'JSON'})
-  WHERE serviceName = 'CloudCallCenter' OR starts_with(eventSource, 'ccc.')
-    OR json_extract_string(requestParameters, '$.AcsProduct') = 'CCC'
+  WHERE ${CCC_EVENTS}
 ) TO ${to}`
+}
+
+/** Which events are CCC events, in the baseline's terms. */
+const CCC_EVENTS = `serviceName = 'CloudCallCenter' OR starts_with(eventSource, 'ccc.')
+    OR json_extract_string(requestParameters, '$.AcsProduct') = 'CCC'`
+
+/** What an analyst without the table runs to count CCC events by name: DuckDB over the raw archives. */
+export function rawCountByEventName(sourceRoot: string): string {
+  const archives = path.join(sourceRoot, '**', '*.gz')
+  return `SELECT eventName AS event_name, count(*) AS n
+  FROM read_json(${sqlString(archives)}, format = 'array', compression = 'gzip',
+    columns = {eventName: 'VARCHAR', serviceName: 'VARCHAR', eventSource: 'VARCHAR', requestParameters: 'JSON'})
+  WHERE ${CCC_EVENTS}
+  GROUP BY 1`
 }

@@ -7,14 +7,16 @@ import { heapFlagsNeeded } from '../lib/cli/heap.js'
 import { sqlString, withDuckDb } from '../lib/query/duckdb.js'
 import { type BigArchiveKind, bigArchive } from './big-archive.js'
 import { BULK_VARIANTS, cadenceLines, runCadence } from './cadence.js'
+import { QUERY_STEP } from './cadence-query.js'
 import { processLaunch } from './cli-launch.js'
 import { type BenchCorpus, benchCorpus, type CadenceParameters, cadenceCorpus, REAL_CADENCE } from './corpus.js'
 import { measure } from './measure.js'
 import { archiveFiles, benchDir } from './paths.js'
 import { type BenchReport, type BoundedMemory, cpuRatiosOf, cpuSecondsOf, ratiosOf, resultOf, tableLines } from './report.js'
+import { rollupStep } from './rollup-step.js'
 
 const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--ccc-share S] [--repeat N] [--big-mb MB] [--huge-mb MB] [--only names] [--dir folder] [--json]
-       npm run bench -- --cadence real [--days N] [--archives-per-day N] [--events-per-archive N] [--seed N] [--ccc-share S] [--repeat N] [--only names] [--dir folder] [--json]
+       npm run bench -- --cadence real [--days N] [--archives-per-day N] [--events-per-archive N] [--seed N] [--ccc-share S] [--repeat N] [--only names] [--no-trigger-day] [--dir folder] [--json]
   --events    events in the corpus (default 200000)
   --archives  archives they are spread over (default 40)
   --seed      corpus seed (default 1)
@@ -29,7 +31,9 @@ const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [-
   --json      print the report as one JSON object on the last line
   --cadence real  a trail at ActionTrail's cadence instead: --days (default 10) × --archives-per-day (288)
               × --events-per-archive (300), CCC share 0.25 unless given; runs duckdb and ccc-trail
-              (--only duckdb,ccc-trail) and reports files written, bytes and files per partition`
+              (--only duckdb,ccc-trail) and reports files written, bytes and files per partition; then
+              the trigger path over one day at that cadence with hourly roll-ups (node dist/bench/rollup.js)
+  --no-trigger-day  with --cadence real: skip the trigger path and roll-ups`
 
 const VARIANT_ORDER = ['floor', 'duckdb', 'ccc-trail', 'ccc-trail+parquetjs-lite', 'duckdb-engine', 'duckdb-engine-batch'] as const
 const DEFAULT_VARIANTS: readonly string[] = VARIANT_ORDER.slice(0, 4)
@@ -54,6 +58,7 @@ async function run(): Promise<void> {
       dir: { type: 'string' },
       only: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'no-trigger-day': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -136,7 +141,7 @@ async function run(): Promise<void> {
 async function runRealCadence(
   parameters: CadenceParameters,
   repeat: number,
-  values: { dir?: string; only?: string; json?: boolean },
+  values: { dir?: string; only?: string; json?: boolean; 'no-trigger-day'?: boolean },
   progress: (line: string) => void,
 ): Promise<void> {
   const dir = path.resolve(values.dir ?? benchDir())
@@ -150,7 +155,8 @@ async function runRealCadence(
   )
   const corpus = await cadenceCorpus(parameters, dir)
   await warmPageCache(corpus)
-  const report = await runCadence(corpus, dir, { repeat, variants: BULK_VARIANTS.filter((name) => variants.includes(name)), countRows, progress })
+  const steps = [...(values['no-trigger-day'] ? [] : [rollupStep(parameters)]), QUERY_STEP]
+  const report = await runCadence(corpus, dir, { repeat, variants: BULK_VARIANTS.filter((name) => variants.includes(name)), steps, countRows, progress })
   for (const line of cadenceLines(corpus, report)) console.log(line)
   if (values.json)
     console.log(

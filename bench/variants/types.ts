@@ -1,6 +1,8 @@
 export interface VariantInput {
   source: string
   dest: string
+  /** The command line of the `ccc-trail-cli` variant. */
+  args?: string[]
 }
 
 /** What a variant reports besides time and memory, which the child measures around it. */
@@ -19,4 +21,6 @@ export const VARIANT_MODULES: Record<string, string> = {
   'ccc-trail+parquetjs-lite': 'ccc-trail-parquetjs.js',
   'duckdb-engine': 'duckdb-engine.js',
   'duckdb-engine-batch': 'duckdb-engine-batch.js',
+  'ccc-trail-cli': 'ccc-trail-cli.js',
+  'duckdb-raw-query': 'duckdb-raw-query.js',
 }

@@ -34,10 +34,23 @@ describe('npm run bench -- --cadence real (tiny corpus)', () => {
     expect(report.ratios.bytes).toBeCloseTo(ours.bytes / duckdb.bytes, 2)
     expect(report.ratios.filesPerPartition).toBeCloseTo(ours.files / ours.partitions / (duckdb.files / duckdb.partitions), 2)
     expect(stdout).toContain('files / partitions')
+    // Then the trigger path over one day at that cadence (3 archives: 3 hours of 1), a roll-up after each hour.
+    const [trigger] = report.steps
+    expect(trigger.name).toBe('trigger day + hourly roll-ups')
+    expect(trigger.figures).toMatchObject({ archives: 3, 'after finalization, max': 1 })
+    expect(trigger.figures['files per partition-day after the roll-ups, max (target <= 30)']).toBeGreaterThanOrEqual(1)
+    expect(trigger.figures['roll-up with 2 h rolled: OSS requests']).toBeGreaterThan(0)
     // Six archives: `ccc-trail process` converts them in-process (after relaunching node with its heap flags), and so does the bench.
     expect(ours.workers).toBe(1)
     expect(stdout).toContain('in-process, with the heap flags it relaunches with')
-  }, 120_000)
+    // The query step: ccc-trail query and report before and after compact, and DuckDB counting from the archives.
+    const query = report.steps.find((step: { name: string }) => step.name === 'query')
+    expect(query.figures['DuckDB raw CCC rows']).toBe(report.corpus.cccEvents)
+    for (const label of ['query as left', 'query compacted', 'DuckDB raw archives'])
+      expect(query.figures[`${label} wall s / CPU s / peak MB`]).toMatch(/^[\d.]+ \/ [\d.]+ \/ [1-9]\d*$/)
+    expect(query.figures['report as left peak MB (<= 1024)']).toBeGreaterThan(0)
+    expect(query.figures['query as left / compacted wall (<= 1.2)']).toBeGreaterThan(0)
+  }, 180_000)
 
   it('refuses a cadence it does not know and variants it cannot run there', async () => {
     const dir = await tempDir('ccc-bench-cadence-usage')
