@@ -56,7 +56,11 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     maxWorkers: WORKERS,
-    // Files share worker processes: an environment variable a test stubs is restored after it.
+    // A worker (process or thread) runs many files: Node, vitest, DuckDB and ali-oss load once per worker,
+    // not per file (the unit files: 21 -> 9 CPU-s; integration files: a sixth less). Each file still gets
+    // fresh modules of this repository (fresh-modules.ts), and a stubbed environment variable is restored.
+    isolate: false,
+    setupFiles: ['test/support/fresh-modules.ts'],
     unstubEnvs: true,
     projects: [
       // Worker threads start faster than processes, and nothing here needs a process of its own.
@@ -70,10 +74,6 @@ export default defineConfig({
           // The CLI tests execute dist/, so it is built first whenever a source is newer.
           globalSetup: ['test/support/global-setup.ts'],
           pool: 'forks',
-          // A worker process runs many files: Node, vitest, DuckDB and ali-oss load once per worker, not per
-          // file (a fifth of these files' CPU). Each file still gets fresh modules of this repository.
-          isolate: false,
-          setupFiles: ['test/support/fresh-modules.ts'],
         },
       },
     ],
