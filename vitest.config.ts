@@ -45,10 +45,11 @@ export const UNIT_TESTS = [
 
 /**
  * vitest's default is one worker fewer than the cores: ONE on a 2-core machine, so the files ran one
- * after another while a core idled. Many files spend their time waiting on child processes (the CLI),
- * the OSS test server and DuckDB's threads, so one worker per core plus one keeps both cores busy.
+ * after another while a core idled. One per core: a third worker on two cores was slower in both of two
+ * back-to-back pairs (test/cli, compact, query: 83 vs 95 s and 109 vs 117 s wall, same CPU), since what
+ * the files wait on (CLI children, the OSS test server, DuckDB's threads) needs a core itself.
  */
-const WORKERS = availableParallelism() + 1
+const WORKERS = availableParallelism()
 
 export default defineConfig({
   test: {
