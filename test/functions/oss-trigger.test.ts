@@ -253,22 +253,12 @@ describe('OSS trigger: failures', () => {
 })
 
 describe('the exported FC handler', () => {
-  const saved = { ...process.env }
-  afterAll(() => {
-    process.env = saved
-  })
-
   it('runs with FC-style env and context: credentials from the context, one JSON line per archive on stdout', async () => {
     const bucket = `trail-bucket-${++bucketCount}`
     server.bucket(bucket)
-    Object.assign(process.env, {
-      SOURCE_BUCKET: bucket,
-      SOURCE_PREFIX,
-      DEST_PREFIX,
-      OSS_ENDPOINT: server.endpoint,
-      OSS_REGION: 'cn-shanghai',
-      LOG_LEVEL: 'info',
-    })
+    // Stubbed: restored after the test (unstubEnvs), since the next test file may run in this same process.
+    const env = { SOURCE_BUCKET: bucket, SOURCE_PREFIX, DEST_PREFIX, OSS_ENDPOINT: server.endpoint, OSS_REGION: 'cn-shanghai', LOG_LEVEL: 'info' }
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value)
     const key = await putArchive(ossStorage(bucket), [ccc('H1'), ecs], { prefix: SOURCE_PREFIX })
     const event = Buffer.from(JSON.stringify(ossTriggerEvent([{ bucket, key }])))
     const context = {
