@@ -78,28 +78,43 @@ function unifyingOnMismatch(sql: Sql, unify: () => Promise<void>): Sql {
   }
 }
 
+/** The view's columns when declared: the column table's, then the hive partitions. */
+const DECLARED_COLUMNS = [...COLUMN_NAMES, 'dt', 'event_name']
+
 /**
  * `declared`: the column table's columns, bound from the first file (every other file must hold them);
  * `unified`: whatever columns the files hold, by name (every footer read), as files of older schemas need.
+ * Rows of a stale source are dropped, except those of an event the file's run kept for other archives too
+ * (`restored`): such a row shows under one of them. Stale pairs and restored events are unique per file.
  */
 function selectCurrentRows({ files, stale, restored }: Pick<LocalTable, 'files' | 'stale' | 'restored'>, columns: 'declared' | 'unified'): string {
   const options = `hive_partitioning = true, hive_types = {'dt': DATE, 'event_name': VARCHAR}, union_by_name = ${columns === 'unified'}`
   const list = `[${files.map(sqlString).join(', ')}]`
-  const select = columns === 'declared' ? [...COLUMN_NAMES, 'dt', 'event_name'].join(', ') : stale.length ? `* EXCLUDE (${FILE_COLUMN})` : '*'
-  if (stale.length === 0) return `SELECT ${select} FROM read_parquet(${list}, ${options})`
-  const pairs = stale.map(({ file, source }) => `(${sqlString(file)}, ${sqlString(source)})`)
-  if (restored.length === 0)
-    return `SELECT ${select} FROM read_parquet(${list}, ${options}, filename = '${FILE_COLUMN}') AS e
-    WHERE NOT EXISTS (SELECT 1 FROM (VALUES ${pairs.join(', ')}) AS stale(file, source) WHERE stale.file = e.${FILE_COLUMN} AND stale.source = e.source_object)`
-  // A stale source's row whose event id the file's run kept for other archives too shows under one of them.
-  const relabelled = 'CASE WHEN stale.file IS NULL THEN e.source_object ELSE restored.as_source END'
-  const kept =
+  if (stale.length === 0) return `SELECT ${columns === 'declared' ? DECLARED_COLUMNS.join(', ') : '*'} FROM read_parquet(${list}, ${options})`
+  const sourceObject = restored.length > 0 ? 'CASE WHEN stale.file IS NULL THEN e.source_object ELSE restored.as_source END' : 'e.source_object'
+  const select =
     columns === 'declared'
-      ? [...COLUMN_NAMES, 'dt', 'event_name'].map((name) => (name === 'source_object' ? `${relabelled} AS source_object` : `e.${name}`)).join(', ')
-      : `e.* EXCLUDE (${FILE_COLUMN}) REPLACE (${relabelled} AS source_object)`
-  const standIns = restored.map(({ file, eventId, as }) => `(${sqlString(file)}, ${sqlString(eventId)}, ${sqlString(as)})`)
-  return `SELECT ${kept} FROM read_parquet(${list}, ${options}, filename = '${FILE_COLUMN}') AS e
-    LEFT JOIN (VALUES ${pairs.join(', ')}) AS stale(file, source) ON stale.file = e.${FILE_COLUMN} AND stale.source = e.source_object
-    LEFT JOIN (VALUES ${standIns.join(', ')}) AS restored(file, event_id, as_source) ON restored.file = e.${FILE_COLUMN} AND restored.event_id = e.event_id
-    WHERE stale.file IS NULL OR restored.file IS NOT NULL`
+      ? DECLARED_COLUMNS.map((name) => (name === 'source_object' ? `${sourceObject} AS source_object` : `e.${name}`)).join(', ')
+      : `e.* EXCLUDE (${FILE_COLUMN}) REPLACE (${sourceObject} AS source_object)`
+  const joins = [
+    `LEFT JOIN ${values(
+      'stale(file, source)',
+      stale.map(({ file, source }) => [file, source]),
+    )} ON stale.file = e.${FILE_COLUMN} AND stale.source = e.source_object`,
+  ]
+  if (restored.length > 0)
+    joins.push(
+      `LEFT JOIN ${values(
+        'restored(file, event_id, as_source)',
+        restored.map(({ file, eventId, as }) => [file, eventId, as]),
+      )} ON restored.file = e.${FILE_COLUMN} AND restored.event_id = e.event_id`,
+    )
+  return `SELECT ${select} FROM read_parquet(${list}, ${options}, filename = '${FILE_COLUMN}') AS e
+    ${joins.join('\n    ')}
+    WHERE stale.file IS NULL${restored.length > 0 ? ' OR restored.file IS NOT NULL' : ''}`
+}
+
+/** `(VALUES ('a', 'b'), …) AS name(columns)` of text rows. */
+function values(name: string, rows: string[][]): string {
+  return `(VALUES ${rows.map((row) => `(${row.map(sqlString).join(', ')})`).join(', ')}) AS ${name}`
 }
