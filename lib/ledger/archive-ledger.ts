@@ -58,8 +58,7 @@ export async function beginArchive(dest: Storage, destPrefix: string, version: A
       const old = await Promise.all(stale.map((m) => readManifest(dest, m.key)))
       const leases = await leasePartitions(dest, destPrefix, old, options.lease)
       try {
-        await checkAll(leases)
-        await removeSuperseded(dest, destPrefix, old, await readManifest(dest, done.key))
+        await removeUnderLeases(leases, dest, destPrefix, old, await readManifest(dest, done.key))
       } finally {
         await releaseAll(leases)
       }
@@ -101,8 +100,7 @@ export async function beginArchive(dest: Storage, destPrefix: string, version: A
       async commit(manifest) {
         try {
           await writeManifest(dest, destPrefix, manifest)
-          await checkAll(leases)
-          await removeSuperseded(dest, destPrefix, superseded, manifest)
+          await removeUnderLeases(leases, dest, destPrefix, superseded, manifest)
         } finally {
           await release()
         }
@@ -123,8 +121,8 @@ async function leasePartitions(dest: Storage, destPrefix: string, earlier: reado
   const owner = newOwnerId()
   const leases: Lease[] = []
   try {
-    for (const [path, partition] of [...partitions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const attempt = await acquireLease(dest, destPrefix, partition, { waitMs: SUPERSESSION_WAIT_MS, ...settings, purpose: 'supersession', owner })
+    for (const path of [...partitions.keys()].sort()) {
+      const attempt = await acquireLease(dest, destPrefix, partitions.get(path)!, { waitMs: SUPERSESSION_WAIT_MS, ...settings, purpose: 'supersession', owner })
       if (attempt.kind === 'held')
         throw new RetryableError(`${path} is still held by ${describeHolder(attempt.holder)}; the archive is converted on the next attempt`)
       leases.push(attempt.lease)
@@ -136,8 +134,10 @@ async function leasePartitions(dest: Storage, destPrefix: string, earlier: reado
   }
 }
 
-async function checkAll(leases: readonly Lease[]): Promise<void> {
+/** removeSuperseded, once every lease is checked to be still this run's. */
+async function removeUnderLeases(leases: readonly Lease[], dest: Storage, destPrefix: string, superseded: Manifest[], manifest: Manifest): Promise<void> {
   for (const lease of leases) await lease.check()
+  await removeSuperseded(dest, destPrefix, superseded, manifest)
 }
 
 /** Never throws: a lease whose release failed expires after its TTL, and the run's own outcome matters more. */
