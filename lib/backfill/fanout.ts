@@ -26,13 +26,14 @@ export class BatchDispatcher {
   ) {}
 
   async addDay(keys: readonly string[]): Promise<void> {
-    const bytes = keys.reduce((total, key) => total + keyBytes(key), 0)
+    const sizes = keys.map((key) => JSON.stringify(key).length + 1)
+    const bytes = sizes.reduce((total, size) => total + size, 0)
     const fits = keys.length <= this.batchSize && bytes <= PAYLOAD_BUDGET
     if (fits && this.buffer.length > 0 && (this.buffer.length + keys.length > this.batchSize || this.bufferBytes + bytes > PAYLOAD_BUDGET)) await this.send()
-    for (const key of keys) {
-      if (this.buffer.length > 0 && this.bufferBytes + keyBytes(key) > PAYLOAD_BUDGET) await this.send()
+    for (const [i, key] of keys.entries()) {
+      if (this.buffer.length > 0 && this.bufferBytes + sizes[i]! > PAYLOAD_BUDGET) await this.send()
       this.buffer.push(key)
-      this.bufferBytes += keyBytes(key)
+      this.bufferBytes += sizes[i]!
       if (this.buffer.length >= this.batchSize) await this.send()
     }
   }
@@ -51,8 +52,4 @@ export class BatchDispatcher {
     this.dispatched += batch.length
     this.log.info('backfill batch dispatched', { worker: this.worker, archives: batch.length, first: batch[0], fcRequestId: requestId })
   }
-}
-
-function keyBytes(key: string): number {
-  return JSON.stringify(key).length + 1
 }
