@@ -3,7 +3,7 @@ import { RetryableError } from '../../lib/errors.js'
 import { compactionRecordKey, LEASE_DIR, manifestKey, partFileKey, quarantineKey } from '../../lib/layout.js'
 import { beginArchive } from '../../lib/ledger/archive-ledger.js'
 import type { CompactionRecord } from '../../lib/ledger/compaction-records.js'
-import { acquireLease, type LeaseBody } from '../../lib/ledger/lease.js'
+import { acquireLease, type LeaseBody, type LeaseOptions } from '../../lib/ledger/lease.js'
 import { type Manifest, writeManifest } from '../../lib/ledger/manifest.js'
 import { listObjects } from '../../lib/storage/list.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
@@ -114,70 +114,76 @@ describe('beginArchive', () => {
       manifest.outputs[1].dt = otherDay.dt
       return manifest
     }
-
-    it('takes them in hold(), before its guard is read, and gives them back after its deletes', async () => {
+    /** A table where version v1 wrote into both days. */
+    const tableOfBothDays = async () => {
       const dest = new MemoryStorage()
       await committed(dest, bothDays())
-      const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' })
+      return dest
+    }
+    /** The run of version v2. */
+    const newVersion = async (dest: MemoryStorage, lease?: Partial<LeaseOptions>) => {
+      const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' }, { lease })
       if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
-      expect(entry.run.first).toBe(false)
-      expect(() => entry.run.shouldWrite(partKey)).toThrow(/hold\(\) it before converting/)
+      return entry.run
+    }
+    /** A compaction holding the first day's partition (it does not renew: the test's clock decides). */
+    const compactionHolding = async (dest: MemoryStorage, now?: () => number) => {
+      const compaction = await acquireLease(dest, PREFIX, day, { purpose: 'compaction', renewEveryMs: 0, now })
+      if (compaction.kind !== 'acquired') throw new Error('the compaction should hold the partition')
+      return compaction.lease
+    }
+
+    it('takes them in hold(), before its guard is read, and gives them back after its deletes', async () => {
+      const dest = await tableOfBothDays()
+      const run = await newVersion(dest)
+      expect(run.first).toBe(false)
+      expect(() => run.shouldWrite(partKey)).toThrow(/hold\(\) it before converting/)
       expect(await leases(dest)).toEqual([])
-      await entry.run.hold()
+      await run.hold()
       expect((await leases(dest)).map((l) => [l.purpose, l.released ?? false])).toEqual([
         ['supersession', false],
         ['supersession', false],
       ])
       // A compaction of either partition finds it held meanwhile.
       expect((await acquireLease(dest, PREFIX, otherDay, { purpose: 'compaction' })).kind).toBe('held')
-      await entry.run.commit(manifestOf('v2'))
+      await run.commit(manifestOf('v2'))
       expect((await leases(dest)).every((l) => l.released)).toBe(true)
       expect((await acquireLease(dest, PREFIX, otherDay, { purpose: 'compaction' })).kind).toBe('acquired')
     })
 
     it('fails as retryable, holding nothing, when a compaction keeps one of them past the wait', async () => {
-      const dest = new MemoryStorage()
-      await committed(dest, bothDays())
-      const compaction = await acquireLease(dest, PREFIX, day, { purpose: 'compaction', renewEveryMs: 0 })
-      if (compaction.kind !== 'acquired') throw new Error('the compaction should hold the partition')
-      const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' }, { lease: { waitMs: 120 } })
-      if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
-      const held = await entry.run.hold().catch((error: unknown) => error)
+      const dest = await tableOfBothDays()
+      const compaction = await compactionHolding(dest)
+      const held = await (await newVersion(dest, { waitMs: 120 })).hold().catch((error: unknown) => error)
       expect(held).toBeInstanceOf(RetryableError)
       expect(String(held)).toMatch(/held by .* \(compaction\)/)
       // The partition taken first (the other day, in partition order) was given back.
       expect((await acquireLease(dest, PREFIX, otherDay, { purpose: 'compaction' })).kind).toBe('acquired')
-      await compaction.lease.release()
+      await compaction.release()
     })
 
     it('waits for a compaction that finishes within the wait, then converts', async () => {
-      const dest = new MemoryStorage()
-      await committed(dest, bothDays())
-      const compaction = await acquireLease(dest, PREFIX, day, { purpose: 'compaction', renewEveryMs: 0 })
-      if (compaction.kind !== 'acquired') throw new Error('the compaction should hold the partition')
-      const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' }, { lease: { waitMs: 5_000 } })
-      if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
-      const holding = entry.run.hold()
-      setTimeout(() => void compaction.lease.release(), 100)
+      const dest = await tableOfBothDays()
+      const compaction = await compactionHolding(dest)
+      const run = await newVersion(dest, { waitMs: 5_000 })
+      const holding = run.hold()
+      setTimeout(() => void compaction.release(), 100)
       await holding
-      expect(entry.run.shouldWrite(partKey)).toBe(true)
-      await entry.run.release()
+      expect(run.shouldWrite(partKey)).toBe(true)
+      await run.release()
       expect((await leases(dest)).filter((l) => l.purpose === 'supersession').every((l) => l.released)).toBe(true)
     })
 
     it('takes over the lease of a crashed compaction once it expired', async () => {
-      const dest = new MemoryStorage()
-      await committed(dest, bothDays())
+      const dest = await tableOfBothDays()
       let clock = Date.parse('2021-02-04T00:00:00Z')
       const now = () => clock
-      const crashed = await acquireLease(dest, PREFIX, day, { purpose: 'compaction', renewEveryMs: 0, now })
-      if (crashed.kind !== 'acquired') throw new Error('the compaction should hold the partition')
-      const entry = await beginArchive(dest, PREFIX, { source: SOURCE, etag: 'v2' }, { lease: { now, waitMs: 0 } })
-      if (entry.kind !== 'convert') throw new Error(`expected a run, got ${entry.kind}`)
-      await expect(entry.run.hold()).rejects.toBeInstanceOf(RetryableError)
+      await compactionHolding(dest, now)
+      const run = await newVersion(dest, { now, waitMs: 0 })
+      await expect(run.hold()).rejects.toBeInstanceOf(RetryableError)
       clock += 121_000
-      await entry.run.hold()
-      await entry.run.commit(manifestOf('v2'))
+      await run.hold()
+      await run.commit(manifestOf('v2'))
       expect(await keys(dest)).toEqual([manifestKey(PREFIX, SOURCE, 'v2'), partKey].sort())
     })
   })
