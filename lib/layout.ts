@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto'
  *   dt=<d>/event_name=<n>/part-<sourceId>-<nameTag>.parquet one file per archive and partition (releases
  *                                                          before the tag wrote part-<sourceId>.parquet; both are read)
  *   dt=<d>/event_name=<n>/compact-<id>-<nnn>.parquet       merged files (id: hash of the input set)
- *   dt=<d>/event_name=<n>/batch-<id>-<nnn>.parquet         the rows of a batch of archives converted together
+ *   dt=<d>/event_name=<n>/batch-<id>-<nnn>.parquet         the rows of a batch of archives converted together (id:
+ *                                                          <folder tag>_<hash>; releases before the tag wrote <hash>)
  *   _ccc_trail/manifests/<source key>@<etag>.json           what an archive wrote (the commit record)
  *   _ccc_trail/compactions/dt=<d>/event_name=<n>/<id>.json  what one compaction or batch wrote (its commit record)
  *   _ccc_trail/checkpoints/<name>.json                      backfill progress
@@ -92,19 +93,33 @@ export function batchFileKey(destPrefix: string, partition: PartitionRef, id: st
 }
 
 /**
- * A batch's id: its archive versions and the run (`nonce`), so that a rerun after a crash, or a second
- * run of the same archives at the same moment, never overwrites a group another run may have committed.
+ * A batch's id: a hash of its archive versions and the run (`nonce`), so that a rerun after a crash, or a
+ * second run of the same archives at the same moment, never overwrites a group another run may have
+ * committed; prefixed `<folder tag>_` when the members share one source folder (batches are cut by folder:
+ * a delivery day of one trail). Batches of different folders hold different archives, so their files can
+ * sit in one partition (a day's late events delivered the next day) without a reader reading their records.
  */
 export function batchId(members: readonly { key: string; etag: string }[], nonce: string): string {
-  return compactionId([...members, { key: '', etag: nonce }])
+  const hash = compactionId([...members, { key: '', etag: nonce }])
+  const folders = new Set(members.map(({ key }) => key.slice(0, key.lastIndexOf('/') + 1)))
+  return folders.size === 1 ? `${folderTag([...folders][0]!)}_${hash}` : hash
 }
 
-/** What a data file's name says about it: one archive's rows, or one output of a multi-source writer run. */
-export type DataFileName = { kind: 'part'; sourceId: string } | { kind: 'group'; group: string; index: number }
+/** 8 hex digits of a source folder. Two folders with one tag only cost a reader their records, never a row. */
+function folderTag(folder: string): string {
+  return createHash('sha1').update(folder).digest('hex').slice(0, 8)
+}
+
+/**
+ * What a data file's name says about it: one archive's rows, or one output of a multi-source writer run;
+ * for a batch of one source folder, that folder's tag (see `batchId`).
+ */
+export type DataFileName = { kind: 'part'; sourceId: string } | { kind: 'group'; group: string; index: number; sourceFolder?: string }
 
 // `part-<sourceId>-<nameTag>.parquet`, or `part-<sourceId>.parquet` from releases before the name tag.
 const PART_NAME = /^part-([A-Za-z0-9_]+)(?:-[0-9a-f]{8})?\.parquet$/
-const GROUP_NAME = /^(?:compact|batch)-([A-Za-z0-9_]+)-(\d+)\.parquet$/
+const GROUP_NAME = /^(compact|batch)-([A-Za-z0-9_]+)-(\d+)\.parquet$/
+const FOLDER_TAGGED_BATCH = /^([0-9a-f]{8})_[0-9a-f]{16}$/
 
 /**
  * Parses a file name made by `partFileKey`, `compactedFileKey` or `batchFileKey` (a batch's files are a
@@ -114,7 +129,9 @@ export function parseDataFileName(name: string): DataFileName | undefined {
   const part = PART_NAME.exec(name)
   if (part) return { kind: 'part', sourceId: part[1] }
   const group = GROUP_NAME.exec(name)
-  return group ? { kind: 'group', group: group[1], index: Number(group[2]) } : undefined
+  if (!group) return undefined
+  const sourceFolder = group[1] === 'batch' ? FOLDER_TAGGED_BATCH.exec(group[2]!)?.[1] : undefined
+  return { kind: 'group', group: group[2]!, index: Number(group[3]), ...(sourceFolder && { sourceFolder }) }
 }
 
 /**

@@ -137,16 +137,27 @@ function batchStillWriting(record: CompactionRecord, now: number): boolean {
   return record.inputs.length === 0 && Number.isFinite(started) && now - started < ABANDONED_BATCH_MS
 }
 
-/** Whether a partition's records matter to a reader at all: only where multi-source files sit beside other files. */
+/**
+ * Whether a partition's records matter to a reader at all: only where multi-source files sit beside other
+ * files that may hold some of the same sources. Batches of different source folders (their names say so)
+ * never do: a bulk run leaves two in every partition that a delivery day's late events reach, and reading
+ * their records was most of a query's start-up on such a lake. A batch still writing is then read like a
+ * lone one (as every lone group is): its rows are in no other file until its archives run again, in a
+ * batch of the same folder, which brings the records back into play.
+ */
 export function mayOverlap(names: Iterable<string>): boolean {
   let parts = 0
-  const groups = new Set<string>()
+  const groups = new Map<string, string | undefined>()
   for (const name of names) {
     const parsed = parseDataFileName(name)
     if (parsed?.kind === 'part') parts++
-    else if (parsed?.kind === 'group') groups.add(parsed.group)
+    else if (parsed?.kind === 'group') groups.set(parsed.group, parsed.sourceFolder)
   }
-  return groups.size > 1 || (groups.size === 1 && parts > 0)
+  if (groups.size === 0) return false
+  if (parts > 0) return true
+  if (groups.size === 1) return false
+  const folders = [...groups.values()]
+  return folders.includes(undefined) || new Set(folders).size < folders.length
 }
 
 function groupsOf(

@@ -1,9 +1,12 @@
 import { gzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 import { putArchive } from '../../lib/demo/archive.js'
+import { fileNameOf } from '../../lib/layout.js'
 import { listRecords } from '../../lib/ledger/compaction-records.js'
 import { readManifest } from '../../lib/ledger/manifest.js'
+import { mayOverlap } from '../../lib/ledger/visibility.js'
 import { type ArchiveResult, processArchive } from '../../lib/pipeline.js'
+import { readTableSnapshot } from '../../lib/query/table-snapshot.js'
 import { openParquet } from '../../lib/read/parquet-read.js'
 import { type Outcome, processArchives } from '../../lib/run-archives.js'
 import { readAll } from '../../lib/storage/read.js'
@@ -24,7 +27,7 @@ describe('a batch of archives (a day folder) through processArchives', () => {
     const files = await dataFiles(pipeline.dest)
     // Three names on 2021-02-03 and the late ListConfig event on 2021-02-02: four partitions, one file each.
     expect(files).toHaveLength(NAMES.length + 1)
-    for (const file of files) expect(file).toMatch(/\/batch-[0-9a-f]{16}-000\.parquet$/)
+    for (const file of files) expect(file).toMatch(/\/batch-[0-9a-f]{8}_[0-9a-f]{16}-000\.parquet$/)
     expectAccountedExactly(settled(outcomes), await tableIds(pipeline.destRoot), day.ids)
 
     const manifest = await readManifest(pipeline.dest, (await manifests(pipeline.dest))[0])
@@ -42,6 +45,27 @@ describe('a batch of archives (a day folder) through processArchives', () => {
     expect(records[0].record.outputs).toEqual([expect.objectContaining({ rows: 6 })])
     const late = await listRecords(pipeline.dest, '', { dt: '2021-02-02', eventName: 'ListConfig' })
     expect(late[0].record.sources).toEqual([day.keys[0]])
+  })
+
+  it('batches of two delivery days share the partitions late events reach, and a reader needs neither record there', async () => {
+    const pipeline = await testPipeline()
+    const day = await putDay(pipeline.source, 3)
+    const next: string[] = []
+    const nextIds: string[] = []
+    for (const minute of ['05', '10']) {
+      const late = cccEvent(`next-${minute}-late`, { eventName: 'ListUsers', eventTime: `2021-02-03T23:${minute}:00Z` })
+      const own = cccEvent(`next-${minute}`, { eventName: 'ListUsers', eventTime: `2021-02-04T00:${minute}:00Z` })
+      next.push(await putArchive(pipeline.source, [late, own], { deliveredAt: new Date(`2021-02-04T00:${minute}:30Z`) }))
+      nextIds.push(String(late.eventId), String(own.eventId))
+    }
+    const outcomes: Outcome[] = []
+    await processArchives(pipeline, [...day.keys, ...next], { onOutcome: (o) => outcomes.push(o) })
+
+    const shared = (await dataFiles(pipeline.dest)).filter((key) => key.startsWith('dt=2021-02-03/event_name=ListUsers/'))
+    expect(shared).toHaveLength(2)
+    expect(mayOverlap(shared.map(fileNameOf))).toBe(false)
+    expect((await readTableSnapshot(pipeline.dest, '')).records).toEqual([])
+    expectAccountedExactly(settled(outcomes), await tableIds(pipeline.destRoot), [...day.ids, ...nextIds])
   })
 
   it('answers already_done for a rerun of the batch or of any archive in it, and writes nothing', async () => {

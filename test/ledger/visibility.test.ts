@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseDataFileKey, parseDataFileName, sourceId } from '../../lib/layout.js'
+import { batchId, parseDataFileKey, parseDataFileName, sourceId } from '../../lib/layout.js'
 import type { CompactionRecord } from '../../lib/ledger/compaction-records.js'
 import { type FileVersion, mayOverlap, type PartitionListing, partitionVisibility } from '../../lib/ledger/visibility.js'
 
@@ -402,12 +402,35 @@ describe('mayOverlap', () => {
     expect(mayOverlap([out('c1'), part(A)])).toBe(true)
     expect(mayOverlap([out('c1'), out('c2')])).toBe(true)
   })
+
+  it('leaves out the records of batches of different source folders, which hold different archives', () => {
+    const day1 = batchId([{ key: 'trail/2021/02/07/a.gz', etag: '1' }], 'run')
+    const day1Again = batchId([{ key: 'trail/2021/02/07/a.gz', etag: '1' }], 'rerun')
+    const day2 = batchId([{ key: 'trail/2021/02/08/b.gz', etag: '1' }], 'run')
+    const batch = (id: string) => `batch-${id}-000.parquet`
+    expect(mayOverlap([batch(day1), batch(day2)])).toBe(false)
+    // The same folder twice (a rerun after a crash, a day split between two batches), a compacted file, a
+    // part file, a batch of several folders or of a release before the tag: the records decide.
+    expect(mayOverlap([batch(day1), batch(day1Again)])).toBe(true)
+    expect(mayOverlap([batch(day1), out('c1')])).toBe(true)
+    expect(mayOverlap([batch(day1), batch(day2), part(A)])).toBe(true)
+    const twoFolders = batchId(
+      ['x/a.gz', 'y/b.gz'].map((key) => ({ key, etag: '1' })),
+      'run',
+    )
+    expect(mayOverlap([batch(day1), batch(twoFolders)])).toBe(true)
+    expect(mayOverlap([batch(day1), 'batch-0123456789abcdef-000.parquet'])).toBe(true)
+  })
 })
 
 describe('data file names are parsed where they are made', () => {
   it('parses part and compacted file names and their keys', () => {
     expect(parseDataFileName(part(A))).toEqual({ kind: 'part', sourceId: sourceId(A) })
     expect(parseDataFileName('compact-0123abcd-007.parquet')).toEqual({ kind: 'group', group: '0123abcd', index: 7 })
+    const id = batchId([{ key: 'trail/2021/02/07/a.gz', etag: '1' }], 'run')
+    expect(id).toMatch(/^[0-9a-f]{8}_[0-9a-f]{16}$/)
+    expect(parseDataFileName(`batch-${id}-000.parquet`)).toEqual({ kind: 'group', group: id, index: 0, sourceFolder: id.slice(0, 8) })
+    expect(parseDataFileName('batch-0123456789abcdef-000.parquet')).toEqual({ kind: 'group', group: '0123456789abcdef', index: 0 })
     expect(parseDataFileName('part-x.json')).toBeUndefined()
     expect(parseDataFileKey(`dt=2021-02-03/event_name=ListConfig/${part(A)}`)).toEqual({ folder: 'dt=2021-02-03/event_name=ListConfig/', name: part(A) })
     expect(parseDataFileKey(`dt=2021-02-03/${part(A)}`)).toBeUndefined()
