@@ -5,6 +5,7 @@ import { ConfigError, WindowError } from './errors.js'
 import { type LocationSpec, normalizePrefix, parseLocation } from './location.js'
 import type { LogLevel } from './log.js'
 import { DEFAULT_TIME_ZONE, DEFAULT_WORK_HOURS, parseWorkHours } from './report/window.js'
+import { isTimeZone } from './util/days.js'
 
 /**
  * Every setting, read once. In Function Compute these are the function's environment variables
@@ -134,12 +135,8 @@ function flag(value: string | undefined, fallback: boolean, name: SettingName): 
 }
 
 function timeZone(value: string): string {
-  try {
-    new Intl.DateTimeFormat('en-CA', { timeZone: value })
-    return value
-  } catch {
-    throw new ConfigError('PARTITION_TIME_ZONE', `"${value}" is not an IANA time zone (e.g. UTC, Asia/Shanghai)`)
-  }
+  if (isTimeZone(value)) return value
+  throw new ConfigError('PARTITION_TIME_ZONE', `"${value}" is not an IANA time zone (e.g. UTC, Asia/Shanghai)`)
 }
 
 function logLevel(value: string): LogLevel {

@@ -1,5 +1,5 @@
 import { WindowError } from '../errors.js'
-import { addDays, DAY_MS, isDay, parseDay } from '../util/days.js'
+import { addDays, DAY_MS, isDay, isTimeZone, parseDay } from '../util/days.js'
 
 /** The days a report covers, the period before them, and what counts as working hours. */
 export interface ReportWindow {
@@ -61,11 +61,7 @@ export function parseWorkHours(text: string = DEFAULT_WORK_HOURS, timeZone: stri
   const end = Number(match?.[2])
   if (!match || start > 23 || end > 24 || start === end)
     throw new WindowError(`--work-hours must look like 09-18 (start and end hour, 0-24, different), got "${text}"`)
-  try {
-    new Intl.DateTimeFormat('en', { timeZone })
-  } catch {
-    throw new WindowError(`--time-zone must be an IANA time zone such as Asia/Shanghai, got "${timeZone}"`)
-  }
+  if (!isTimeZone(timeZone)) throw new WindowError(`--time-zone must be an IANA time zone such as Asia/Shanghai, got "${timeZone}"`)
   return { start, end, timeZone }
 }
 
