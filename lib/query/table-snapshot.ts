@@ -5,6 +5,7 @@ import { type FileVersion, mayOverlap, partitionVisibility } from '../ledger/vis
 import { listObjects } from '../storage/list.js'
 import { readAll, readJson } from '../storage/read.js'
 import type { Storage } from '../storage/types.js'
+import { mapLimit } from '../util/concurrency.js'
 
 /** What a reader reads of one partition folder (see lib/ledger/visibility.ts). */
 export interface ReadablePartition {
@@ -27,6 +28,7 @@ export interface TableSnapshot {
 }
 
 const ATTEMPTS = 5
+const RECORD_READS_IN_FLIGHT = 16
 
 /**
  * Lists the table's data files (only the given days' folders, when `days` is given: one listing per day)
@@ -61,21 +63,29 @@ async function readScope(storage: Storage, prefix: string, scope: string, snapsh
   const folders = await dataFiles(storage, prefix, scope, snapshot)
   const records = new Map<string, CompactionRecord[]>()
   const changed = new Set<string>()
-  for (const [key] of before) {
-    const folder = key.slice(COMPACTION_DIR.length, key.lastIndexOf('/') + 1)
-    const files = folders.get(folder)
-    if (!files || !mayOverlap(files.keys())) continue
-    const record = await readJson<CompactionRecord>(storage, prefix + key).catch((error: unknown) => {
+  const wanted = [...before.keys()].filter((key) => {
+    const files = folders.get(folderOfRecord(key))
+    return files !== undefined && mayOverlap(files.keys())
+  })
+  // Read side by side: a lake as a bulk run leaves it has a record per batch per partition (hundreds over a
+  // few days), and one after another they were most of a query's start-up on a folder, seconds on OSS.
+  const read = await mapLimit(wanted, RECORD_READS_IN_FLIGHT, (key) =>
+    readJson<CompactionRecord>(storage, prefix + key).catch((error: unknown) => {
       if (error instanceof NotFoundError) return undefined
       throw error
-    })
+    }),
+  )
+  const listed = new Set(snapshot.records)
+  wanted.forEach((key, index) => {
+    const folder = folderOfRecord(key)
+    const record = read[index]
     if (!record) changed.add(folder)
     else records.set(folder, [...(records.get(folder) ?? []), record])
-    if (!snapshot.records.includes(key)) snapshot.records.push(key)
-  }
+    if (!listed.has(key)) snapshot.records.push(key)
+  })
   const after = await recordVersions(storage, prefix, scope)
   for (const key of new Set([...before.keys(), ...after.keys()])) {
-    if (before.get(key) !== after.get(key)) changed.add(key.slice(COMPACTION_DIR.length, key.lastIndexOf('/') + 1))
+    if (before.get(key) !== after.get(key)) changed.add(folderOfRecord(key))
   }
   for (const [folder, files] of folders) {
     if (changed.has(folder)) snapshot.partitions.delete(folder)
@@ -123,6 +133,11 @@ async function dataFiles(storage: Storage, prefix: string, scope: string, snapsh
     folders.get(folder)!.set(name, { etag: info.etag, lastModified: info.lastModified?.getTime() })
   }
   return folders
+}
+
+/** The partition folder (`dt=…/event_name=…/`) a record key (relative to the table) describes. */
+function folderOfRecord(key: string): string {
+  return key.slice(COMPACTION_DIR.length, key.lastIndexOf('/') + 1)
 }
 
 /** Record key (relative to the table) -> etag, of the records under `scope`. */
