@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { link, mkdir, readdir, rm, rmdir, stat } from 'node:fs/promises'
+import { linkSync, mkdirSync, rmSync } from 'node:fs'
+import { readdir, rm, rmdir, stat } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { META_DIR } from '../layout.js'
@@ -32,14 +33,19 @@ export async function pinFiles(root: string, keys: readonly string[]): Promise<P
   const folder = path.join(parent, id)
   const paths = new Map<string, string>()
   const release = async () => {
-    await rm(folder, { recursive: true, force: true })
+    rmSync(folder, { recursive: true, force: true })
     await rmdir(parent).catch(() => undefined)
   }
   try {
+    // Synchronous, one folder made per partition: hundreds of links, each a round trip through the thread
+    // pool when asynchronous, were a tenth of a query's time on a 10-day lake.
+    const made = new Set<string>()
     for (const key of keys) {
       const pinned = path.join(folder, key)
-      await mkdir(path.dirname(pinned), { recursive: true })
-      await link(path.join(root, key), pinned)
+      const parentOfPinned = path.dirname(pinned)
+      if (!made.has(parentOfPinned)) mkdirSync(parentOfPinned, { recursive: true })
+      made.add(parentOfPinned)
+      linkSync(path.join(root, key), pinned)
       paths.set(key, pinned)
     }
   } catch (error) {
