@@ -15,6 +15,8 @@ interface RollUpReport {
   filesPerPartitionAfterFinalization: { max: number; mean: number }
   rollUpWith2Hours?: { cpuSeconds: number; requests: number }
   rollUpWith20Hours?: { cpuSeconds: number; requests: number }
+  medianCpuNear2Hours?: number
+  medianCpuNear20Hours?: number
 }
 
 /**
@@ -48,6 +50,8 @@ export function rollupStep(parameters: CadenceParameters): CadenceStep {
       if (twenty)
         Object.assign(figures, { 'roll-up with 20 h rolled: CPU s': round(twenty.cpuSeconds, 2), 'roll-up with 20 h rolled: OSS requests': twenty.requests })
       if (two && twenty) figures['CPU 20 h / 2 h (target 0.7-1.3)'] = round(twenty.cpuSeconds / two.cpuSeconds, 2)
+      const [near2, near20] = [report.medianCpuNear2Hours, report.medianCpuNear20Hours]
+      if (near2 && near20) figures['CPU 20 h / 2 h, medians of hours 19-21 and 1-3 (target 0.7-1.3)'] = round(near20 / near2, 2)
       return figures
     },
   }
