@@ -1,5 +1,6 @@
 import os from 'node:os'
 import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { NotFoundError } from '../errors.js'
 import { CATALOG_KEY, unescapePartitionValue } from '../layout.js'
 import type { Location } from '../storage/open.js'
@@ -56,11 +57,15 @@ export async function localTable(dest: Location, options: LocalTableOptions | st
     } catch (error) {
       const vanished = error instanceof FileVanishedError || error instanceof NotFoundError
       if (!vanished || attempt >= ATTEMPTS) throw error
+      // A compaction is deleting its inputs: give it a moment (its deletes take milliseconds), so that the
+      // next plan does not meet the same half-way state; pinning itself is synchronous.
+      await sleep(REPLAN_PAUSE_MS * attempt)
     }
   }
 }
 
 const ATTEMPTS = 5
+const REPLAN_PAUSE_MS = 20
 
 async function readOnce(dest: Location, { bounds = {}, cacheDir = DEFAULT_CACHE_DIR, cacheMaxMb, pin = false }: LocalTableOptions): Promise<LocalTable> {
   const days = bounds.days ? (bounds.days.length ? await daysInBounds(dest.storage, dest.prefix, bounds) : []) : undefined
