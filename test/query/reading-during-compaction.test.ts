@@ -43,18 +43,32 @@ function fsLocation(root: string): Location {
 }
 
 describe('a folder query planned before a compaction that deletes its inputs', () => {
-  it('reads the snapshot it planned, through hard links', async () => {
+  it('reads the files in place, and when planned files are gone plans again through hard links', async () => {
     const { pipeline, events } = await lake()
     const answer = await withDuckDb(async (db) => {
       const table = await viewsForStatement(db, fsLocation(pipeline.destRoot), SQL)
       try {
+        expect(table.files.every((file) => file.startsWith(pipeline.destRoot))).toBe(true)
         await compactAll(pipeline)
-        return await db.rows(SQL)
+        return await table.sql.rows(SQL)
       } finally {
         await table.release()
       }
     })
     expect(answer).toEqual([{ n: String(events), ids: String(events) }])
+  })
+
+  it('a statement failing while every planned file is there fails as it is, and the plan stays in place', async () => {
+    const { pipeline, events } = await lake()
+    await withDuckDb(async (db) => {
+      const table = await viewsForStatement(db, fsLocation(pipeline.destRoot), SQL)
+      try {
+        await expect(table.sql.rows("SELECT * FROM read_parquet('/nonexistent/x.parquet')")).rejects.toThrow(/No files found|No such file/i)
+        expect(await table.sql.rows(SQL)).toEqual([{ n: String(events), ids: String(events) }])
+      } finally {
+        await table.release()
+      }
+    })
   })
 
   it('without the links, the same sequence fails: the files are gone', async () => {
@@ -74,7 +88,7 @@ describe('a folder query planned before a compaction that deletes its inputs', (
         withDuckDb(async (db) => {
           const table = await viewsForStatement(db, fsLocation(pipeline.destRoot), SQL)
           try {
-            return await db.rows(SQL)
+            return await table.sql.rows(SQL)
           } finally {
             await table.release()
           }
