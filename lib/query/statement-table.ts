@@ -20,7 +20,7 @@ export interface StatementTableOptions {
 /**
  * Declares the views `sql` runs against in `db`, over only the partitions it can read: the statement is
  * parsed first (a SqlError before anything is listed or fetched), bounded by its own predicates on dt and
- * event_name and by the flags, then those partitions are listed, fetched (OSS) or pinned (folder) and
+ * event_name and by the flags, then those partitions are listed, fetched (OSS) or read in place (folder; see pinnedOnVanish) and
  * declared. Run the statement through the result's `sql` (views.ts), and call `release` once it has run.
  */
 export async function viewsForStatement(db: Sql, dest: Location, sql: string, options: StatementTableOptions = {}): Promise<LocalTable & { sql: Sql }> {
