@@ -7,7 +7,7 @@ import { heapFlagsNeeded } from '../lib/cli/heap.js'
 import { sqlString, withDuckDb } from '../lib/query/duckdb.js'
 import { type BigArchiveKind, bigArchive } from './big-archive.js'
 import { BULK_VARIANTS, cadenceLines, runCadence } from './cadence.js'
-import { QUERY_STEP } from './cadence-query.js'
+import { DEFAULT_QUERY_PAIRS, queryStep } from './cadence-query.js'
 import { processLaunch } from './cli-launch.js'
 import { type BenchCorpus, benchCorpus, type CadenceParameters, cadenceCorpus, REAL_CADENCE } from './corpus.js'
 import { measure } from './measure.js'
@@ -16,7 +16,7 @@ import { type BenchReport, type BoundedMemory, cpuRatiosOf, cpuSecondsOf, ratios
 import { rollupStep } from './rollup-step.js'
 
 const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [--ccc-share S] [--repeat N] [--big-mb MB] [--huge-mb MB] [--only names] [--dir folder] [--json]
-       npm run bench -- --cadence real [--days N] [--archives-per-day N] [--events-per-archive N] [--seed N] [--ccc-share S] [--repeat N] [--only names] [--no-trigger-day] [--dir folder] [--json]
+       npm run bench -- --cadence real [--days N] [--archives-per-day N] [--events-per-archive N] [--seed N] [--ccc-share S] [--repeat N] [--only names] [--no-trigger-day] [--query-pairs N] [--dir folder] [--json]
   --events    events in the corpus (default 200000)
   --archives  archives they are spread over (default 40)
   --seed      corpus seed (default 1)
@@ -33,7 +33,8 @@ const USAGE = `Usage: npm run bench -- [--events N] [--archives N] [--seed N] [-
               × --events-per-archive (300), CCC share 0.25 unless given; runs duckdb and ccc-trail
               (--only duckdb,ccc-trail) and reports files written, bytes and files per partition; then
               the trigger path over one day at that cadence with hourly roll-ups (node dist/bench/rollup.js)
-  --no-trigger-day  with --cadence real: skip the trigger path and roll-ups`
+  --no-trigger-day  with --cadence real: skip the trigger path and roll-ups
+  --query-pairs with --cadence real: runs of the query on the lake as left and compacted, in turn (default ${DEFAULT_QUERY_PAIRS})`
 
 const VARIANT_ORDER = ['floor', 'duckdb', 'ccc-trail', 'ccc-trail+parquetjs-lite', 'duckdb-engine', 'duckdb-engine-batch'] as const
 const DEFAULT_VARIANTS: readonly string[] = VARIANT_ORDER.slice(0, 4)
@@ -59,11 +60,15 @@ async function run(): Promise<void> {
       only: { type: 'string' },
       json: { type: 'boolean', default: false },
       'no-trigger-day': { type: 'boolean', default: false },
+      'query-pairs': { type: 'string', default: String(DEFAULT_QUERY_PAIRS) },
       help: { type: 'boolean', short: 'h' },
     },
   })
   if (values.help) return void console.log(USAGE)
-  const number = (name: 'events' | 'archives' | 'seed' | 'repeat' | 'big-mb' | 'huge-mb' | 'days' | 'archives-per-day' | 'events-per-archive', min: number) => {
+  const number = (
+    name: 'events' | 'archives' | 'seed' | 'repeat' | 'big-mb' | 'huge-mb' | 'days' | 'archives-per-day' | 'events-per-archive' | 'query-pairs',
+    min: number,
+  ) => {
     const value = Number(values[name])
     if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}\n${USAGE}`)
     return value
@@ -80,7 +85,7 @@ async function run(): Promise<void> {
       seed: number('seed', 0),
       cccShare,
     }
-    return runRealCadence(parameters, number('repeat', 1), values, progress)
+    return runRealCadence(parameters, { repeat: number('repeat', 1), queryPairs: number('query-pairs', 1) }, values, progress)
   }
   const parameters = { events: number('events', 1), archives: number('archives', 1), seed: number('seed', 0), cccShare }
   const repeat = number('repeat', 1)
@@ -140,7 +145,7 @@ async function run(): Promise<void> {
 
 async function runRealCadence(
   parameters: CadenceParameters,
-  repeat: number,
+  { repeat, queryPairs }: { repeat: number; queryPairs: number },
   values: { dir?: string; only?: string; json?: boolean; 'no-trigger-day'?: boolean },
   progress: (line: string) => void,
 ): Promise<void> {
@@ -155,7 +160,7 @@ async function runRealCadence(
   )
   const corpus = await cadenceCorpus(parameters, dir)
   await warmPageCache(corpus)
-  const steps = [...(values['no-trigger-day'] ? [] : [rollupStep(parameters)]), QUERY_STEP]
+  const steps = [...(values['no-trigger-day'] ? [] : [rollupStep(parameters)]), queryStep(queryPairs)]
   const report = await runCadence(corpus, dir, { repeat, variants: BULK_VARIANTS.filter((name) => variants.includes(name)), steps, countRows, progress })
   for (const line of cadenceLines(corpus, report)) console.log(line)
   if (values.json)
