@@ -48,7 +48,7 @@ resetFaultsAfterEach(() => server)
 async function ossScenario(events = EVENTS) {
   const bucket = `reliability-${++buckets}`
   server.bucket(bucket)
-  const storage = new OssStorage({ bucket, endpoint: server.endpoint, ...CREDENTIALS, retries: RETRIES, retryBaseMs: 1, retryMaxMs: 5, timeoutMs: 1_500 })
+  const storage = new OssStorage({ bucket, endpoint: server.endpoint, ...CREDENTIALS, retries: RETRIES, retryBaseMs: 1, retryMaxMs: 5, timeoutMs: 800 })
   const { log, lines } = captureLog()
   const pipeline = await testPipeline({ source: storage, dest: storage, destPrefix: DEST, log })
   const key = await putArchive(storage, events, { prefix: SOURCE })
