@@ -20,8 +20,18 @@ export interface Sql {
   parse(sql: string): Promise<unknown>
 }
 
-export async function withDuckDb<T>(use: (sql: Sql) => Promise<T>): Promise<T> {
-  const db = await openDuckDb()
+export interface DuckDbOptions {
+  /**
+   * DuckDB's `memory_limit` (its default is 80 % of the machine's memory); beyond it DuckDB writes what it can
+   * (temporary tables, sorts, hash tables) to `spillDirectory` instead of growing.
+   */
+  memoryLimitMb?: number
+  /** Where DuckDB spills beyond `memoryLimitMb`; the caller makes it and removes it after `close()`. */
+  spillDirectory?: string
+}
+
+export async function withDuckDb<T>(use: (sql: Sql) => Promise<T>, options: DuckDbOptions = {}): Promise<T> {
+  const db = await openDuckDb(options)
   try {
     return await use(db)
   } finally {
@@ -30,12 +40,16 @@ export async function withDuckDb<T>(use: (sql: Sql) => Promise<T>): Promise<T> {
 }
 
 /** An in-memory DuckDB kept open across uses until `close()`; `withDuckDb` is one for a single use. */
-export async function openDuckDb(): Promise<Sql & { close(): void }> {
+export async function openDuckDb(options: DuckDbOptions = {}): Promise<Sql & { close(): void }> {
   // Loaded on first use: the native library costs every CLI command ~0.2 s and ~35 MB otherwise. Required, not
   // imported: an ESM import of this CommonJS package has node scan every one of its modules for their exports
   // first (~0.5 CPU-s, against ~0.15 for require).
   const { DuckDBInstance } = createRequire(import.meta.url)('@duckdb/node-api') as typeof import('@duckdb/node-api')
-  const instance = await DuckDBInstance.create(':memory:', { threads: '2' })
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: '2',
+    ...(options.memoryLimitMb !== undefined && { memory_limit: `${options.memoryLimitMb}MB` }),
+    ...(options.spillDirectory !== undefined && { temp_directory: options.spillDirectory }),
+  })
   const connection = await instance.connect()
   return {
     ...sqlOf(connection),
