@@ -64,25 +64,26 @@ async function mutationsOfCleanRun(make: () => Promise<{ s: Scenario; dest: Stor
   return counting.mutations
 }
 
-describe('a batch killed at any write or delete (folder)', () => {
+/** On a folder, the run of `scenario` killed at each of its writes and deletes in turn, each checked. */
+async function killedAtEveryMutation(scenarioOf: (pipeline: Pipeline & { source: Storage }) => Promise<Scenario>): Promise<void> {
   const make = async () => {
     const pipeline = await testPipeline()
-    return { s: await scenario(pipeline), dest: pipeline.dest, root: pipeline.destRoot }
+    return { s: await scenarioOf(pipeline), dest: pipeline.dest, root: pipeline.destRoot }
   }
-  let total = 0
-  beforeAll(async () => {
-    total = await mutationsOfCleanRun(make)
-  })
+  const total = await mutationsOfCleanRun(make)
+  expect(total).toBeGreaterThan(8)
+  for (let dieAt = 0; dieAt < total; dieAt++) {
+    const { s, dest, root } = await make()
+    const summary = await processArchives({ ...s.pipeline, dest: dying(dest, dieAt) }, s.keys)
+    expect(summary.failed, `killed at ${dieAt}`).toBeGreaterThan(0)
+    // Compaction after the rerun at every third point: it reads what the rerun left like query does.
+    await checkKilledRun(s, dest, () => tableIds(root), dieAt % 3 === 0)
+  }
+}
 
+describe('a batch killed at any write or delete (folder)', () => {
   it('loses no row and counts none twice, for query, the next run and compaction — at every mutation of the batch', async () => {
-    expect(total).toBeGreaterThan(8)
-    for (let dieAt = 0; dieAt < total; dieAt++) {
-      const { s, dest, root } = await make()
-      const summary = await processArchives({ ...s.pipeline, dest: dying(dest, dieAt) }, s.keys)
-      expect(summary.failed, `killed at ${dieAt}`).toBeGreaterThan(0)
-      // Compaction after the rerun at every third point: it reads what the rerun left like query does.
-      await checkKilledRun(s, dest, () => tableIds(root), dieAt % 3 === 0)
-    }
+    await killedAtEveryMutation(scenario)
   }, 120_000)
 })
 
@@ -106,20 +107,8 @@ async function twoDays(pipeline: Pipeline & { source: Storage }): Promise<Scenar
 }
 
 describe("the next day's batch killed at any write or delete, beside the day before's (folder)", () => {
-  const make = async () => {
-    const pipeline = await testPipeline()
-    return { s: await twoDays(pipeline), dest: pipeline.dest, root: pipeline.destRoot }
-  }
-
   it('loses no row and counts none twice, for query, the next run and compaction — at every mutation of the batch', async () => {
-    const total = await mutationsOfCleanRun(make)
-    expect(total).toBeGreaterThan(8)
-    for (let dieAt = 0; dieAt < total; dieAt++) {
-      const { s, dest, root } = await make()
-      const summary = await processArchives({ ...s.pipeline, dest: dying(dest, dieAt) }, s.keys)
-      expect(summary.failed, `killed at ${dieAt}`).toBeGreaterThan(0)
-      await checkKilledRun(s, dest, () => tableIds(root), dieAt % 3 === 0)
-    }
+    await killedAtEveryMutation(twoDays)
   }, 120_000)
 })
 
