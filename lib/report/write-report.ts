@@ -14,7 +14,7 @@ import { parseWorkHours, resolveWindow } from './window.js'
 /**
  * The report copies its window and the period before it into a temporary table (build-report.ts): ~440 MB of
  * DuckDB memory for a month of a busy trail, growing with the window. Bounded, DuckDB spills the rest to disk:
- * a month's report peaked at ~1 GB RSS unbounded, ~0.8 GB with this, for ~15 % more time (docs/performance.md).
+ * a month's report peaked at ~1 GB RSS unbounded, ~0.8 GB with this (docs/performance.md, third round).
  */
 export const REPORT_DUCKDB_MB = 512
 
