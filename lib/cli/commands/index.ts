@@ -101,7 +101,7 @@ const alertsCommand: Command = {
       type: 'boolean',
       description: "rewrite when each caller and address was last seen from the table (the rules' look-back, ending at --to or the newest day)",
     },
-    cache: { type: 'string', description: 'local mirror folder for an OSS table (default: the system temp folder)', placeholder: 'folder' },
+    cache: CACHE_OPTIONS.cache,
   },
   run: lazy(() => import('./alerts.js')),
 }
