@@ -61,6 +61,32 @@ export async function openDuckDb(options: DuckDbOptions = {}): Promise<Sql & { c
 }
 
 /**
+ * `reader()`'s statements, each run once more when it fails and `recover(error, failed)` (given the reader it
+ * failed on) says the failure is mended; the second run's failure is the caller's. Parsing is not retried.
+ */
+export function retryingSql(reader: () => Sql, recover: (error: unknown, failed: Sql) => Promise<boolean>): Sql {
+  const again =
+    <A extends unknown[], R>(method: (sql: Sql) => (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const failed = reader()
+      try {
+        return await method(failed)(...args)
+      } catch (error) {
+        if (!(await recover(error, failed))) throw error
+        return method(reader())(...args)
+      }
+    }
+  return {
+    rows: again((sql) => sql.rows),
+    values: again((sql) => sql.values),
+    jsonRows: again((sql) => sql.jsonRows),
+    columns: again((sql) => sql.columns),
+    run: again((sql) => sql.run),
+    parse: (text) => reader().parse(text),
+  }
+}
+
+/**
  * The SQL itself is wrong (unknown column or table, syntax, a value that cannot be cast): running it
  * again cannot help. DuckDB's message is kept as it is.
  */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { UsageError } from '../errors.js'
 import { describeLocation } from '../location.js'
 import type { Location } from '../storage/open.js'
-import { type Sql, SqlError } from './duckdb.js'
+import { retryingSql, type Sql, SqlError } from './duckdb.js'
 import { type LocalTable, localTable } from './local-table.js'
 import { intersect, type PartitionBounds, statementBounds } from './partition-bounds.js'
 import { daysInBounds } from './table-days.js'
@@ -48,38 +48,23 @@ export async function viewsForStatement(db: Sql, dest: Location, sql: string, op
 function pinnedOnVanish(db: Sql, first: LocalTable, firstSql: Sql, pinned: () => Promise<LocalTable>): LocalTable & { sql: Sql } {
   let current = { table: first, sql: firstSql }
   let replanned: Promise<void> | undefined
-  const again =
-    <A extends unknown[], R>(run: (reader: Sql) => (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      const plan = current
-      try {
-        return await run(plan.sql)(...args)
-      } catch (error) {
-        // Only the first plan is read in place; a statement of a pinned plan fails for its own reasons.
-        if (error instanceof SqlError || plan.table !== first) throw error
-        replanned ??= first.files.every((file) => existsSync(file))
-          ? undefined
-          : (async () => {
-              const table = await pinned()
-              current = { table, sql: await createViews(db, table) }
-            })()
-        if (!replanned) throw error
-        await replanned
-        return run(current.sql)(...args)
-      }
-    }
-  return {
-    ...first,
-    sql: {
-      rows: again((reader) => reader.rows),
-      values: again((reader) => reader.values),
-      jsonRows: again((reader) => reader.jsonRows),
-      columns: again((reader) => reader.columns),
-      run: again((reader) => reader.run),
-      parse: db.parse,
+  const sql = retryingSql(
+    () => current.sql,
+    async (error, failed) => {
+      // Only the first plan is read in place; a statement of a pinned plan fails for its own reasons.
+      if (error instanceof SqlError || failed !== firstSql) return false
+      replanned ??= first.files.every((file) => existsSync(file))
+        ? undefined
+        : (async () => {
+            const table = await pinned()
+            current = { table, sql: await createViews(db, table) }
+          })()
+      if (!replanned) return false
+      await replanned
+      return true
     },
-    release: () => current.table.release(),
-  }
+  )
+  return { ...first, sql, release: () => current.table.release() }
 }
 
 /** On OSS only: there, reading every partition means fetching every partition first. */

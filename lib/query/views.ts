@@ -1,7 +1,7 @@
 import { ENGINE_TYPES } from '../ddl/types.js'
 import { COLUMN_NAMES, COLUMNS } from '../schema/columns.js'
 import { FsStorage } from '../storage/fs.js'
-import { type Sql, SqlError, sqlString } from './duckdb.js'
+import { retryingSql, type Sql, SqlError, sqlString } from './duckdb.js'
 import { type LocalTable, localTable } from './local-table.js'
 
 // Not a column of the table: the file each row comes from, while stale rows are filtered out.
@@ -56,26 +56,15 @@ const SCHEMA_MISMATCH = /schema mismatch in glob/
 /** `sql`, except that a statement failing on a file of an older schema runs again once `unify` has redeclared the view. */
 function unifyingOnMismatch(sql: Sql, unify: () => Promise<void>): Sql {
   let unified: Promise<void> | undefined
-  const again =
-    <A extends unknown[], R>(run: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      try {
-        return await run(...args)
-      } catch (error) {
-        if (!(error instanceof SqlError && SCHEMA_MISMATCH.test(error.message))) throw error
-        unified ??= unify()
-        await unified
-        return run(...args)
-      }
-    }
-  return {
-    rows: again(sql.rows),
-    values: again(sql.values),
-    jsonRows: again(sql.jsonRows),
-    columns: again(sql.columns),
-    run: again(sql.run),
-    parse: sql.parse,
-  }
+  return retryingSql(
+    () => sql,
+    async (error) => {
+      if (!(error instanceof SqlError && SCHEMA_MISMATCH.test(error.message))) return false
+      unified ??= unify()
+      await unified
+      return true
+    },
+  )
 }
 
 /** The view's columns when declared: the column table's, then the hive partitions. */
