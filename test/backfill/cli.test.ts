@@ -93,13 +93,15 @@ describe('ccc-trail backfill', () => {
     expect(corpus.archives).toBe(12)
     const lake = await tempDir('ccc-lake')
     const args = ['backfill', '--source', 'oss://stop-test/trail/', '--dest', lake, '--from', '2021-02-27', '--to', '2021-03-01']
-    // The first archive's read is held on the server: the signal surely arrives while it is in flight.
-    server.inject({ bucket: 'stop-test', op: 'GetObject', kind: 'hold', keyPrefix: 'trail/' })
+    // Every archive read is held on the server until the signal has arrived: the batch reads its members
+    // ahead, and their requests reach the server in any order, so holding only the first request to arrive
+    // could let the first member's read through and leave the second in flight when the signal came.
+    server.inject({ bucket: 'stop-test', op: 'GetObject', kind: 'hold', keyPrefix: 'trail/', times: 100 })
     const cli = startCli([...args, '--concurrency', '1'], ossEnv())
     await server.held()
     cli.kill('SIGTERM')
     await cli.stderrShows('SIGTERM: finishing the archives in flight')
-    server.release()
+    server.resetFaults()
     const stopped = await cli.done
     expect(stopped.stdout).toContain('stopped early: 11 archives not started; run the same command again to resume')
     expect(stopped.stdout).toMatch(/processed 1: written [01], quarantined [01], failed 0/)
