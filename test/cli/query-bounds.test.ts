@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { putArchive } from '../../lib/demo/archive.js'
 import { seedSampleEvent } from '../../lib/demo/sample-event.js'
 import { processArchives } from '../../lib/run-archives.js'
-import { OssStorage } from '../../lib/storage/oss.js'
 import { runCli } from '../support/cli.js'
-import { type OssServer, startOssServer } from '../support/oss-server.js'
+import { LAKE_CREDENTIALS, lakeStorage, startLakeServer } from '../support/oss-lake.js'
+import type { OssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
 import { tempDir } from '../support/temp.js'
 
@@ -13,7 +13,6 @@ import { tempDir } from '../support/temp.js'
  * unbounded statement says which flags would bound it; bad input exits 2 and fetches nothing.
  */
 
-const credentials = { accessKeyId: 'LTAI5tBoundsCliKey', accessKeySecret: 'bounds-secret-6Wr4' }
 let server: OssServer
 let env: NodeJS.ProcessEnv
 let cache: string
@@ -23,9 +22,8 @@ function event(day: string, eventName: string, id: string) {
 }
 
 beforeAll(async () => {
-  server = await startOssServer(credentials)
-  server.bucket('lake')
-  const dest = new OssStorage({ bucket: 'lake', endpoint: server.endpoint, ...credentials, retryBaseMs: 5, timeoutMs: 10_000 })
+  server = await startLakeServer()
+  const dest = lakeStorage(server, { timeoutMs: 10_000 })
   const pipeline = await testPipeline({ dest, destPrefix: 't/' })
   const events = [
     event('2021-02-27', 'ListConfig', 'A'),
@@ -37,8 +35,8 @@ beforeAll(async () => {
   env = {
     DEST: 'oss://lake/t/',
     OSS_ENDPOINT: server.endpoint,
-    ALIBABA_CLOUD_ACCESS_KEY_ID: credentials.accessKeyId,
-    ALIBABA_CLOUD_ACCESS_KEY_SECRET: credentials.accessKeySecret,
+    ALIBABA_CLOUD_ACCESS_KEY_ID: LAKE_CREDENTIALS.accessKeyId,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: LAKE_CREDENTIALS.accessKeySecret,
   }
   cache = await tempDir('ccc-bounds-cache')
 })

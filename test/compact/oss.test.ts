@@ -4,24 +4,22 @@ import { generateCorpus } from '../../lib/demo/corpus.js'
 import { silentLogger } from '../../lib/log.js'
 import { localTable } from '../../lib/query/local-table.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
-import { OssStorage } from '../../lib/storage/oss.js'
-import { type OssServer, startOssServer } from '../support/oss-server.js'
+import { lakeStorage, ossLocation, startLakeServer } from '../support/oss-lake.js'
+import type { OssServer } from '../support/oss-server.js'
 import { TEST_OPTIONS } from '../support/pipeline.js'
 import { filesByPartition, processAll, rowCount } from '../support/table-runs.js'
 import { tempDir } from '../support/temp.js'
 
-const credentials = { accessKeyId: 'LTAI5tCompactTestKey', accessKeySecret: 'compact-secret-7Hq2' }
 let server: OssServer
 
 beforeAll(async () => {
-  server = await startOssServer(credentials)
-  server.bucket('lake')
+  server = await startLakeServer()
 })
 afterAll(() => server.close())
 
 describe('compaction on OSS (real ali-oss client against the OSS-protocol test server)', () => {
   it('compacts under a table prefix, and a forced rerun afterwards adds nothing', async () => {
-    const dest = new OssStorage({ bucket: 'lake', endpoint: server.endpoint, ...credentials, retryBaseMs: 5, timeoutMs: 5_000 })
+    const dest = lakeStorage(server)
     const destPrefix = 'ccc-parquet/ccc_events/'
     const pipeline = { source: new MemoryStorage(), dest, destPrefix, log: silentLogger, options: TEST_OPTIONS }
     const corpus = await generateCorpus(pipeline.source, { seed: 9, days: 1, archivesPerDay: 6, eventsPerArchive: 30, lateEvents: false })
@@ -34,10 +32,7 @@ describe('compaction on OSS (real ali-oss client against the OSS-protocol test s
 
     const after = await filesByPartition(dest, destPrefix)
     for (const files of after.values()) expect(files).toEqual([expect.stringMatching(/^compact-/)])
-    const mirror = await localTable(
-      { storage: dest, prefix: destPrefix, spec: { kind: 'oss', bucket: 'lake', prefix: destPrefix } },
-      await tempDir('ccc-mirror'),
-    )
+    const mirror = await localTable(ossLocation(dest, destPrefix), await tempDir('ccc-mirror'))
     expect(await rowCount(mirror)).toBe(corpus.cccEvents)
   })
 })

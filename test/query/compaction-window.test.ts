@@ -8,11 +8,11 @@ import { localTable } from '../../lib/query/local-table.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import { listObjects } from '../../lib/storage/list.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
-import { OssStorage } from '../../lib/storage/oss.js'
 import type { Storage } from '../../lib/storage/types.js'
 import { runCli } from '../support/cli.js'
 import { queryTable } from '../support/duck.js'
-import { type OssServer, startOssServer } from '../support/oss-server.js'
+import { lakeStorage, ossLocation, startLakeServer } from '../support/oss-lake.js'
+import type { OssServer } from '../support/oss-server.js'
 import { TEST_OPTIONS, testPipeline } from '../support/pipeline.js'
 import { stoppingAtFirstDelete, stoppingBefore } from '../support/stopping-storage.js'
 import { compactAll, eventKeys, processAll } from '../support/table-runs.js'
@@ -137,19 +137,17 @@ describe('a newer version of an archive whose rows were compacted', () => {
 })
 
 describe('an OSS table read while compaction is stopped before deleting its inputs', () => {
-  const credentials = { accessKeyId: 'LTAI5tWindowTestKey', accessKeySecret: 'window-secret-4Kd9' }
   let server: OssServer
   beforeAll(async () => {
-    server = await startOssServer(credentials)
-    server.bucket('lake')
+    server = await startLakeServer()
   })
   afterAll(() => server.close())
 
   it('is mirrored without the inputs the compaction replaced', async () => {
-    const dest = new OssStorage({ bucket: 'lake', endpoint: server.endpoint, ...credentials, retryBaseMs: 5, timeoutMs: 5_000 })
+    const dest = lakeStorage(server)
     const pipeline = { source: new MemoryStorage(), dest, destPrefix: 'ccc/events/', log: silentLogger, options: TEST_OPTIONS }
     await processAll(pipeline, await putArchives(pipeline.source, 0, 4, ['ListConfig']))
-    const location = { storage: dest, prefix: pipeline.destPrefix, spec: { kind: 'oss' as const, bucket: 'lake', prefix: pipeline.destPrefix } }
+    const location = ossLocation(dest, pipeline.destPrefix)
     const cache = await tempDir('ccc-mirror')
     const before = await eventKeys(await localTable(location, cache))
 

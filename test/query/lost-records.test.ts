@@ -6,9 +6,9 @@ import { silentLogger } from '../../lib/log.js'
 import { localTable } from '../../lib/query/local-table.js'
 import { listObjects } from '../../lib/storage/list.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
-import { OssStorage } from '../../lib/storage/oss.js'
 import type { Storage } from '../../lib/storage/types.js'
-import { type OssServer, startOssServer } from '../support/oss-server.js'
+import { lakeStorage, ossLocation, startLakeServer } from '../support/oss-lake.js'
+import type { OssServer } from '../support/oss-server.js'
 import { TEST_OPTIONS, testPipeline } from '../support/pipeline.js'
 import { compactAll, eventKeys, processAll } from '../support/table-runs.js'
 import { tempDir } from '../support/temp.js'
@@ -65,18 +65,16 @@ describe('a table whose ledger records were lost, then reprocessed', () => {
   })
 
   describe('on OSS', () => {
-    const credentials = { accessKeyId: 'LTAI5tLostRecordsKey', accessKeySecret: 'lost-records-secret-7Qz' }
     let server: OssServer
     beforeAll(async () => {
-      server = await startOssServer(credentials)
-      server.bucket('lake')
+      server = await startLakeServer()
     })
     afterAll(() => server.close())
 
     it('query through the mirror and compaction read every event once', async () => {
-      const dest = new OssStorage({ bucket: 'lake', endpoint: server.endpoint, ...credentials, retryBaseMs: 5, timeoutMs: 5_000 })
+      const dest = lakeStorage(server)
       const pipeline = { source: new MemoryStorage(), dest, destPrefix: 'ccc/events/', log: silentLogger, options: TEST_OPTIONS }
-      const location = { storage: dest, prefix: pipeline.destPrefix, spec: { kind: 'oss' as const, bucket: 'lake', prefix: pipeline.destPrefix } }
+      const location = ossLocation(dest, pipeline.destPrefix)
       const cache = await tempDir('ccc-mirror')
       const keys = await putArchives(pipeline.source)
       await processAll(pipeline, keys)

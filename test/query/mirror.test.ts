@@ -2,20 +2,19 @@ import { readdir, readFile, utimes } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { evictLeastRecentlyUsed, type MirrorObject, mirrorObjects } from '../../lib/query/mirror.js'
-import { OssStorage } from '../../lib/storage/oss.js'
-import { type OssServer, startOssServer } from '../support/oss-server.js'
+import type { OssStorage } from '../../lib/storage/oss.js'
+import { lakeStorage, startLakeServer } from '../support/oss-lake.js'
+import type { OssServer } from '../support/oss-server.js'
 import { tempDir } from '../support/temp.js'
 
 /** The local mirror of an OSS table: content identity by ETag, never size; copies the table no longer lists go; LRU eviction by partition. */
 
-const credentials = { accessKeyId: 'LTAI5tMirrorTestKey', accessKeySecret: 'mirror-secret-8Tz3' }
 let server: OssServer
 let storage: OssStorage
 
 beforeAll(async () => {
-  server = await startOssServer(credentials)
-  server.bucket('lake')
-  storage = new OssStorage({ bucket: 'lake', endpoint: server.endpoint, ...credentials, retryBaseMs: 5, timeoutMs: 5_000 })
+  server = await startLakeServer()
+  storage = lakeStorage(server)
 })
 afterAll(() => server.close())
 

@@ -9,8 +9,8 @@ import { processArchives } from '../../lib/run-archives.js'
 import { listObjects } from '../../lib/storage/list.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import type { Location } from '../../lib/storage/open.js'
-import { OssStorage } from '../../lib/storage/oss.js'
-import { type OssServer, type RecordedRequest, startOssServer } from '../support/oss-server.js'
+import { lakeStorage, ossLocation, startLakeServer } from '../support/oss-lake.js'
+import type { OssServer, RecordedRequest } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
 import { compactAll } from '../support/table-runs.js'
 import { tempDir } from '../support/temp.js'
@@ -21,7 +21,6 @@ import { tempDir } from '../support/temp.js'
  * for a full mirror. Counted at the OSS-protocol test server.
  */
 
-const credentials = { accessKeyId: 'LTAI5tRequestsKey', accessKeySecret: 'requests-secret-3Hx6' }
 const DAY = '2021-02-10'
 let server: OssServer
 let dest: Location
@@ -51,8 +50,7 @@ async function cost(run: () => Promise<unknown>): Promise<Cost> {
 
 describe('OSS requests and bytes of a one-day query on a 30-day lake', () => {
   beforeAll(async () => {
-    server = await startOssServer(credentials)
-    server.bucket('lake')
+    server = await startLakeServer()
     // Built in memory, compacted, then put in the bucket as it stands: the data files, records and catalog.
     const pipeline = await testPipeline({ dest: new MemoryStorage() })
     const corpus = await generateCorpus(pipeline.source, {
@@ -66,14 +64,14 @@ describe('OSS requests and bytes of a one-day query on a 30-day lake', () => {
     await processArchives(pipeline, corpus.keys, { concurrency: 4 })
     await compactAll(pipeline)
     await writeCatalog(pipeline.dest, '')
-    const oss = new OssStorage({ bucket: 'lake', endpoint: server.endpoint, ...credentials, retryBaseMs: 5, timeoutMs: 10_000 })
+    const oss = lakeStorage(server, { timeoutMs: 10_000 })
     for await (const info of listObjects(pipeline.dest, '')) {
       if (!info.key.startsWith('dt=') && !info.key.startsWith(COMPACTION_DIR) && info.key !== CATALOG_KEY) continue
       const body = Buffer.concat(await (await pipeline.dest.get(info.key)).toArray())
       await oss.put(info.key, body)
       if (info.key.startsWith('dt=')) objects.set(info.key, body.length)
     }
-    dest = { storage: oss, prefix: '', spec: { kind: 'oss', bucket: 'lake', prefix: '' } }
+    dest = ossLocation(oss)
   }, 180_000)
   afterAll(() => server.close())
 

@@ -7,9 +7,9 @@ import { createViews } from '../../lib/query/views.js'
 import { processArchives } from '../../lib/run-archives.js'
 import { FsStorage } from '../../lib/storage/fs.js'
 import type { Location } from '../../lib/storage/open.js'
-import { OssStorage } from '../../lib/storage/oss.js'
 import type { Storage } from '../../lib/storage/types.js'
-import { type OssServer, startOssServer } from '../support/oss-server.js'
+import { lakeStorage, ossLocation, startLakeServer } from '../support/oss-lake.js'
+import type { OssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
 import { stoppingBefore } from '../support/stopping-storage.js'
 import { compactAll } from '../support/table-runs.js'
@@ -101,16 +101,14 @@ describe('a folder query planned before a compaction that deletes its inputs', (
 })
 
 describe('an OSS query whose planned object a compaction deletes before it is fetched', () => {
-  const credentials = { accessKeyId: 'LTAI5tReadingKey', accessKeySecret: 'reading-secret-5Qm1' }
   let server: OssServer
   beforeAll(async () => {
-    server = await startOssServer(credentials)
-    server.bucket('lake')
+    server = await startLakeServer()
   })
   afterAll(() => server.close())
 
   it('plans again and answers as after the compaction', async () => {
-    const oss = new OssStorage({ bucket: 'lake', endpoint: server.endpoint, ...credentials, retryBaseMs: 5, timeoutMs: 10_000 })
+    const oss = lakeStorage(server, { timeoutMs: 10_000 })
     const { pipeline, events } = await lake(oss)
     let compacted = false
     // The first fetch of a part file waits for the whole compaction (which deletes it) to finish.
@@ -124,7 +122,7 @@ describe('an OSS query whose planned object a compaction deletes before it is fe
         return oss.get(key)
       },
     }
-    const dest: Location = { storage: racing, prefix: '', spec: { kind: 'oss', bucket: 'lake', prefix: '' } }
+    const dest = ossLocation(racing)
     const answer = await withDuckDb(async (db) => {
       await viewsForStatement(db, dest, SQL, { cacheDir: await tempDir('ccc-reading-cache') })
       return db.rows(SQL)

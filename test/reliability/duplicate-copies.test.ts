@@ -6,10 +6,11 @@ import { listRecords } from '../../lib/ledger/compaction-records.js'
 import { silentLogger } from '../../lib/log.js'
 import { processArchives } from '../../lib/run-archives.js'
 import type { Storage } from '../../lib/storage/types.js'
-import { type OssServer, startOssServer } from '../support/oss-server.js'
+import { startLakeServer } from '../support/oss-lake.js'
+import type { OssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
 import { cccEvent, sorted } from './harness.js'
-import { folderLake, LAKE_CREDENTIALS, type Lake, ossLake } from './lakes.js'
+import { folderLake, type Lake, ossLake } from './lakes.js'
 
 /**
  * Fault matrix, issue 22 item 2: an event delivered in two archives keeps a live copy. Event E is in
@@ -21,7 +22,7 @@ import { folderLake, LAKE_CREDENTIALS, type Lake, ossLake } from './lakes.js'
 
 let server: OssServer
 beforeAll(async () => {
-  server = await startOssServer(LAKE_CREDENTIALS)
+  server = await startLakeServer()
 })
 afterAll(() => server.close())
 

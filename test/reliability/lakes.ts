@@ -1,8 +1,8 @@
 import { localTable } from '../../lib/query/local-table.js'
 import { FsStorage } from '../../lib/storage/fs.js'
-import { OssStorage } from '../../lib/storage/oss.js'
 import type { Storage } from '../../lib/storage/types.js'
 import { queryTable } from '../support/duck.js'
+import { lakeStorage, ossLocation } from '../support/oss-lake.js'
 import type { OssServer } from '../support/oss-server.js'
 import { tempDir } from '../support/temp.js'
 import { tableIds } from './harness.js'
@@ -17,8 +17,6 @@ export interface Lake {
   rows(statement: string): Promise<Record<string, unknown>[]>
 }
 
-export const LAKE_CREDENTIALS = { accessKeyId: 'LTAI5tLakeTestKey', accessKeySecret: 'lake-secret-8Rm3' }
-
 export async function folderLake(): Promise<Lake> {
   const root = await tempDir('ccc-lake')
   return { driver: 'folder', dest: new FsStorage(root), ids: () => tableIds(root), rows: (statement) => queryTable(root, statement) }
@@ -26,12 +24,12 @@ export async function folderLake(): Promise<Lake> {
 
 let buckets = 0
 
-/** A fresh bucket on `server` (started with LAKE_CREDENTIALS). */
+/** A fresh bucket on `server` (started with LAKE_CREDENTIALS, support/oss-lake.ts). */
 export function ossLake(server: OssServer): Lake {
   const bucket = `lake-${++buckets}`
   server.bucket(bucket)
-  const dest = new OssStorage({ bucket, endpoint: server.endpoint, ...LAKE_CREDENTIALS, retryBaseMs: 5, timeoutMs: 5_000 })
-  const mirrored = async () => localTable({ storage: dest, prefix: '', spec: { kind: 'oss', bucket, prefix: '' } }, await tempDir('ccc-mirror'))
+  const dest = lakeStorage(server, { bucket })
+  const mirrored = async () => localTable(ossLocation(dest, '', bucket), await tempDir('ccc-mirror'))
   return {
     driver: 'oss',
     dest,

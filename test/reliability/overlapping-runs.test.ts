@@ -7,11 +7,12 @@ import { silentLogger } from '../../lib/log.js'
 import { processArchives } from '../../lib/run-archives.js'
 import type { Storage } from '../../lib/storage/types.js'
 import { runCli } from '../support/cli.js'
-import { type OssServer, startOssServer } from '../support/oss-server.js'
+import { startLakeServer } from '../support/oss-lake.js'
+import type { OssServer } from '../support/oss-server.js'
 import { PausingStorage } from '../support/pausing-storage.js'
 import { testPipeline } from '../support/pipeline.js'
 import { cccEvents, dataFiles, idsOf, sorted, type TestEvent } from './harness.js'
-import { folderLake, LAKE_CREDENTIALS, type Lake, ossLake } from './lakes.js'
+import { folderLake, type Lake, ossLake } from './lakes.js'
 
 /**
  * Fault matrix, issue 22: runs that overlap. Each sequence runs on a folder and on OSS (ali-oss against
@@ -20,7 +21,7 @@ import { folderLake, LAKE_CREDENTIALS, type Lake, ossLake } from './lakes.js'
 
 let server: OssServer
 beforeAll(async () => {
-  server = await startOssServer(LAKE_CREDENTIALS)
+  server = await startLakeServer()
 })
 afterAll(() => server.close())
 

@@ -10,12 +10,13 @@ import { processArchives } from '../../lib/run-archives.js'
 import { MemoryStorage } from '../../lib/storage/memory.js'
 import type { Storage } from '../../lib/storage/types.js'
 import { DelegatingStorage } from '../support/delegating-storage.js'
-import { type OssServer, startOssServer } from '../support/oss-server.js'
+import { startLakeServer } from '../support/oss-lake.js'
+import type { OssServer } from '../support/oss-server.js'
 import { testPipeline } from '../support/pipeline.js'
 import { visibleEventIds } from '../support/rollup-day.js'
 import { TEST_SEED } from '../support/seed.js'
 import { cccEvent, sorted, type TestEvent } from './harness.js'
-import { folderLake, LAKE_CREDENTIALS, ossLake } from './lakes.js'
+import { folderLake, ossLake } from './lakes.js'
 
 /**
  * Fault matrix, issue 22 item 6: two writers of the same partitions started at random offsets — two
@@ -34,7 +35,7 @@ const SCENARIOS: Scenario[] = ['two compactions', 'compaction + roll-up', 'compa
 
 let server: OssServer
 beforeAll(async () => {
-  server = await startOssServer(LAKE_CREDENTIALS)
+  server = await startLakeServer()
 })
 afterAll(() => server.close())
 
