@@ -3,6 +3,7 @@ import path from 'node:path'
 import { addDays } from '../lib/util/days.js'
 import type { CadenceStep } from './cadence.js'
 import { type Measurement, measure } from './measure.js'
+import { middleBy } from './median.js'
 
 export const COUNT_BY_EVENT_NAME = 'select event_name, count(*) from ccc_events group by 1'
 
@@ -43,15 +44,16 @@ export function queryStep(runs = DEFAULT_QUERY_PAIRS): CadenceStep {
       const reportCompacted = await cli('report-compacted', report(compactedLake, 'report-compacted'))
       progress('DuckDB counting from the raw archives...')
       const raw = await measure('duckdb-raw-query', { source: corpus.root, dest: path.join(dir, 'raw') }, { repeat: Math.min(RAW_RUNS, runs) })
-      const asLeft = median(pairs.map((pair) => pair.asLeft))
-      const compacted = median(pairs.map((pair) => pair.compacted))
+      const asLeft = medianRun(pairs.map((pair) => pair.asLeft))
+      const compacted = medianRun(pairs.map((pair) => pair.compacted))
+      const pairRatios = pairs.map((pair) => pair.asLeft.wallSeconds / pair.compacted.wallSeconds)
       return {
         ...figures('query as left (median)', asLeft),
         ...figures('query compacted (median)', compacted),
         ...figures('DuckDB raw archives (fastest)', raw),
         'DuckDB raw CCC rows': raw.cccEvents ?? 'n/a',
         'query as left / compacted wall (median of pairs; <= 1.2)': ratio(
-          medianOf(pairs.map((pair) => pair.asLeft.wallSeconds / pair.compacted.wallSeconds)),
+          middleBy(pairRatios, (value) => value),
           1,
         ),
         'DuckDB raw / query as left wall (>= 5)': ratio(raw.wallSeconds, asLeft.wallSeconds),
@@ -72,13 +74,9 @@ function figures(label: string, m: Measurement): Record<string, string | number>
   return { [`${label} wall s / CPU s / peak MB`]: `${m.wallSeconds.toFixed(2)} / ${m.cpuSeconds.toFixed(2)} / ${Math.round(m.peakRssMB)}` }
 }
 
-/** The measurement of median wall time. */
-function median(runs: Measurement[]): Measurement {
-  return [...runs].sort((a, b) => a.wallSeconds - b.wallSeconds)[Math.floor(runs.length / 2)]!
-}
-
-function medianOf(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+/** The run of median wall time. */
+function medianRun(runs: Measurement[]): Measurement {
+  return middleBy(runs, (run) => run.wallSeconds)
 }
 
 function ratio(a: number, b: number): number {

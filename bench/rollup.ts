@@ -7,6 +7,7 @@ import { listObjects } from '../lib/storage/list.js'
 import { OssStorage } from '../lib/storage/oss.js'
 import { startOssServer } from '../test/support/oss-server.js'
 import { runContainer } from './container.js'
+import { middleBy } from './median.js'
 
 const USAGE = `Usage: node dist/bench/rollup.js [--hours N] [--archives-per-hour N] [--events N] [--ccc-share S] [--json]
   The trigger path over one day at the real delivery cadence, then hourly roll-ups: every archive (default
@@ -180,11 +181,8 @@ async function filesPerPartition(storage: OssStorage): Promise<number[]> {
 
 /** Median CPU seconds of the roll-ups made with `from` to `to` hours already rolled; undefined if the day was shorter. */
 function medianCpu(costs: readonly RollUpCost[], from: number, to: number): number | undefined {
-  const cpu = costs
-    .filter((c) => c.hoursPresent >= from && c.hoursPresent <= to)
-    .map((c) => c.cpuSeconds)
-    .sort((a, b) => a - b)
-  return cpu.length === to - from + 1 ? cpu[Math.floor(cpu.length / 2)] : undefined
+  const cpu = costs.filter((c) => c.hoursPresent >= from && c.hoursPresent <= to).map((c) => c.cpuSeconds)
+  return cpu.length === to - from + 1 ? middleBy(cpu, (seconds) => seconds) : undefined
 }
 
 function mean(values: number[]): number {

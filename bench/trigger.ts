@@ -6,6 +6,7 @@ import { ossTriggerEvent } from '../lib/fc/oss-event.js'
 import { OssStorage } from '../lib/storage/oss.js'
 import { startOssServer } from '../test/support/oss-server.js'
 import { type ContainerResult, runContainer } from './container.js'
+import { median } from './median.js'
 import { packageRoot } from './paths.js'
 
 const USAGE = `Usage: node dist/bench/trigger.js [--events N] [--ccc-share S] [--warm N] [--repeat N] [--package DIR] [--json]
@@ -75,12 +76,6 @@ async function run(): Promise<void> {
   } finally {
     await server.close()
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
 run().catch((error: unknown) => {
